@@ -1,0 +1,46 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from './hefl/v1/AggregateChunk.js';
+import type { AggregateReady as _hefl_v1_AggregateReady, AggregateReady__Output as _hefl_v1_AggregateReady__Output } from './hefl/v1/AggregateReady.js';
+import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from './hefl/v1/CoordinatorEvent.js';
+import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from './hefl/v1/EvaluationReceipt.js';
+import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from './hefl/v1/EvaluationReport.js';
+import type { FederationClient as _hefl_v1_FederationClient, FederationDefinition as _hefl_v1_FederationDefinition } from './hefl/v1/Federation.js';
+import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from './hefl/v1/FetchAggregateRequest.js';
+import type { JobAccepted as _hefl_v1_JobAccepted, JobAccepted__Output as _hefl_v1_JobAccepted__Output } from './hefl/v1/JobAccepted.js';
+import type { JobFailed as _hefl_v1_JobFailed, JobFailed__Output as _hefl_v1_JobFailed__Output } from './hefl/v1/JobFailed.js';
+import type { JobFinished as _hefl_v1_JobFinished, JobFinished__Output as _hefl_v1_JobFinished__Output } from './hefl/v1/JobFinished.js';
+import type { JoinRequest as _hefl_v1_JoinRequest, JoinRequest__Output as _hefl_v1_JoinRequest__Output } from './hefl/v1/JoinRequest.js';
+import type { RoundStarted as _hefl_v1_RoundStarted, RoundStarted__Output as _hefl_v1_RoundStarted__Output } from './hefl/v1/RoundStarted.js';
+import type { SubmitReceipt as _hefl_v1_SubmitReceipt, SubmitReceipt__Output as _hefl_v1_SubmitReceipt__Output } from './hefl/v1/SubmitReceipt.js';
+import type { UpdateChunk as _hefl_v1_UpdateChunk, UpdateChunk__Output as _hefl_v1_UpdateChunk__Output } from './hefl/v1/UpdateChunk.js';
+import type { UpdateMetadata as _hefl_v1_UpdateMetadata, UpdateMetadata__Output as _hefl_v1_UpdateMetadata__Output } from './hefl/v1/UpdateMetadata.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  hefl: {
+    v1: {
+      AggregateChunk: MessageTypeDefinition<_hefl_v1_AggregateChunk, _hefl_v1_AggregateChunk__Output>
+      AggregateReady: MessageTypeDefinition<_hefl_v1_AggregateReady, _hefl_v1_AggregateReady__Output>
+      CoordinatorEvent: MessageTypeDefinition<_hefl_v1_CoordinatorEvent, _hefl_v1_CoordinatorEvent__Output>
+      EvaluationReceipt: MessageTypeDefinition<_hefl_v1_EvaluationReceipt, _hefl_v1_EvaluationReceipt__Output>
+      EvaluationReport: MessageTypeDefinition<_hefl_v1_EvaluationReport, _hefl_v1_EvaluationReport__Output>
+      Federation: SubtypeConstructor<typeof grpc.Client, _hefl_v1_FederationClient> & { service: _hefl_v1_FederationDefinition }
+      FetchAggregateRequest: MessageTypeDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_FetchAggregateRequest__Output>
+      JobAccepted: MessageTypeDefinition<_hefl_v1_JobAccepted, _hefl_v1_JobAccepted__Output>
+      JobFailed: MessageTypeDefinition<_hefl_v1_JobFailed, _hefl_v1_JobFailed__Output>
+      JobFinished: MessageTypeDefinition<_hefl_v1_JobFinished, _hefl_v1_JobFinished__Output>
+      JoinRequest: MessageTypeDefinition<_hefl_v1_JoinRequest, _hefl_v1_JoinRequest__Output>
+      RoundKind: EnumTypeDefinition
+      RoundStarted: MessageTypeDefinition<_hefl_v1_RoundStarted, _hefl_v1_RoundStarted__Output>
+      SubmitReceipt: MessageTypeDefinition<_hefl_v1_SubmitReceipt, _hefl_v1_SubmitReceipt__Output>
+      UpdateChunk: MessageTypeDefinition<_hefl_v1_UpdateChunk, _hefl_v1_UpdateChunk__Output>
+      UpdateMetadata: MessageTypeDefinition<_hefl_v1_UpdateMetadata, _hefl_v1_UpdateMetadata__Output>
+    }
+  }
+}
+

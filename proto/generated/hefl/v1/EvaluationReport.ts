@@ -1,0 +1,20 @@
+// Original file: proto/federation.proto
+
+
+export interface EvaluationReport {
+  'jobId'?: (string);
+  'participantId'?: (string);
+  'round'?: (number);
+  'evaluationCount'?: (number | string);
+  'auc'?: (number | string);
+  'loss'?: (number | string);
+}
+
+export interface EvaluationReport__Output {
+  'jobId': (string);
+  'participantId': (string);
+  'round': (number);
+  'evaluationCount': (number);
+  'auc': (number);
+  'loss': (number);
+}

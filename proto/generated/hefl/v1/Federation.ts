@@ -1,0 +1,61 @@
+// Original file: proto/federation.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from '../../hefl/v1/AggregateChunk.js';
+import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from '../../hefl/v1/CoordinatorEvent.js';
+import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from '../../hefl/v1/EvaluationReceipt.js';
+import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from '../../hefl/v1/EvaluationReport.js';
+import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from '../../hefl/v1/FetchAggregateRequest.js';
+import type { JoinRequest as _hefl_v1_JoinRequest, JoinRequest__Output as _hefl_v1_JoinRequest__Output } from '../../hefl/v1/JoinRequest.js';
+import type { SubmitReceipt as _hefl_v1_SubmitReceipt, SubmitReceipt__Output as _hefl_v1_SubmitReceipt__Output } from '../../hefl/v1/SubmitReceipt.js';
+import type { UpdateChunk as _hefl_v1_UpdateChunk, UpdateChunk__Output as _hefl_v1_UpdateChunk__Output } from '../../hefl/v1/UpdateChunk.js';
+
+export interface FederationClient extends grpc.Client {
+  FetchAggregate(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
+  FetchAggregate(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
+  fetchAggregate(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
+  fetchAggregate(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
+  
+  Join(argument: _hefl_v1_JoinRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_CoordinatorEvent__Output>;
+  Join(argument: _hefl_v1_JoinRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_CoordinatorEvent__Output>;
+  join(argument: _hefl_v1_JoinRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_CoordinatorEvent__Output>;
+  join(argument: _hefl_v1_JoinRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_CoordinatorEvent__Output>;
+  
+  ReportEvaluation(argument: _hefl_v1_EvaluationReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  ReportEvaluation(argument: _hefl_v1_EvaluationReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  ReportEvaluation(argument: _hefl_v1_EvaluationReport, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  ReportEvaluation(argument: _hefl_v1_EvaluationReport, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  reportEvaluation(argument: _hefl_v1_EvaluationReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  reportEvaluation(argument: _hefl_v1_EvaluationReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  reportEvaluation(argument: _hefl_v1_EvaluationReport, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  reportEvaluation(argument: _hefl_v1_EvaluationReport, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  
+  SubmitUpdate(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  SubmitUpdate(metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  SubmitUpdate(options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  SubmitUpdate(callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  submitUpdate(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  submitUpdate(metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  submitUpdate(options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  submitUpdate(callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_UpdateChunk>;
+  
+}
+
+export interface FederationHandlers extends grpc.UntypedServiceImplementation {
+  FetchAggregate: grpc.handleServerStreamingCall<_hefl_v1_FetchAggregateRequest__Output, _hefl_v1_AggregateChunk>;
+  
+  Join: grpc.handleServerStreamingCall<_hefl_v1_JoinRequest__Output, _hefl_v1_CoordinatorEvent>;
+  
+  ReportEvaluation: grpc.handleUnaryCall<_hefl_v1_EvaluationReport__Output, _hefl_v1_EvaluationReceipt>;
+  
+  SubmitUpdate: grpc.handleClientStreamingCall<_hefl_v1_UpdateChunk__Output, _hefl_v1_SubmitReceipt>;
+  
+}
+
+export interface FederationDefinition extends grpc.ServiceDefinition {
+  FetchAggregate: MethodDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_AggregateChunk, _hefl_v1_FetchAggregateRequest__Output, _hefl_v1_AggregateChunk__Output>
+  Join: MethodDefinition<_hefl_v1_JoinRequest, _hefl_v1_CoordinatorEvent, _hefl_v1_JoinRequest__Output, _hefl_v1_CoordinatorEvent__Output>
+  ReportEvaluation: MethodDefinition<_hefl_v1_EvaluationReport, _hefl_v1_EvaluationReceipt, _hefl_v1_EvaluationReport__Output, _hefl_v1_EvaluationReceipt__Output>
+  SubmitUpdate: MethodDefinition<_hefl_v1_UpdateChunk, _hefl_v1_SubmitReceipt, _hefl_v1_UpdateChunk__Output, _hefl_v1_SubmitReceipt__Output>
+}

@@ -1,0 +1,10 @@
+// Original file: proto/federation.proto
+
+
+export interface JobFailed {
+  'reason'?: (string);
+}
+
+export interface JobFailed__Output {
+  'reason': (string);
+}

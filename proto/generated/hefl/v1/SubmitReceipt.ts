@@ -1,0 +1,12 @@
+// Original file: proto/federation.proto
+
+
+export interface SubmitReceipt {
+  'accepted'?: (boolean);
+  'reason'?: (string);
+}
+
+export interface SubmitReceipt__Output {
+  'accepted': (boolean);
+  'reason': (string);
+}

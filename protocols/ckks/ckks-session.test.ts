@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { CiphertextError, KeyCustodyError } from '../errors.js';
+import type { CkksParameters } from '../job/job-spec.js';
+import { CkksSession, liveSealHandleCount } from './ckks-session.js';
+
+const parameters: CkksParameters = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 };
+
+function randomVector(length: number, seed: number): Float64Array {
+  let state = seed;
+  return Float64Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return (state / 2 ** 31 - 0.5) * 200;
+  });
+}
+
+describe('CkksSession', () => {
+  it('encrypts, adds and decrypts a multi-chunk vector within CKKS precision, leaking no handle', async () => {
+    const before = liveSealHandleCount();
+    const keys = await CkksSession.create(parameters).then((session) => {
+      try {
+        return session.generateKeyPair();
+      } finally {
+        session.dispose();
+      }
+    });
+    const participant = await CkksSession.create(parameters, keys);
+    const length = participant.slotCount * 2 + 17; // three chunks, the last one partial
+    const a = randomVector(length, 1);
+    const b = randomVector(length, 2);
+    const encryptedA = participant.encryptVector(a);
+    const encryptedB = participant.encryptVector(b);
+    expect(encryptedA).toHaveLength(3);
+
+    const coordinator = await CkksSession.create(parameters, { publicKey: keys.publicKey });
+    expect(coordinator.canDecrypt).toBe(false);
+    const sums = encryptedA.map((bytes, chunk) => {
+      const accumulator = coordinator.loadCiphertext(bytes, `a[${chunk}]`);
+      const addend = coordinator.loadCiphertext(encryptedB[chunk] as Uint8Array, `b[${chunk}]`);
+      coordinator.addInPlace(accumulator, addend);
+      coordinator.release(addend);
+      const serialized = coordinator.serializeCiphertext(accumulator);
+      coordinator.release(accumulator);
+      return serialized;
+    });
+    expect(() => coordinator.decryptVector(sums, length)).toThrow(KeyCustodyError);
+
+    const decrypted = participant.decryptVector(sums, length);
+    let maxError = 0;
+    for (let index = 0; index < length; index += 1) {
+      maxError = Math.max(maxError, Math.abs((decrypted[index] as number) - ((a[index] as number) + (b[index] as number))));
+    }
+    expect(maxError).toBeLessThan(1e-5);
+    // The ciphertext is not the plaintext: no float64 of the input appears in its bytes.
+    const needle = new Uint8Array(new Float64Array([a[0] as number]).buffer);
+    expect(Buffer.from(encryptedA[0] as Uint8Array).indexOf(Buffer.from(needle))).toBe(-1);
+
+    coordinator.dispose();
+    participant.dispose();
+    expect(liveSealHandleCount()).toBe(before);
+  });
+
+  it('refuses bytes that are not a ciphertext under the federation parameters', async () => {
+    const before = liveSealHandleCount();
+    const session = await CkksSession.create(parameters);
+    const keys = session.generateKeyPair();
+    const encrypting = await CkksSession.create(parameters, keys);
+    const good = encrypting.encryptVector([1, 2, 3])[0] as Uint8Array;
+
+    const random = new Uint8Array(good.length);
+    for (let index = 0; index < random.length; index += 1) random[index] = (index * 7919) % 251;
+    expect(() => session.loadCiphertext(random, 'random bytes')).toThrow(CiphertextError);
+    expect(() => session.loadCiphertext(good.subarray(0, good.length / 2), 'truncated')).toThrow(CiphertextError);
+    expect(() => session.loadCiphertext(new Uint8Array(8), 'tiny')).toThrow(/cannot be a SEAL ciphertext/);
+
+    const otherParameters: CkksParameters = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 60], scaleBits: 40 };
+    const other = await CkksSession.create(otherParameters);
+    const otherEncrypting = await CkksSession.create(otherParameters, other.generateKeyPair());
+    const foreign = otherEncrypting.encryptVector([1, 2, 3])[0] as Uint8Array;
+    expect(() => session.loadCiphertext(foreign, 'foreign')).toThrow(CiphertextError);
+
+    for (const owner of [session, encrypting, other, otherEncrypting]) owner.dispose();
+    expect(liveSealHandleCount()).toBe(before);
+  });
+
+  it('refuses parameters that fail the 128-bit security check', async () => {
+    const insecure: CkksParameters = { polyModulusDegree: 4096, coeffModulusBits: [60, 60, 60, 60], scaleBits: 40 };
+    await expect(CkksSession.create(insecure)).rejects.toThrow(/128-bit/);
+  });
+});

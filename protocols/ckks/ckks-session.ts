@@ -1,0 +1,272 @@
+import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, SEALContext } from 'node-seal';
+import { CiphertextError, KeyCustodyError } from '../errors.js';
+import type { CkksParameters } from '../job/job-spec.js';
+import { describeSealFailure } from './describe-seal-failure.js';
+import { loadSeal, type Seal } from './load-seal.js';
+
+export interface CkksKeyMaterial {
+  /** SEAL-serialized PublicKey: lets a session encrypt. */
+  readonly publicKey?: Uint8Array;
+  /** SEAL-serialized SecretKey: lets a session decrypt. Never given to a coordinator. */
+  readonly secretKey?: Uint8Array;
+}
+
+/** Every SEAL handle any session owns, process-wide: leak tests compare it before and after. */
+let liveHandles = 0;
+export function liveSealHandleCount(): number {
+  return liveHandles;
+}
+
+/**
+ * Owns every SEAL object (context, encoder, keys, ciphertexts) made for one set of CKKS parameters.
+ * SEAL objects live on the WASM heap and are not garbage-collected, so the session frees them all on
+ * dispose and callers release the ciphertexts they are handed (`release`).
+ */
+export class CkksSession implements Disposable {
+  readonly slotCount: number;
+  readonly scale: number;
+
+  private readonly owned = new Set<ClassHandle>();
+  private readonly encoder: CKKSEncoder;
+  private readonly evaluator: Evaluator;
+  private encryptor: Encryptor | undefined;
+  private decryptor: Decryptor | undefined;
+  private readonly dataPrimeCount: number;
+  private disposed = false;
+
+  private constructor(
+    private readonly seal: Seal,
+    private readonly context: SEALContext,
+    readonly parameters: CkksParameters,
+  ) {
+    this.own(context);
+    this.encoder = this.own(new seal.CKKSEncoder(context));
+    this.evaluator = this.own(new seal.Evaluator(context));
+    this.slotCount = this.encoder.slotCount();
+    this.scale = 2 ** parameters.scaleBits;
+    this.dataPrimeCount = parameters.coeffModulusBits.length - 1;
+  }
+
+  get canEncrypt(): boolean {
+    return this.encryptor !== undefined;
+  }
+
+  get canDecrypt(): boolean {
+    return this.decryptor !== undefined;
+  }
+
+  private loadKeys(keys: CkksKeyMaterial): void {
+    const { publicKey: publicKeyBytes, secretKey: secretKeyBytes } = keys;
+    if (publicKeyBytes) {
+      const publicKey = this.own(new this.seal.PublicKey());
+      this.loadOrThrow(() => publicKey.loadFromArray(this.context, publicKeyBytes), 'public key', KeyCustodyError);
+      this.encryptor = this.own(new this.seal.Encryptor(this.context, publicKey));
+    }
+    if (secretKeyBytes) {
+      const secretKey = this.own(new this.seal.SecretKey());
+      this.loadOrThrow(() => secretKey.loadFromArray(this.context, secretKeyBytes), 'secret key', KeyCustodyError);
+      this.decryptor = this.own(new this.seal.Decryptor(this.context, secretKey));
+    }
+  }
+
+  /** Builds the SEAL context and refuses parameters that fail SEAL's 128-bit security check. */
+  static async create(parameters: CkksParameters, keys: CkksKeyMaterial = {}): Promise<CkksSession> {
+    const seal = await loadSeal();
+    const encryptionParameters = new seal.EncryptionParameters(seal.SchemeType.ckks);
+    const moduli = seal.CoeffModulus.Create(parameters.polyModulusDegree, Int32Array.from(parameters.coeffModulusBits));
+    let context: SEALContext;
+    try {
+      encryptionParameters.setPolyModulusDegree(parameters.polyModulusDegree);
+      encryptionParameters.setCoeffModulus(moduli);
+      context = new seal.SEALContext(encryptionParameters, true, seal.SecLevelType.tc128);
+    } catch (thrown) {
+      throw new CiphertextError(`CKKS parameters rejected by SEAL: ${describeSealFailure(thrown)}`);
+    } finally {
+      moduli.delete();
+      encryptionParameters.delete();
+    }
+    if (!context.parametersSet()) {
+      context.delete();
+      throw new CiphertextError(
+        `CKKS parameters are not 128-bit secure or not valid for SEAL (N=${parameters.polyModulusDegree}, ` +
+          `primes=${parameters.coeffModulusBits.join('+')} bits)`,
+      );
+    }
+    const session = new CkksSession(seal, context, parameters);
+    try {
+      session.loadKeys(keys);
+    } catch (error) {
+      session.dispose();
+      throw error;
+    }
+    return session;
+  }
+
+  /** Creates a fresh key pair for these parameters (the single-key custody mode). */
+  generateKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
+    const generator = this.own(new this.seal.KeyGenerator(this.context));
+    const secretKey = this.own(generator.secretKey());
+    const publicKey = this.own(generator.createPublicKey());
+    try {
+      return {
+        publicKey: this.toBytes(publicKey.saveToArray(this.seal.ComprModeType.zstd)),
+        secretKey: this.toBytes(secretKey.saveToArray(this.seal.ComprModeType.zstd)),
+      };
+    } finally {
+      this.release(publicKey);
+      this.release(secretKey);
+      this.release(generator);
+    }
+  }
+
+  /** Number of ciphertexts that a vector of `length` values needs. */
+  chunkCountFor(length: number): number {
+    return Math.max(1, Math.ceil(length / this.slotCount));
+  }
+
+  /** Encodes `values` into slot-sized chunks and encrypts each; returns SEAL-serialized ciphertexts. */
+  encryptVector(values: ArrayLike<number>): Uint8Array[] {
+    const encryptor = this.requireEncryptor();
+    const chunkCount = this.chunkCountFor(values.length);
+    const slots = new Float64Array(this.slotCount);
+    const plaintext = this.own(new this.seal.Plaintext());
+    const ciphertext = this.own(new this.seal.Ciphertext());
+    try {
+      const chunks: Uint8Array[] = [];
+      for (let chunk = 0; chunk < chunkCount; chunk += 1) {
+        slots.fill(0);
+        const start = chunk * this.slotCount;
+        const end = Math.min(values.length, start + this.slotCount);
+        for (let index = start; index < end; index += 1) {
+          const value = values[index] as number;
+          if (!Number.isFinite(value)) throw new CiphertextError(`value at index ${index} is not finite; refusing to encrypt`);
+          slots[index - start] = value;
+        }
+        this.encoder.encode(slots, this.scale, plaintext);
+        encryptor.encrypt(plaintext, ciphertext);
+        chunks.push(this.serializeCiphertext(ciphertext));
+      }
+      slots.fill(0); // plaintext update values should not linger in JS memory
+      return chunks;
+    } finally {
+      this.release(ciphertext);
+      this.release(plaintext);
+    }
+  }
+
+  /**
+   * Loads bytes as a ciphertext and checks that it is a fresh-level, two-polynomial CKKS ciphertext
+   * under exactly these parameters and scale. Anything else is refused with a CiphertextError.
+   */
+  loadCiphertext(bytes: Uint8Array, where: string): Ciphertext {
+    if (bytes.length < 16) throw new CiphertextError(`${where}: ${bytes.length} bytes cannot be a SEAL ciphertext`);
+    const ciphertext = this.own(new this.seal.Ciphertext());
+    try {
+      this.loadOrThrow(() => ciphertext.loadFromArray(this.context, bytes), where, CiphertextError);
+      const problems: string[] = [];
+      if (ciphertext.size() !== 2) problems.push(`has ${ciphertext.size()} polynomials, expected 2`);
+      if (!ciphertext.isNttForm()) problems.push('is not in NTT form');
+      if (ciphertext.polyModulusDegree() !== this.parameters.polyModulusDegree) problems.push('has another ring degree');
+      if (ciphertext.coeffModulusSize() !== this.dataPrimeCount) {
+        problems.push(`is at a level with ${ciphertext.coeffModulusSize()} primes, expected ${this.dataPrimeCount}`);
+      }
+      if (ciphertext.scale() !== this.scale) problems.push(`has scale 2^${Math.log2(ciphertext.scale()).toFixed(2)}, expected 2^${this.parameters.scaleBits}`);
+      if (problems.length > 0) throw new CiphertextError(`${where}: ciphertext ${problems.join('; ')}`);
+      return ciphertext;
+    } catch (error) {
+      this.release(ciphertext);
+      throw error;
+    }
+  }
+
+  /** accumulator += addend, homomorphically. */
+  addInPlace(accumulator: Ciphertext, addend: Ciphertext): void {
+    this.evaluator.addInplace(accumulator, addend);
+  }
+
+  /** accumulator -= subtrahend; exact modulo q, so it undoes an earlier add bit for bit. */
+  subtractInPlace(accumulator: Ciphertext, subtrahend: Ciphertext): void {
+    this.evaluator.subInplace(accumulator, subtrahend);
+  }
+
+  serializeCiphertext(ciphertext: Ciphertext): Uint8Array {
+    return this.toBytes(ciphertext.saveToArray(this.seal.ComprModeType.zstd));
+  }
+
+  /** Decrypts serialized ciphertext chunks back into the first `length` values. */
+  decryptVector(chunks: readonly Uint8Array[], length: number): Float64Array {
+    const decryptor = this.requireDecryptor();
+    if (chunks.length !== this.chunkCountFor(length)) {
+      throw new CiphertextError(`expected ${this.chunkCountFor(length)} ciphertext chunks for ${length} values, got ${chunks.length}`);
+    }
+    const output = new Float64Array(length);
+    const plaintext = this.own(new this.seal.Plaintext());
+    try {
+      chunks.forEach((bytes, chunk) => {
+        const ciphertext = this.loadCiphertext(bytes, `aggregate chunk ${chunk}`);
+        try {
+          decryptor.decrypt(ciphertext, plaintext);
+        } finally {
+          this.release(ciphertext);
+        }
+        const decoded = this.encoder.decodeFloat64(plaintext) as Float64Array;
+        const start = chunk * this.slotCount;
+        output.set(decoded.subarray(0, Math.min(this.slotCount, length - start)), start);
+      });
+      return output;
+    } finally {
+      this.release(plaintext);
+    }
+  }
+
+  /** Frees one handle this session made. */
+  release(handle: ClassHandle): void {
+    if (!this.owned.delete(handle)) return;
+    if (!handle.isDeleted()) handle.delete();
+    liveHandles -= 1;
+  }
+
+  /** Frees every SEAL object the session still owns. Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const handle of [...this.owned].reverse()) this.release(handle);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  private own<T extends ClassHandle>(handle: T): T {
+    this.owned.add(handle);
+    liveHandles += 1;
+    return handle;
+  }
+
+  private requireEncryptor(): Encryptor {
+    if (!this.encryptor) throw new KeyCustodyError('this CKKS session holds no public key and cannot encrypt');
+    return this.encryptor;
+  }
+
+  private requireDecryptor(): Decryptor {
+    if (!this.decryptor) throw new KeyCustodyError('this CKKS session holds no secret key and cannot decrypt');
+    return this.decryptor;
+  }
+
+  private loadOrThrow(
+    load: () => void,
+    what: string,
+    ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
+  ): void {
+    try {
+      load();
+    } catch (thrown) {
+      throw new ErrorType(`${what} does not load under the federation's CKKS parameters: ${describeSealFailure(thrown)}`);
+    }
+  }
+
+  private toBytes(saved: unknown): Uint8Array {
+    // Embind hands back a view that may alias the WASM heap; copy so later SEAL calls cannot move it.
+    return Uint8Array.from(saved as Uint8Array);
+  }
+}

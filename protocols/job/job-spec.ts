@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/**
+ * The job file a bank data team writes. Everything a participant needs to train is in here and is
+ * sent to participants when they join, so a partner's node config only names its own CSV, id,
+ * key folder and the coordinator address.
+ */
+
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
+
+const denseLayer = z.object({
+  type: z.literal('dense'),
+  units: z.number().int().min(1).max(4096),
+  activation: z.enum(['relu', 'sigmoid', 'tanh', 'linear']).default('relu'),
+});
+
+export const modelSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('logistic-regression') }),
+  z.object({
+    kind: z.literal('sequential'),
+    // Hidden layers; HEFL appends the sigmoid output unit for the binary label itself.
+    hiddenLayers: z.array(denseLayer).min(1).max(16),
+  }),
+]);
+
+export const featureSchemaSchema = z
+  .object({
+    numeric: z.array(z.string().min(1)).default([]),
+    categorical: z
+      .array(z.object({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
+      .default([]),
+    label: z.object({
+      column: z.string().min(1),
+      positive: z.string(),
+      negative: z.string(),
+    }),
+    // Columns present in the CSV that the model must not use (for example a leaking column).
+    ignored: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((schema, ctx) => {
+    const seen = new Set<string>();
+    const names = [
+      ...schema.numeric,
+      ...schema.categorical.map((column) => column.name),
+      schema.label.column,
+      ...schema.ignored,
+    ];
+    for (const name of names) {
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `column "${name}" is declared twice` });
+      seen.add(name);
+    }
+    if (schema.numeric.length + schema.categorical.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'declare at least one numeric or categorical feature' });
+    }
+    if (schema.label.positive === schema.label.negative) {
+      ctx.addIssue({ code: 'custom', path: ['label', 'negative'], message: 'must differ from label.positive' });
+    }
+    for (const [index, column] of schema.categorical.entries()) {
+      if (new Set(column.categories).size !== column.categories.length) {
+        ctx.addIssue({ code: 'custom', path: ['categorical', index, 'categories'], message: 'categories repeat' });
+      }
+    }
+  });
+
+export const ckksParametersSchema = z
+  .object({
+    polyModulusDegree: z.union([z.literal(4096), z.literal(8192), z.literal(16384), z.literal(32768)]).default(8192),
+    coeffModulusBits: z.array(z.number().int().min(20).max(60)).min(2).max(16).default([60, 40, 40, 60]),
+    scaleBits: z.number().int().min(20).max(60).default(40),
+  })
+  .superRefine((parameters, ctx) => {
+    const dataPrimes = parameters.coeffModulusBits.slice(0, -1);
+    const dataBits = dataPrimes.reduce((sum, bits) => sum + bits, 0);
+    // Weighted updates need headroom above the scale: value * 2^scale must stay below the data modulus.
+    if (dataBits < parameters.scaleBits + 20) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coeffModulusBits'],
+        message: `the data primes (all but the last) total ${dataBits} bits; they need at least scaleBits + 20 = ${parameters.scaleBits + 20}`,
+      });
+    }
+  });
+
+export const trainingSchema = z.object({
+  rounds: z.number().int().min(1).max(10_000),
+  localEpochs: z.number().int().min(1).max(1_000).default(1),
+  batchSize: z.number().int().min(1).max(65_536).default(64),
+  learningRate: z.number().positive().max(10).default(0.05),
+  optimizer: z.enum(['sgd', 'adam']).default('adam'),
+  // Seeds the initial global model and local shuffling, so runs are reproducible.
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  // Per-participant L2 bound on the (unweighted) update delta; 0 disables clipping.
+  clipNorm: z.number().min(0).default(0),
+});
+
+export const federationSchema = z
+  .object({
+    participants: z.array(identifier).min(1).max(1_000),
+    minParticipants: z.number().int().min(1),
+    roundDeadlineSeconds: z.number().positive().max(86_400).default(300),
+    joinDeadlineSeconds: z.number().positive().max(86_400).default(600),
+  })
+  .superRefine((federation, ctx) => {
+    if (new Set(federation.participants).size !== federation.participants.length) {
+      ctx.addIssue({ code: 'custom', path: ['participants'], message: 'participant ids repeat' });
+    }
+    if (federation.minParticipants > federation.participants.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minParticipants'],
+        message: `is ${federation.minParticipants} but only ${federation.participants.length} participants are listed`,
+      });
+    }
+  });
+
+export const jobSpecSchema = z.object({
+  jobId: identifier,
+  model: modelSpecSchema,
+  features: featureSchemaSchema,
+  training: trainingSchema,
+  federation: federationSchema,
+  ckks: ckksParametersSchema.default({ polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 }),
+});
+
+export type JobSpec = z.infer<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type FeatureSchema = z.infer<typeof featureSchemaSchema>;
+export type CkksParameters = z.infer<typeof ckksParametersSchema>;
+export type TrainingSettings = z.infer<typeof trainingSchema>;
+export type FederationSettings = z.infer<typeof federationSchema>;
