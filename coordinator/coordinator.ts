@@ -1,0 +1,505 @@
+import { EventEmitter } from 'node:events';
+import pino, { type Logger } from 'pino';
+import type { AggregateLayout, Contribution, EncryptedSumAggregator } from '../protocols/aggregation/encrypted-sum-aggregator.js';
+import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
+import type { FederatedStrategy, RoundPlan } from '../protocols/aggregation/federated-strategy.js';
+import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { ConfigError, HeflError, RoundFailedError } from '../protocols/errors.js';
+import { countModelParameters, countStatisticsValues } from '../protocols/job/count-model-parameters.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
+import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import {
+  PROTOCOL_VERSION,
+  type CoordinatorEvent,
+  type EvaluationReport,
+  type FetchAggregateRequest,
+  type JoinRequest,
+  type Parsed,
+  type Receipt,
+  type RoundKind,
+  type UpdateChunk,
+} from '../protocols/wire/federation-messages.js';
+
+/** Lifecycle of a coordinator, one explicit union (after Temporal's worker states). */
+export type CoordinatorStatus = 'created' | 'waiting-for-participants' | 'running' | 'finished' | 'failed' | 'stopped';
+
+/** Where the coordinator writes a participant's events; the transport implements it. */
+export interface EventSink {
+  send(event: CoordinatorEvent): void;
+  close(): void;
+}
+
+export interface RoundSummary {
+  readonly round: number;
+  readonly kind: RoundKind;
+  readonly contributors: readonly string[];
+  /** Sample-weighted mean of the contributors' reported local training losses. */
+  readonly meanLocalLoss: number | null;
+  /** Evaluation-count-weighted mean AUC that participants reported for the new global model. */
+  readonly heldOutAuc: number | null;
+  readonly heldOutLoss: number | null;
+  readonly evaluationCount: number;
+  readonly totalWeight: number;
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+  readonly seconds: number;
+}
+
+export interface JobReport {
+  readonly jobId: string;
+  readonly status: CoordinatorStatus;
+  readonly failure: string | null;
+  readonly strategy: string;
+  readonly keyCustody: 'single-key';
+  readonly ckks: JobSpec['ckks'] & { readonly slotCount: number; readonly parametersFingerprint: string };
+  readonly modelParameters: number;
+  readonly participants: readonly { readonly id: string; readonly sampleCount: number | null }[];
+  readonly rounds: readonly RoundSummary[];
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+}
+
+export interface CoordinatorOptions {
+  readonly job: JobSpec;
+  readonly keys: CoordinatorKeys;
+  readonly logger?: Logger;
+  readonly strategy?: FederatedStrategy;
+  readonly onRoundCompleted?: (summary: RoundSummary) => void;
+}
+
+/** One update while it streams in, as the transport sees it. */
+export interface IncomingUpdate {
+  accept(chunk: UpdateChunk): void;
+  finish(): Receipt;
+  abort(reason: string): void;
+}
+
+interface ConnectedParticipant {
+  readonly id: string;
+  readonly sink: EventSink;
+  connected: boolean;
+  sampleCount: number | null;
+}
+
+interface ActiveRound {
+  readonly plan: RoundPlan;
+  readonly layout: AggregateLayout;
+  readonly aggregator: EncryptedSumAggregator;
+  readonly localLosses: Map<string, { loss: number; sampleCount: number }>;
+  readonly inFlight: Set<IncomingUpdate>;
+  open: boolean;
+}
+
+/**
+ * The coordinator's side of a federation, independent of any transport: it tracks who joined, runs
+ * the round loop, and sums encrypted updates as they arrive. It is built from public key material
+ * only, so it can add ciphertexts but cannot read a single update or the aggregate.
+ */
+export class Coordinator {
+  private statusValue: CoordinatorStatus = 'created';
+  private failure: string | null = null;
+  private readonly participants = new Map<string, ConnectedParticipant>();
+  private readonly changed = new EventEmitter();
+  private readonly evaluations = new Map<number, Map<string, EvaluationReport>>();
+  private readonly rounds: RoundSummary[] = [];
+  private activeRound: ActiveRound | undefined;
+  private lastAggregate: { round: number; chunks: readonly Uint8Array[] } | undefined;
+  private bytesReceived = 0;
+  private bytesSent = 0;
+  private readonly startedAt = new Date().toISOString();
+  private finishedAt: string | null = null;
+  private readonly strategy: FederatedStrategy;
+  private readonly logger: Logger;
+  private stopRequested: string | undefined;
+
+  private constructor(
+    private readonly options: CoordinatorOptions,
+    private readonly session: CkksSession,
+  ) {
+    this.strategy = options.strategy ?? federatedAveraging;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.changed.setMaxListeners(0);
+  }
+
+  static async create(options: CoordinatorOptions): Promise<Coordinator> {
+    const { job, keys } = options;
+    if (keys.manifest.jobId !== job.jobId) {
+      throw new ConfigError(`the coordinator key folder is for job "${keys.manifest.jobId}", the job file is "${job.jobId}"`);
+    }
+    if (keys.manifest.parametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
+      throw new ConfigError('the job file\'s ckks parameters differ from those the coordinator keys were made for');
+    }
+    // Public key only: a coordinator session can check and add ciphertexts, never decrypt.
+    const session = await CkksSession.create(job.ckks, { publicKey: keys.publicKey });
+    return new Coordinator(options, session);
+  }
+
+  get status(): CoordinatorStatus {
+    return this.statusValue;
+  }
+
+  get job(): JobSpec {
+    return this.options.job;
+  }
+
+  connectedParticipants(): string[] {
+    return [...this.participants.values()].filter((participant) => participant.connected).map((participant) => participant.id);
+  }
+
+  // ---- called by the transport -------------------------------------------------------------
+
+  join(request: JoinRequest, sink: EventSink): Receipt {
+    const { job, keys } = this.options;
+    if (request.protocolVersion !== PROTOCOL_VERSION) {
+      return { accepted: false, reason: `protocol version ${request.protocolVersion} is not supported (this coordinator speaks ${PROTOCOL_VERSION})` };
+    }
+    if (request.jobId !== job.jobId) return { accepted: false, reason: `unknown job "${request.jobId}"` };
+    if (!job.federation.participants.includes(request.participantId)) {
+      return { accepted: false, reason: `participant "${request.participantId}" is not listed in job ${job.jobId}` };
+    }
+    if (request.keyFingerprint !== keys.manifest.keyFingerprint) {
+      return { accepted: false, reason: 'the participant\'s key folder belongs to another federation key (key fingerprints differ)' };
+    }
+    if (this.statusValue !== 'created' && this.statusValue !== 'waiting-for-participants') {
+      return { accepted: false, reason: `the job is ${this.statusValue}; joining after it started is not supported yet` };
+    }
+    const existing = this.participants.get(request.participantId);
+    if (existing?.connected) return { accepted: false, reason: `participant "${request.participantId}" is already connected` };
+    this.participants.set(request.participantId, { id: request.participantId, sink, connected: true, sampleCount: null });
+    this.logger.info({ participantId: request.participantId }, 'participant joined');
+    this.sendTo(request.participantId, { type: 'job-accepted', job });
+    this.changed.emit('change');
+    return { accepted: true };
+  }
+
+  leave(participantId: string): void {
+    const participant = this.participants.get(participantId);
+    if (!participant?.connected) return;
+    participant.connected = false;
+    this.logger.warn({ participantId }, 'participant disconnected');
+    this.changed.emit('change');
+  }
+
+  openUpdate(first: UpdateChunk): Parsed<IncomingUpdate> {
+    const round = this.activeRound;
+    const participant = this.participants.get(first.participantId);
+    const refuse = (reason: string): Parsed<IncomingUpdate> => {
+      this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'update refused');
+      return { success: false, reason };
+    };
+    if (first.jobId !== this.options.job.jobId) return refuse(`unknown job "${first.jobId}"`);
+    if (!participant?.connected) return refuse(`participant "${first.participantId}" has not joined`);
+    if (!round?.open) return refuse('no round is accepting updates');
+    if (first.round !== round.plan.round) return refuse(`round ${first.round} is not the current round (${round.plan.round})`);
+    if (!round.plan.participants.includes(first.participantId)) return refuse(`participant "${first.participantId}" is not part of round ${first.round}`);
+    if (first.chunkIndex !== 0 || !first.metadata) return refuse('an update must start with chunk 0 carrying its metadata');
+    const { metadata } = first;
+    if (metadata.kind !== round.plan.kind) return refuse(`round ${first.round} is a ${round.plan.kind} round, the update says ${metadata.kind}`);
+    if (metadata.vectorLength !== round.layout.vectorLength || metadata.chunkCount !== round.layout.chunkCount) {
+      return refuse(
+        `update layout ${metadata.vectorLength} values / ${metadata.chunkCount} chunks does not match the round's ` +
+          `${round.layout.vectorLength} / ${round.layout.chunkCount}`,
+      );
+    }
+    if (round.aggregator.hasContribution(first.participantId)) {
+      return refuse(`participant "${first.participantId}" already contributed to round ${first.round}`);
+    }
+    let contribution: Contribution;
+    try {
+      contribution = round.aggregator.begin(first.participantId, metadata.sampleCount);
+    } catch (error) {
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    let closed = false;
+    const incoming: IncomingUpdate = {
+      accept: (chunk) => {
+        if (closed || !round.open) throw new RoundFailedError(`round ${first.round} closed before the update was complete`);
+        if (chunk.participantId !== first.participantId || chunk.round !== first.round || chunk.jobId !== first.jobId) {
+          throw new HeflError('WIRE_MESSAGE_INVALID', 'chunks of one update must all carry the same job, participant and round');
+        }
+        contribution.accept(chunk.chunkIndex, chunk.ciphertext);
+      },
+      finish: () => {
+        if (closed || !round.open) return { accepted: false, reason: `round ${first.round} closed before the update was complete` };
+        try {
+          contribution.commit();
+        } catch (error) {
+          incoming.abort(error instanceof Error ? error.message : String(error));
+          return { accepted: false, reason: error instanceof Error ? error.message : String(error) };
+        }
+        closed = true;
+        round.inFlight.delete(incoming);
+        round.localLosses.set(first.participantId, { loss: metadata.localLoss, sampleCount: metadata.sampleCount });
+        if (round.plan.kind === 'statistics') participant.sampleCount = metadata.sampleCount;
+        this.logger.info({ participantId: first.participantId, round: first.round }, 'encrypted update added to the aggregate');
+        this.changed.emit('change');
+        return { accepted: true };
+      },
+      abort: (reason) => {
+        if (closed) return;
+        closed = true;
+        round.inFlight.delete(incoming);
+        contribution.abort();
+        this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'partial update removed from the aggregate');
+        this.changed.emit('change');
+      },
+    };
+    round.inFlight.add(incoming);
+    try {
+      incoming.accept(first);
+    } catch (error) {
+      incoming.abort(error instanceof Error ? error.message : String(error));
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    return { success: true, data: incoming };
+  }
+
+  aggregateFor(request: FetchAggregateRequest): Parsed<readonly Uint8Array[]> {
+    if (request.jobId !== this.options.job.jobId) return { success: false, reason: `unknown job "${request.jobId}"` };
+    if (!this.participants.get(request.participantId)?.connected) {
+      return { success: false, reason: `participant "${request.participantId}" has not joined` };
+    }
+    if (!this.lastAggregate || this.lastAggregate.round !== request.round) {
+      return { success: false, reason: `no aggregate for round ${request.round} (latest: ${this.lastAggregate?.round ?? 'none'})` };
+    }
+    return { success: true, data: this.lastAggregate.chunks };
+  }
+
+  reportEvaluation(report: EvaluationReport): Receipt {
+    if (report.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${report.jobId}"` };
+    if (!this.participants.get(report.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
+    if (report.round !== this.lastAggregate?.round) return { accepted: false, reason: `round ${report.round} is not awaiting evaluations` };
+    const reports = this.evaluations.get(report.round) ?? new Map<string, EvaluationReport>();
+    if (reports.has(report.participantId)) return { accepted: false, reason: 'evaluation for this round already reported' };
+    reports.set(report.participantId, report);
+    this.evaluations.set(report.round, reports);
+    this.changed.emit('change');
+    return { accepted: true };
+  }
+
+  recordBytesReceived(count: number): void {
+    this.bytesReceived += count;
+  }
+
+  recordBytesSent(count: number): void {
+    this.bytesSent += count;
+  }
+
+  // ---- the round loop ---------------------------------------------------------------------
+
+  /** Runs the whole job: wait for participants, a statistics round, then every training round. */
+  async run(): Promise<JobReport> {
+    const { job } = this.options;
+    try {
+      this.statusValue = 'waiting-for-participants';
+      this.logger.info({ jobId: job.jobId, expected: job.federation.participants }, 'waiting for participants');
+      const everyoneJoined = await this.waitFor(
+        () => this.connectedParticipants().length === job.federation.participants.length,
+        Date.now() + job.federation.joinDeadlineSeconds * 1000,
+      );
+      const joined = this.connectedParticipants().length;
+      if (!everyoneJoined && joined < job.federation.minParticipants) {
+        throw new RoundFailedError(
+          `only ${joined} of ${job.federation.participants.length} participants joined within ${job.federation.joinDeadlineSeconds} s ` +
+            `(minParticipants is ${job.federation.minParticipants})`,
+        );
+      }
+      this.statusValue = 'running';
+      await this.runRound(0, 'statistics');
+      for (let round = 1; round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
+      this.statusValue = 'finished';
+      this.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.statusValue = this.stopRequested ? 'stopped' : 'failed';
+      this.failure = message;
+      this.logger.error({ reason: message }, 'job did not finish');
+      this.broadcast({ type: 'job-failed', reason: message });
+    } finally {
+      this.finishedAt = new Date().toISOString();
+      for (const participant of this.participants.values()) if (participant.connected) participant.sink.close();
+      this.session.dispose();
+    }
+    return this.report();
+  }
+
+  /** Ends the job at the next wait point; the round in flight is abandoned and no model is produced from it. */
+  stop(reason = 'the coordinator was asked to stop'): void {
+    this.stopRequested = reason;
+    this.changed.emit('change');
+  }
+
+  report(): JobReport {
+    const { job } = this.options;
+    return {
+      jobId: job.jobId,
+      status: this.statusValue,
+      failure: this.failure,
+      strategy: this.strategy.name,
+      keyCustody: 'single-key',
+      ckks: { ...job.ckks, slotCount: this.session.slotCount, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
+      modelParameters: countModelParameters(job),
+      participants: job.federation.participants.map((id) => ({ id, sampleCount: this.participants.get(id)?.sampleCount ?? null })),
+      rounds: [...this.rounds],
+      bytesReceived: this.bytesReceived,
+      bytesSent: this.bytesSent,
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+    };
+  }
+
+  private async runRound(round: number, kind: RoundKind): Promise<void> {
+    const { job } = this.options;
+    const started = performance.now();
+    const bytesReceivedAtStart = this.bytesReceived;
+    const bytesSentAtStart = this.bytesSent;
+    const plan = this.strategy.configureRound({
+      round,
+      kind,
+      connected: this.connectedParticipants(),
+      minParticipants: job.federation.minParticipants,
+      roundDeadlineMs: job.federation.roundDeadlineSeconds * 1000,
+      now: Date.now(),
+    });
+    if (plan.participants.length < plan.minContributions) {
+      throw new RoundFailedError(`round ${round}: only ${plan.participants.length} participants connected, ${plan.minContributions} needed`);
+    }
+    const vectorLength = kind === 'statistics' ? countStatisticsValues(job) : countModelParameters(job);
+    const layout = { vectorLength, chunkCount: this.session.chunkCountFor(vectorLength) };
+    const active: ActiveRound = {
+      plan,
+      layout,
+      aggregator: this.strategy.createAggregator(this.session, layout),
+      localLosses: new Map(),
+      inFlight: new Set(),
+      open: true,
+    };
+    this.activeRound = active;
+    try {
+      this.logger.info({ round, kind, participants: plan.participants }, 'round started');
+      this.broadcast({ type: 'round-started', round, kind, deadlineUnixMs: plan.deadlineUnixMs });
+      await this.waitFor(
+        () =>
+          plan.participants.every(
+            (id) => active.aggregator.hasContribution(id) || !this.participants.get(id)?.connected,
+          ),
+        plan.deadlineUnixMs,
+      );
+      active.open = false;
+      for (const update of [...active.inFlight]) update.abort(`round ${round} deadline passed`);
+      const contributors = active.aggregator.contributorCount;
+      if (contributors < plan.minContributions) {
+        throw new RoundFailedError(
+          `round ${round} (${kind}): ${contributors} of ${plan.participants.length} participants contributed before the deadline; ` +
+            `${plan.minContributions} needed`,
+        );
+      }
+      const aggregate = active.aggregator.finalize();
+      this.lastAggregate = { round, chunks: aggregate.chunks };
+      this.broadcast({
+        type: 'aggregate-ready',
+        round,
+        kind,
+        totalWeight: aggregate.totalWeight,
+        contributors: aggregate.contributors,
+        chunkCount: layout.chunkCount,
+        vectorLength,
+      });
+      if (kind === 'training') {
+        await this.waitFor(
+          () => this.connectedParticipants().every((id) => this.evaluations.get(round)?.has(id)),
+          Date.now() + job.federation.roundDeadlineSeconds * 1000,
+        );
+      }
+      const summary = this.summarize(active, aggregate.contributors, aggregate.totalWeight, {
+        seconds: (performance.now() - started) / 1000,
+        bytesReceived: this.bytesReceived - bytesReceivedAtStart,
+        bytesSent: this.bytesSent - bytesSentAtStart,
+      });
+      this.rounds.push(summary);
+      this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
+      this.options.onRoundCompleted?.(summary);
+    } finally {
+      active.open = false;
+      active.aggregator.dispose();
+      this.activeRound = undefined;
+    }
+  }
+
+  private summarize(
+    active: ActiveRound,
+    contributors: readonly string[],
+    totalWeight: number,
+    traffic: { seconds: number; bytesReceived: number; bytesSent: number },
+  ): RoundSummary {
+    let lossSum = 0;
+    let lossWeight = 0;
+    for (const { loss, sampleCount } of active.localLosses.values()) {
+      lossSum += loss * sampleCount;
+      lossWeight += sampleCount;
+    }
+    let aucSum = 0;
+    let evaluationLossSum = 0;
+    let evaluationCount = 0;
+    for (const report of this.evaluations.get(active.plan.round)?.values() ?? []) {
+      if (report.evaluationCount <= 0) continue;
+      aucSum += report.auc * report.evaluationCount;
+      evaluationLossSum += report.loss * report.evaluationCount;
+      evaluationCount += report.evaluationCount;
+    }
+    return {
+      round: active.plan.round,
+      kind: active.plan.kind,
+      contributors,
+      meanLocalLoss: active.plan.kind === 'training' && lossWeight > 0 ? lossSum / lossWeight : null,
+      heldOutAuc: evaluationCount > 0 ? aucSum / evaluationCount : null,
+      heldOutLoss: evaluationCount > 0 ? evaluationLossSum / evaluationCount : null,
+      evaluationCount,
+      totalWeight,
+      ...traffic,
+    };
+  }
+
+  private broadcast(event: CoordinatorEvent): void {
+    for (const participant of this.participants.values()) if (participant.connected) this.sendTo(participant.id, event);
+  }
+
+  private sendTo(participantId: string, event: CoordinatorEvent): void {
+    const participant = this.participants.get(participantId);
+    if (!participant?.connected) return;
+    try {
+      participant.sink.send(event);
+    } catch (error) {
+      this.logger.warn({ participantId, reason: error instanceof Error ? error.message : String(error) }, 'could not send event');
+      this.leave(participantId);
+    }
+  }
+
+  /** Resolves true when `predicate` holds, false at the deadline; re-checked on every state change. */
+  private waitFor(predicate: () => boolean, deadlineUnixMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const check = (): void => {
+        if (this.stopRequested) {
+          cleanup();
+          reject(new RoundFailedError(this.stopRequested));
+        } else if (predicate()) {
+          cleanup();
+          resolve(true);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        resolve(predicate());
+      }, Math.max(0, deadlineUnixMs - Date.now()));
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.changed.off('change', check);
+      };
+      this.changed.on('change', check);
+      check();
+    });
+  }
+}

@@ -1,0 +1,178 @@
+import * as grpc from '@grpc/grpc-js';
+import type { FederationHandlers } from '../proto/generated/hefl/v1/Federation.js';
+import { observeFederationService } from '../proto/load-federation-service.js';
+import { MAX_CHUNK_BYTES } from '../protocols/wire/federation-messages.js';
+import {
+  parseEvaluationReport,
+  parseFetchAggregateRequest,
+  parseJoinRequest,
+  parseUpdateChunk,
+  toWireAggregateChunk,
+  toWireCoordinatorEvent,
+} from '../protocols/wire/wire-mapping.js';
+import type { Coordinator, IncomingUpdate } from './coordinator.js';
+
+export interface RunningCoordinatorServer {
+  /** host:port actually bound (port 0 in the request becomes the real port). */
+  readonly address: string;
+  readonly port: number;
+  shutdown(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = MAX_CHUNK_BYTES + 64 * 1024;
+
+function failure(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+/** Serves the Federation gRPC service for one coordinator on `host:port` (loopback by default). */
+export async function startGrpcCoordinatorServer(
+  coordinator: Coordinator,
+  options: { host?: string; port?: number; credentials?: grpc.ServerCredentials } = {},
+): Promise<RunningCoordinatorServer> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  const service = observeFederationService({
+    onRequestBytes: (_method, bytes, message) => {
+      if (message === undefined) coordinator.recordBytesReceived(bytes.length);
+    },
+    onResponseBytes: (_method, bytes) => coordinator.recordBytesSent(bytes.length),
+  });
+
+  const handlers: FederationHandlers = {
+    Join(call) {
+      const request = parseJoinRequest(call.request);
+      if (!request.success) {
+        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const { participantId } = request.data;
+      let open = true;
+      const receipt = coordinator.join(request.data, {
+        send: (event) => {
+          if (open) call.write(toWireCoordinatorEvent(event));
+        },
+        close: () => {
+          if (!open) return;
+          open = false;
+          call.end();
+        },
+      });
+      if (!receipt.accepted) {
+        open = false;
+        call.emit('error', failure(grpc.status.PERMISSION_DENIED, receipt.reason));
+        return;
+      }
+      const leave = (): void => {
+        open = false;
+        coordinator.leave(participantId);
+      };
+      call.on('cancelled', leave);
+      call.on('close', leave);
+      call.on('error', leave);
+    },
+
+    SubmitUpdate(call, callback) {
+      let update: IncomingUpdate | undefined;
+      let done = false;
+      const fail = (code: grpc.status, reason: string): void => {
+        if (done) return;
+        done = true;
+        update?.abort(reason);
+        callback(failure(code, reason));
+      };
+      call.on('data', (wire) => {
+        if (done) return;
+        const chunk = parseUpdateChunk(wire);
+        if (!chunk.success) return fail(grpc.status.INVALID_ARGUMENT, chunk.reason);
+        if (!update) {
+          const opened = coordinator.openUpdate(chunk.data);
+          if (!opened.success) return fail(grpc.status.FAILED_PRECONDITION, opened.reason);
+          update = opened.data;
+          return;
+        }
+        try {
+          update.accept(chunk.data);
+        } catch (error) {
+          fail(grpc.status.INVALID_ARGUMENT, error instanceof Error ? error.message : String(error));
+        }
+      });
+      call.on('end', () => {
+        if (done) return;
+        if (!update) return fail(grpc.status.INVALID_ARGUMENT, 'empty update stream');
+        const receipt = update.finish();
+        done = true;
+        if (receipt.accepted) callback(null, { accepted: true, reason: '' });
+        else callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
+      });
+      const broken = (): void => {
+        if (done) return;
+        done = true;
+        update?.abort('update stream broke before its last chunk');
+      };
+      call.on('cancelled', broken);
+      call.on('error', broken);
+    },
+
+    FetchAggregate(call) {
+      const request = parseFetchAggregateRequest(call.request);
+      if (!request.success) {
+        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const chunks = coordinator.aggregateFor(request.data);
+      if (!chunks.success) {
+        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
+        return;
+      }
+      let cancelled = false;
+      call.on('cancelled', () => {
+        cancelled = true;
+      });
+      void (async () => {
+        for (const [index, ciphertext] of chunks.data.entries()) {
+          if (cancelled) return;
+          // Respect back-pressure so a slow participant never makes the coordinator buffer the model twice.
+          if (!call.write(toWireAggregateChunk(request.data.round, index, ciphertext))) {
+            await new Promise<void>((resolve) => call.once('drain', resolve));
+          }
+        }
+        call.end();
+      })();
+    },
+
+    ReportEvaluation(call, callback) {
+      const report = parseEvaluationReport(call.request);
+      if (!report.success) return callback(failure(grpc.status.INVALID_ARGUMENT, report.reason));
+      const receipt = coordinator.reportEvaluation(report.data);
+      if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
+      callback(null, { accepted: true, reason: '' });
+    },
+  };
+
+  server.addService(service, handlers);
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${options.port ?? 0}`, options.credentials ?? grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    address: `${host}:${port}`,
+    port,
+    shutdown: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,27 @@
+import type {
+  CoordinatorEvent,
+  EvaluationReport,
+  FetchAggregateRequest,
+  JoinRequest,
+  Receipt,
+  UpdateChunk,
+} from '../protocols/wire/federation-messages.js';
+
+/**
+ * The participant's only way to reach the coordinator (the transport seam; gRPC in production,
+ * anything in tests). Each method is one protocol message type, so an egress guard can wrap it.
+ */
+export interface FederationConnection {
+  /** Joins the job; yields the job spec, then round events, until the coordinator ends the stream. */
+  join(request: JoinRequest): AsyncIterable<CoordinatorEvent>;
+  submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt>;
+  fetchAggregate(request: FetchAggregateRequest): Promise<Uint8Array[]>;
+  reportEvaluation(report: EvaluationReport): Promise<Receipt>;
+  close(): void;
+}
+
+/** One message as it leaves the participant: the exact serialized bytes and what they are. */
+export interface EgressRecord {
+  readonly method: 'Join' | 'SubmitUpdate' | 'FetchAggregate' | 'ReportEvaluation';
+  readonly bytes: Uint8Array;
+}

@@ -1,0 +1,148 @@
+import * as grpc from '@grpc/grpc-js';
+import type { FederationClient } from '../proto/generated/hefl/v1/Federation.js';
+import { observeFederationService } from '../proto/load-federation-service.js';
+import { HeflError, WireMessageError } from '../protocols/errors.js';
+import { MAX_CHUNK_BYTES, type CoordinatorEvent, type Receipt, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import {
+  parseAggregateChunk,
+  parseCoordinatorEvent,
+  toWireEvaluationReport,
+  toWireFetchAggregateRequest,
+  toWireJoinRequest,
+  toWireUpdateChunk,
+} from '../protocols/wire/wire-mapping.js';
+import type { EgressRecord, FederationConnection } from './federation-connection.js';
+
+export interface GrpcConnectionOptions {
+  /** host:port of the coordinator. */
+  readonly address: string;
+  readonly credentials?: grpc.ChannelCredentials;
+  /** How long to keep trying to reach the coordinator before giving up. */
+  readonly connectTimeoutMs?: number;
+  /** Sees every message's exact serialized bytes before they reach the socket. */
+  readonly onEgress?: (record: EgressRecord) => void;
+}
+
+function describeCallFailure(error: unknown, address: string): HeflError {
+  const serviceError = error as Partial<grpc.ServiceError>;
+  if (serviceError.code === grpc.status.UNAVAILABLE) {
+    return new HeflError('COORDINATOR_UNREACHABLE', `coordinator at ${address} is unreachable: ${serviceError.details ?? 'unavailable'}`);
+  }
+  return new HeflError('PROTOCOL_VIOLATION', `coordinator at ${address} refused: ${serviceError.details ?? String(error)}`);
+}
+
+/** The gRPC implementation of FederationConnection. */
+export class GrpcFederationConnection implements FederationConnection {
+  private readonly client: FederationClient;
+  private readonly address: string;
+
+  private constructor(options: GrpcConnectionOptions) {
+    this.address = options.address;
+    const service = observeFederationService({
+      onRequestBytes: (method, bytes, message) => {
+        if (message !== undefined) options.onEgress?.({ method, bytes });
+      },
+    });
+    const Client = grpc.makeClientConstructor(service, 'hefl.v1.Federation') as unknown as new (
+      address: string,
+      credentials: grpc.ChannelCredentials,
+      options: grpc.ChannelOptions,
+    ) => FederationClient;
+    this.client = new Client(options.address, options.credentials ?? grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': MAX_CHUNK_BYTES + 64 * 1024,
+      'grpc.max_send_message_length': MAX_CHUNK_BYTES + 64 * 1024,
+    });
+  }
+
+  /** Connects, waiting up to `connectTimeoutMs` for the coordinator to be reachable. */
+  static async connect(options: GrpcConnectionOptions): Promise<GrpcFederationConnection> {
+    if (!/^[^\s:]+:\d{1,5}$/.test(options.address) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(options.address)) {
+      throw new HeflError('COORDINATOR_UNREACHABLE', `coordinator address "${options.address}" is not host:port`);
+    }
+    const connection = new GrpcFederationConnection(options);
+    const timeout = options.connectTimeoutMs ?? 30_000;
+    await new Promise<void>((resolve, reject) => {
+      connection.client.waitForReady(Date.now() + timeout, (error) => {
+        if (!error) return resolve();
+        connection.close();
+        reject(new HeflError('COORDINATOR_UNREACHABLE', `could not reach the coordinator at ${options.address} within ${timeout / 1000} s`));
+      });
+    });
+    return connection;
+  }
+
+  async *join(request: Parameters<FederationConnection['join']>[0]): AsyncIterable<CoordinatorEvent> {
+    const call = this.client.join(toWireJoinRequest(request));
+    try {
+      for await (const wire of call) {
+        const event = parseCoordinatorEvent(wire);
+        if (!event.success) throw new WireMessageError(`from the coordinator: ${event.reason}`);
+        yield event.data;
+      }
+    } catch (error) {
+      if (error instanceof HeflError) throw error;
+      throw describeCallFailure(error, this.address);
+    } finally {
+      call.cancel();
+    }
+  }
+
+  submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt> {
+    return new Promise<Receipt>((resolve, reject) => {
+      const call = this.client.submitUpdate((error, receipt) => {
+        if (error) {
+          const details = error.details || error.message;
+          // A refusal is an answer, not a transport failure: report it as a receipt.
+          if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) reject(describeCallFailure(error, this.address));
+          else resolve({ accepted: false, reason: details });
+          return;
+        }
+        resolve(receipt?.accepted ? { accepted: true } : { accepted: false, reason: receipt?.reason ?? 'no receipt' });
+      });
+      void (async () => {
+        for (const chunk of chunks) {
+          if (!call.write(toWireUpdateChunk(chunk))) await new Promise<void>((drained) => call.once('drain', drained));
+        }
+        call.end();
+      })().catch((error: unknown) => {
+        call.cancel();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+  }
+
+  async fetchAggregate(request: Parameters<FederationConnection['fetchAggregate']>[0]): Promise<Uint8Array[]> {
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const wire of this.client.fetchAggregate(toWireFetchAggregateRequest(request))) {
+        const chunk = parseAggregateChunk(wire);
+        if (!chunk.success) throw new WireMessageError(`from the coordinator: ${chunk.reason}`);
+        if (chunk.data.round !== request.round || chunk.data.chunkIndex !== chunks.length) {
+          throw new WireMessageError(`aggregate chunk ${chunk.data.chunkIndex} of round ${chunk.data.round} arrived out of order`);
+        }
+        chunks.push(chunk.data.ciphertext);
+      }
+    } catch (error) {
+      if (error instanceof HeflError) throw error;
+      throw describeCallFailure(error, this.address);
+    }
+    return chunks;
+  }
+
+  reportEvaluation(report: Parameters<FederationConnection['reportEvaluation']>[0]): Promise<Receipt> {
+    return new Promise<Receipt>((resolve, reject) => {
+      this.client.reportEvaluation(toWireEvaluationReport(report), (error, receipt) => {
+        if (error) {
+          if (error.code === grpc.status.UNAVAILABLE) reject(describeCallFailure(error, this.address));
+          else resolve({ accepted: false, reason: error.details || error.message });
+          return;
+        }
+        resolve(receipt?.accepted ? { accepted: true } : { accepted: false, reason: receipt?.reason ?? 'no receipt' });
+      });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

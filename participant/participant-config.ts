@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** `node.json`: what a partner institution writes to run a participant node. */
+export const participantConfigSchema = z.object({
+  participantId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
+  jobId: z.string().min(1),
+  coordinator: z.string().regex(/^([^\s:]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'host:port, for example 127.0.0.1:7700'),
+  /** This institution's training data (CSV, optionally gzip). It never leaves the node. */
+  dataCsv: z.string().min(1),
+  /** Optional held-out data: the node reports AUC and loss of each new global model on it. */
+  evaluationCsv: z.string().min(1).optional(),
+  /** The key folder `hefl keys init` made for this participant. */
+  keysDir: z.string().min(1),
+  /** Where the final model, its preprocessing and the egress log are written. */
+  outputDir: z.string().min(1).optional(),
+  csvDelimiter: z.enum([';', ',']).optional(),
+  connectTimeoutSeconds: z.number().positive().max(3_600).default(60),
+});
+
+export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

@@ -1,0 +1,265 @@
+import type * as tf from '@tensorflow/tfjs';
+import pino, { type Logger } from 'pino';
+import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
+import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
+import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { computeAuc } from '../protocols/data/compute-auc.js';
+import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
+import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
+import { parseDataset, type LocalDataset } from '../protocols/data/parse-dataset.js';
+import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { standardizationFromTotals, type Standardization } from '../protocols/data/standardization-from-totals.js';
+import { ConfigError, HeflError, RoundFailedError, WireMessageError } from '../protocols/errors.js';
+import { countModelParameters } from '../protocols/job/count-model-parameters.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
+import type { ParticipantKeys } from '../protocols/keys/read-key-folder.js';
+import { buildModel } from '../protocols/model/build-model.js';
+import { clipUpdate } from '../protocols/model/clip-update.js';
+import { computeUpdateDelta } from '../protocols/model/compute-update-delta.js';
+import { evaluateLoss } from '../protocols/model/evaluate-model.js';
+import { initialWeights } from '../protocols/model/initial-weights.js';
+import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
+import { predictScores } from '../protocols/model/predict-scores.js';
+import { trainLocally } from '../protocols/model/train-locally.js';
+import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
+import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import type { FederationConnection } from './federation-connection.js';
+import { writeModelBundle } from './write-model-bundle.js';
+
+export type ParticipantStatus = 'created' | 'joining' | 'training' | 'finished' | 'failed';
+
+export interface ParticipantOptions {
+  readonly participantId: string;
+  readonly jobId: string;
+  readonly dataCsv: string;
+  readonly evaluationCsv?: string | undefined;
+  readonly csvDelimiter?: ';' | ',' | undefined;
+  /** Where the final model bundle goes; no model is written when absent. */
+  readonly modelDirectory?: string | undefined;
+  readonly keys: ParticipantKeys;
+  readonly connection: FederationConnection;
+  readonly logger?: Logger;
+  readonly strategy?: FederatedStrategy;
+  /** Called with each new global model's evaluation (only when evaluation data is configured). */
+  readonly onRoundEvaluated?: (round: number, evaluation: { auc: number; loss: number; count: number }) => void;
+}
+
+export interface ParticipantOutcome {
+  readonly roundsCompleted: number;
+  readonly finalWeights: Float32Array;
+  readonly standardization: Standardization;
+  readonly sampleCount: number;
+}
+
+interface PreparedData {
+  readonly dataset: LocalDataset;
+  readonly evaluation: LocalDataset | undefined;
+  train?: EncodedFeatures;
+  evaluationEncoded?: EncodedFeatures | undefined;
+}
+
+/**
+ * One participant node through a whole job. Raw rows stay here: what leaves is the join request,
+ * encrypted update chunks with their sample count and local loss, and evaluation metrics. The
+ * CKKS stage sits on the message path; training code never sees a key or a ciphertext.
+ */
+export class Participant {
+  private statusValue: ParticipantStatus = 'created';
+  private readonly logger: Logger;
+  private readonly strategy: FederatedStrategy;
+
+  constructor(private readonly options: ParticipantOptions) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.strategy = options.strategy ?? federatedAveraging;
+  }
+
+  get status(): ParticipantStatus {
+    return this.statusValue;
+  }
+
+  async run(): Promise<ParticipantOutcome> {
+    const { keys, connection } = this.options;
+    const session = await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey });
+    let model: tf.Sequential | undefined;
+    try {
+      await initializeTfBackend();
+      this.statusValue = 'joining';
+      let job: JobSpec | undefined;
+      let data: PreparedData | undefined;
+      let standardization: Standardization | undefined;
+      let globalWeights: Float32Array | undefined;
+      let roundsCompleted = 0;
+
+      const events = connection.join({
+        jobId: this.options.jobId,
+        participantId: this.options.participantId,
+        protocolVersion: PROTOCOL_VERSION,
+        keyFingerprint: keys.manifest.keyFingerprint,
+      });
+      for await (const event of events) {
+        switch (event.type) {
+          case 'job-accepted': {
+            job = this.acceptJob(event.job);
+            data = await this.loadData(job);
+            this.statusValue = 'training';
+            break;
+          }
+          case 'round-started': {
+            if (!job || !data) throw new WireMessageError('round started before the job was accepted');
+            if (event.kind === 'statistics') {
+              // Round 0: encrypted per-column sums, sums of squares and the row count.
+              const statistics = computeFeatureStatistics(data.dataset, job.features);
+              await this.submit(session, job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
+              statistics.fill(0);
+            } else {
+              if (!data.train || !globalWeights) throw new WireMessageError('training round before the statistics round');
+              model ??= buildModel(job.model, data.train.width);
+              const trained = await trainLocally({
+                model,
+                globalWeights,
+                features: data.train.features,
+                labels: data.train.labels,
+                rowCount: data.train.rowCount,
+                width: data.train.width,
+                settings: job.training,
+                round: event.round,
+              });
+              const { delta } = clipUpdate(computeUpdateDelta(trained.weights, globalWeights), job.training.clipNorm);
+              const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
+              await this.submit(session, job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
+              weighted.fill(0);
+            }
+            break;
+          }
+          case 'aggregate-ready': {
+            if (!job || !data) throw new WireMessageError('aggregate before the job was accepted');
+            const expectedLength = event.kind === 'statistics' ? job.features.numeric.length * 2 + 1 : countModelParameters(job);
+            if (event.vectorLength !== expectedLength) {
+              throw new WireMessageError(`aggregate of round ${event.round} has ${event.vectorLength} values, expected ${expectedLength}`);
+            }
+            const chunks = await connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+            const sum = session.decryptVector(chunks, event.vectorLength);
+            if (event.kind === 'statistics') {
+              standardization = standardizationFromTotals(sum, job.features);
+              data.train = encodeFeatures(data.dataset, job.features, standardization);
+              data.evaluationEncoded = data.evaluation ? encodeFeatures(data.evaluation, job.features, standardization) : undefined;
+              model ??= buildModel(job.model, data.train.width);
+              globalWeights = initialWeights(model, job.training.seed);
+              this.logger.info({ round: event.round, contributors: event.contributors.length }, 'federated standardization ready');
+            } else {
+              if (!globalWeights || !model) throw new WireMessageError('training aggregate before the statistics round');
+              globalWeights = this.strategy.nextGlobalWeights(globalWeights, sum, event.totalWeight);
+              roundsCompleted = event.round;
+              await this.reportEvaluation(job, event.round, model, globalWeights, data.evaluationEncoded);
+              this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
+            }
+            sum.fill(0);
+            break;
+          }
+          case 'job-finished': {
+            if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
+            if (this.options.modelDirectory) {
+              setFlatWeights(model, globalWeights);
+              await writeModelBundle(model, job, standardization, this.options.modelDirectory);
+              this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
+            }
+            this.statusValue = 'finished';
+            return { roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+          }
+          case 'job-failed':
+            throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
+        }
+      }
+      throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
+    } catch (error) {
+      this.statusValue = 'failed';
+      throw error;
+    } finally {
+      model?.dispose();
+      session.dispose();
+      connection.close();
+    }
+  }
+
+  private acceptJob(job: JobSpec): JobSpec {
+    const { keys, participantId, jobId } = this.options;
+    if (job.jobId !== jobId) throw new ConfigError(`the coordinator runs job "${job.jobId}", this node is configured for "${jobId}"`);
+    if (!job.federation.participants.includes(participantId)) {
+      throw new ConfigError(`participant "${participantId}" is not listed in job ${job.jobId}`);
+    }
+    // The job's CKKS parameters must be those the node's keys were made for: no silent downgrade.
+    if (ckksParametersFingerprint(job.ckks) !== keys.manifest.parametersFingerprint) {
+      throw new ConfigError('the job\'s CKKS parameters differ from those of this node\'s key folder; refusing to take part');
+    }
+    this.logger.info(
+      { jobId: job.jobId, rounds: job.training.rounds, model: job.model.kind, participants: job.federation.participants.length },
+      'joined job',
+    );
+    return job;
+  }
+
+  private async loadData(job: JobSpec): Promise<PreparedData> {
+    const options = this.options.csvDelimiter ? { delimiter: this.options.csvDelimiter } : {};
+    const dataset = parseDataset(await readCsvTable(this.options.dataCsv, options), job.features);
+    const evaluation = this.options.evaluationCsv
+      ? parseDataset(await readCsvTable(this.options.evaluationCsv, options), job.features)
+      : undefined;
+    this.logger.info({ rows: dataset.rowCount, evaluationRows: evaluation?.rowCount ?? 0 }, 'local data loaded');
+    return { dataset, evaluation };
+  }
+
+  /** The encryption stage: Enc(vector) in slot-sized chunks, streamed with bounded metadata. */
+  private async submit(
+    session: CkksSession,
+    job: JobSpec,
+    round: number,
+    kind: RoundKind,
+    vector: Float64Array,
+    sampleCount: number,
+    localLoss: number,
+  ): Promise<void> {
+    const ciphertexts = session.encryptVector(vector);
+    const { participantId } = this.options;
+    const chunks: UpdateChunk[] = ciphertexts.map((ciphertext, chunkIndex) => ({
+      jobId: job.jobId,
+      participantId,
+      round,
+      chunkIndex,
+      ciphertext,
+      metadata:
+        chunkIndex === 0
+          ? { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount: ciphertexts.length }
+          : undefined,
+    }));
+    const receipt = await this.options.connection.submitUpdate(chunks);
+    if (receipt.accepted) this.logger.info({ round, kind, chunks: chunks.length }, 'encrypted update accepted');
+    else this.logger.warn({ round, kind, reason: receipt.reason }, 'encrypted update refused');
+  }
+
+  private async reportEvaluation(
+    job: JobSpec,
+    round: number,
+    model: tf.Sequential,
+    weights: Float32Array,
+    evaluation: EncodedFeatures | undefined,
+  ): Promise<void> {
+    let report = { auc: 0, loss: 0, count: 0 };
+    if (evaluation) {
+      setFlatWeights(model, weights);
+      const scores = predictScores(model, evaluation.features, evaluation.rowCount, evaluation.width);
+      const auc = computeAuc(scores, evaluation.labels);
+      report = { auc: Number.isNaN(auc) ? 0 : auc, loss: evaluateLoss(scores, evaluation.labels), count: Number.isNaN(auc) ? 0 : evaluation.rowCount };
+      this.options.onRoundEvaluated?.(round, report);
+    }
+    const receipt = await this.options.connection.reportEvaluation({
+      jobId: job.jobId,
+      participantId: this.options.participantId,
+      round,
+      evaluationCount: report.count,
+      auc: report.auc,
+      loss: report.loss,
+    });
+    if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'evaluation report refused');
+  }
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from './generated/federation.js';
+import type { FederationDefinition } from './generated/hefl/v1/Federation.js';
+
+/** The loader options must match those `npm run proto:generate` used for the generated types. */
+const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+let definition: FederationDefinition | undefined;
+
+/** The Federation service definition, loaded once from proto/federation.proto. */
+export function loadFederationService(): FederationDefinition {
+  if (!definition) {
+    const packageDefinition = protoLoader.loadSync(fileURLToPath(new URL('./federation.proto', import.meta.url)), LOADER_OPTIONS);
+    const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+    definition = loaded.hefl.v1.Federation.service;
+  }
+  return definition;
+}
+
+export type FederationMethodName = 'Join' | 'SubmitUpdate' | 'FetchAggregate' | 'ReportEvaluation';
+
+/**
+ * A copy of the service definition whose (de)serializers also report each message's exact bytes:
+ * how the coordinator counts bytes received and how a participant records what leaves it.
+ */
+export function observeFederationService(observer: {
+  onRequestBytes?: (method: FederationMethodName, bytes: Buffer, message: unknown) => void;
+  onResponseBytes?: (method: FederationMethodName, bytes: Buffer) => void;
+}): FederationDefinition {
+  const service = loadFederationService();
+  const observed: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(service) as [FederationMethodName, grpc.MethodDefinition<object, object>][]) {
+    observed[name] = {
+      ...method,
+      requestSerialize: (message: object) => {
+        const bytes = method.requestSerialize(message);
+        observer.onRequestBytes?.(name, bytes, message);
+        return bytes;
+      },
+      requestDeserialize: (bytes: Buffer) => {
+        observer.onRequestBytes?.(name, bytes, undefined);
+        return method.requestDeserialize(bytes);
+      },
+      responseSerialize: (message: object) => {
+        const bytes = method.responseSerialize(message);
+        observer.onResponseBytes?.(name, bytes);
+        return bytes;
+      },
+      responseDeserialize: (bytes: Buffer) => {
+        observer.onResponseBytes?.(name, bytes);
+        return method.responseDeserialize(bytes);
+      },
+    };
+  }
+  return observed as unknown as FederationDefinition;
+}

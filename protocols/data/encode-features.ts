@@ -1,0 +1,59 @@
+import { DatasetError } from '../errors.js';
+import type { FeatureSchema } from '../job/job-spec.js';
+import { featureWidth } from './feature-width.js';
+import type { LocalDataset } from './parse-dataset.js';
+import type { Standardization } from './standardization-from-totals.js';
+
+export interface EncodedFeatures {
+  /** Row-major, `rowCount` x `width`. */
+  features: Float32Array;
+  labels: Float32Array;
+  rowCount: number;
+  width: number;
+}
+
+/**
+ * Model input: standardized numeric columns in schema order, then a one-hot block per categorical
+ * column in schema order (categories as declared), matching featureNames(schema).
+ */
+export function encodeFeatures(
+  dataset: LocalDataset,
+  schema: FeatureSchema,
+  standardization: Standardization,
+): EncodedFeatures {
+  const numericCount = schema.numeric.length;
+  if (
+    dataset.numeric.length !== numericCount ||
+    dataset.categoricalIndex.length !== schema.categorical.length ||
+    standardization.means.length !== numericCount ||
+    standardization.stds.length !== numericCount
+  ) {
+    throw new DatasetError(`${dataset.source}: dataset or standardization does not match the feature schema`);
+  }
+  const width = featureWidth(schema);
+  const { rowCount } = dataset;
+  const features = new Float32Array(rowCount * width);
+  for (let feature = 0; feature < numericCount; feature += 1) {
+    const values = dataset.numeric[feature] as Float64Array;
+    const mean = standardization.means[feature] as number;
+    const std = standardization.stds[feature] as number;
+    for (let row = 0; row < rowCount; row += 1) {
+      features[row * width + feature] = ((values[row] as number) - mean) / std;
+    }
+  }
+  let offset = numericCount;
+  for (const [feature, column] of schema.categorical.entries()) {
+    const indexes = dataset.categoricalIndex[feature] as Int32Array;
+    const categories = column.categories.length;
+    for (let row = 0; row < rowCount; row += 1) {
+      const index = indexes[row] as number;
+      // An out-of-range index would silently set a neighbouring column's one-hot bit.
+      if (!(index >= 0 && index < categories)) {
+        throw new DatasetError(`${dataset.source}: row ${row}, column "${column.name}": category index ${index} is out of range`);
+      }
+      features[row * width + offset + index] = 1;
+    }
+    offset += categories;
+  }
+  return { features, labels: Float32Array.from(dataset.labels), rowCount, width };
+}

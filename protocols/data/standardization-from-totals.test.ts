@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { FeatureSchema } from '../job/job-spec.js';
+import { standardizationFromTotals } from './standardization-from-totals.js';
+
+const schema: FeatureSchema = {
+  numeric: ['a', 'b', 'constant'],
+  categorical: [],
+  label: { column: 'y', positive: '1', negative: '0' },
+  ignored: [],
+};
+
+function totalsOf(columns: number[][]): number[] {
+  const rows = (columns[0] as number[]).length;
+  return [
+    ...columns.map((values) => values.reduce((sum, value) => sum + value, 0)),
+    ...columns.map((values) => values.reduce((sum, value) => sum + value * value, 0)),
+    rows,
+  ];
+}
+
+describe('standardizationFromTotals', () => {
+  it('matches the mean and population std computed directly, and maps constant columns to std 1', () => {
+    const a = [2, 4, 4, 4, 5, 5, 7, 9]; // textbook population std 2
+    const b = [5191, 5228.1, 4963.6, 5099.1, 5017.5, 5195.8, 5076.2, 5008.7];
+    const constant = [999, 999, 999, 999, 999, 999, 999, 999];
+    const { means, stds } = standardizationFromTotals(totalsOf([a, b, constant]), schema);
+    expect(means[0]).toBeCloseTo(5, 12);
+    expect(stds[0]).toBeCloseTo(2, 12);
+    const meanB = b.reduce((sum, value) => sum + value, 0) / b.length;
+    const stdB = Math.sqrt(b.reduce((sum, value) => sum + (value - meanB) ** 2, 0) / b.length);
+    expect(means[1]).toBeCloseTo(meanB, 9);
+    expect(stds[1]).toBeCloseTo(stdB, 6);
+    expect(means[2]).toBe(999);
+    expect(stds[2]).toBe(1);
+  });
+
+  it('treats a slightly negative variance from approximate decryption as a constant column', () => {
+    // ten rows of 1: the sum of squares should be 10 but decrypted a hair lower
+    const { means, stds } = standardizationFromTotals([10, 0, 0, 10 - 1e-9, 0, 0, 10], schema);
+    expect(means[0]).toBe(1);
+    expect(stds[0]).toBe(1);
+  });
+
+  it('rejects a non-positive count and a vector of the wrong length', () => {
+    expect(() => standardizationFromTotals([1, 2, 3, 4, 5, 6, 0], schema)).toThrow(/row count of 0/);
+    expect(() => standardizationFromTotals([1, 2, 3, 4, 5, 6, -2], schema)).toThrow(/row count of -2/);
+    expect(() => standardizationFromTotals([1, 2, 3, 4, 5, 6], schema)).toThrow(/have 6 values; 3 numeric columns need 7/);
+  });
+});

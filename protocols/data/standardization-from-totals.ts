@@ -1,0 +1,38 @@
+import { DatasetError } from '../errors.js';
+import type { FeatureSchema } from '../job/job-spec.js';
+
+export interface Standardization {
+  means: Float64Array;
+  stds: Float64Array;
+}
+
+// Below this a column is treated as constant: dividing by its std would only amplify noise.
+const MIN_STD = 1e-12;
+
+/**
+ * Global means and population standard deviations from the summed round-0 statistics
+ * (layout of computeFeatureStatistics: sums, sums of squares, row count).
+ */
+export function standardizationFromTotals(totals: ArrayLike<number>, schema: FeatureSchema): Standardization {
+  const columns = schema.numeric.length;
+  if (totals.length !== 2 * columns + 1) {
+    throw new DatasetError(
+      `feature statistics have ${totals.length} values; ${columns} numeric columns need ${2 * columns + 1}`,
+    );
+  }
+  const count = totals[2 * columns] as number;
+  if (!(count > 0) || !Number.isFinite(count)) {
+    throw new DatasetError(`feature statistics report a row count of ${count}; it must be positive`);
+  }
+  const means = new Float64Array(columns);
+  const stds = new Float64Array(columns);
+  for (let feature = 0; feature < columns; feature += 1) {
+    const mean = (totals[feature] as number) / count;
+    // CKKS decryption is approximate, so the variance of a constant column can come out slightly negative.
+    const variance = Math.max(0, (totals[columns + feature] as number) / count - mean * mean);
+    const std = Math.sqrt(variance);
+    means[feature] = mean;
+    stds[feature] = std < MIN_STD ? 1 : std;
+  }
+  return { means, stds };
+}

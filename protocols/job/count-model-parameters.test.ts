@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { countModelParameters, countStatisticsValues } from './count-model-parameters.js';
+import { featureSchemaSchema } from './job-spec.js';
+
+const features = featureSchemaSchema.parse({
+  numeric: ['a', 'b'],
+  categorical: [{ name: 'c', categories: ['x', 'y', 'z'] }],
+  label: { column: 'y', positive: '1', negative: '0' },
+});
+
+describe('countModelParameters', () => {
+  it('counts a logistic regression as width + 1', () => {
+    expect(countModelParameters({ model: { kind: 'logistic-regression' }, features })).toBe(6);
+  });
+  it('counts kernels and biases of every dense layer plus the output unit', () => {
+    const model = { kind: 'sequential' as const, hiddenLayers: [{ type: 'dense' as const, units: 4, activation: 'relu' as const }] };
+    expect(countModelParameters({ model, features })).toBe(5 * 4 + 4 + 4 * 1 + 1);
+  });
+  it('sizes the statistics vector', () => {
+    expect(countStatisticsValues({ features })).toBe(5);
+  });
+});

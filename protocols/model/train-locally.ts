@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import { RoundFailedError } from '../errors.js';
+import type { TrainingSettings } from '../job/job-spec.js';
+import { flattenWeights } from './flatten-weights.js';
+import { gatherRows } from './gather-rows.js';
+import { mixSeed } from './mix-seed.js';
+import { shuffledRowOrder } from './shuffled-row-order.js';
+import { setFlatWeights } from './unflatten-weights.js';
+
+export interface LocalTrainingInput {
+  model: tf.Sequential;
+  globalWeights: Float32Array;
+  /** Row-major, rowCount x width. */
+  features: Float32Array;
+  /** One 0/1 label per row. */
+  labels: Float32Array;
+  rowCount: number;
+  width: number;
+  settings: Pick<TrainingSettings, 'localEpochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'>;
+  round: number;
+}
+
+export interface LocalTrainingResult {
+  weights: Float32Array;
+  /** Mean binary cross-entropy over the batches of the last epoch, weighted by batch size. */
+  meanLoss: number;
+  sampleCount: number;
+}
+
+/**
+ * One participant's local training for a round: start from the global weights, run localEpochs of
+ * mini-batch training, return the new weights. Row order is shuffled by HEFL's own seeded
+ * permutation per (seed, round, epoch) instead of fit's shuffle, which draws from Math.random.
+ * Clipping is not applied here; it belongs to the update delta (see clipUpdate).
+ */
+export async function trainLocally(input: LocalTrainingInput): Promise<LocalTrainingResult> {
+  const { model, globalWeights, features, labels, rowCount, width, settings, round } = input;
+  checkShapes(model, features, labels, rowCount, width);
+  setFlatWeights(model, globalWeights);
+  // A fresh optimizer per round: Adam's moments from a previous round describe a different model.
+  const optimizer =
+    settings.optimizer === 'sgd' ? tf.train.sgd(settings.learningRate) : tf.train.adam(settings.learningRate);
+  try {
+    model.compile({ optimizer, loss: 'binaryCrossentropy' });
+    let meanLoss = Number.NaN;
+    for (let epoch = 0; epoch < settings.localEpochs; epoch++) {
+      const order = shuffledRowOrder(rowCount, mixSeed(settings.seed, round, epoch));
+      meanLoss = await fitOneEpoch(model, gatherRows(features, width, order), gatherRows(labels, 1, order), rowCount, width, settings.batchSize);
+    }
+    const weights = flattenWeights(model);
+    if (!Number.isFinite(meanLoss) || !weights.every(Number.isFinite)) {
+      throw new RoundFailedError(
+        `local training diverged in round ${round} (loss ${meanLoss}); lower the learning rate (now ${settings.learningRate})`,
+      );
+    }
+    return { weights, meanLoss, sampleCount: rowCount };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+async function fitOneEpoch(
+  model: tf.Sequential,
+  features: Float32Array,
+  labels: Float32Array,
+  rowCount: number,
+  width: number,
+  batchSize: number,
+): Promise<number> {
+  const xs = tf.tensor2d(features, [rowCount, width]);
+  const ys = tf.tensor2d(labels, [rowCount, 1]);
+  try {
+    const history = await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+    const loss = history.history.loss?.at(-1);
+    if (typeof loss !== 'number') throw new Error('model.fit reported no training loss');
+    return loss;
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+}
+
+function checkShapes(model: tf.Sequential, features: Float32Array, labels: Float32Array, rowCount: number, width: number): void {
+  if (!Number.isInteger(rowCount) || rowCount < 1) throw new Error(`local training needs at least one row, got ${rowCount}`);
+  const modelWidth = model.inputs[0]?.shape[1];
+  if (modelWidth !== width) throw new Error(`features are ${width} wide; the model expects ${modelWidth}`);
+  if (features.length !== rowCount * width) {
+    throw new Error(`features hold ${features.length} values; ${rowCount} rows x ${width} columns need ${rowCount * width}`);
+  }
+  if (labels.length !== rowCount) throw new Error(`labels hold ${labels.length} values; expected one per row (${rowCount})`);
+}

@@ -1,0 +1,69 @@
+import type { JobSpec } from '../job/job-spec.js';
+
+/** Domain-side federation messages: what the coordinator and participants reason about. */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Ciphertext chunks are far below gRPC's 4 MiB default; anything larger is refused on sight. */
+export const MAX_CHUNK_BYTES = 3 * 1024 * 1024;
+
+export type RoundKind = 'statistics' | 'training';
+
+export interface JoinRequest {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly protocolVersion: number;
+  readonly keyFingerprint: string;
+}
+
+export type CoordinatorEvent =
+  | { readonly type: 'job-accepted'; readonly job: JobSpec }
+  | { readonly type: 'round-started'; readonly round: number; readonly kind: RoundKind; readonly deadlineUnixMs: number }
+  | {
+      readonly type: 'aggregate-ready';
+      readonly round: number;
+      readonly kind: RoundKind;
+      readonly totalWeight: number;
+      readonly contributors: readonly string[];
+      readonly chunkCount: number;
+      readonly vectorLength: number;
+    }
+  | { readonly type: 'job-finished'; readonly roundsCompleted: number }
+  | { readonly type: 'job-failed'; readonly reason: string };
+
+/** The bounded plaintext metadata that travels with an encrypted update (chunk 0 only). */
+export interface UpdateMetadata {
+  readonly kind: RoundKind;
+  readonly sampleCount: number;
+  readonly localLoss: number;
+  readonly vectorLength: number;
+  readonly chunkCount: number;
+}
+
+export interface UpdateChunk {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly round: number;
+  readonly chunkIndex: number;
+  readonly ciphertext: Uint8Array;
+  readonly metadata: UpdateMetadata | undefined;
+}
+
+export interface FetchAggregateRequest {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly round: number;
+}
+
+export interface EvaluationReport {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly round: number;
+  readonly evaluationCount: number;
+  readonly auc: number;
+  readonly loss: number;
+}
+
+export type Receipt = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };
+
+export type Parsed<T> = { readonly success: true; readonly data: T } | { readonly success: false; readonly reason: string };

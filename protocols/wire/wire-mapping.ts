@@ -1,0 +1,219 @@
+/**
+ * The one place that converts between generated wire types (proto/generated) and domain messages.
+ * Every inbound message is parsed with zod here (safeParse, never trusting the peer); outbound
+ * messages are built here. Pairs: to<Wire>/parse<Domain>.
+ */
+import { z } from 'zod';
+import type { AggregateChunk__Output, AggregateChunk as WireAggregateChunk } from '../../proto/generated/hefl/v1/AggregateChunk.js';
+import type { CoordinatorEvent as WireCoordinatorEvent, CoordinatorEvent__Output } from '../../proto/generated/hefl/v1/CoordinatorEvent.js';
+import type { EvaluationReport as WireEvaluationReport, EvaluationReport__Output } from '../../proto/generated/hefl/v1/EvaluationReport.js';
+import type { FetchAggregateRequest as WireFetchAggregateRequest, FetchAggregateRequest__Output } from '../../proto/generated/hefl/v1/FetchAggregateRequest.js';
+import type { JoinRequest as WireJoinRequest, JoinRequest__Output } from '../../proto/generated/hefl/v1/JoinRequest.js';
+import type { RoundKind as WireRoundKind } from '../../proto/generated/hefl/v1/RoundKind.js';
+import type { UpdateChunk as WireUpdateChunk, UpdateChunk__Output } from '../../proto/generated/hefl/v1/UpdateChunk.js';
+import { jobSpecSchema } from '../job/job-spec.js';
+import {
+  MAX_CHUNK_BYTES,
+  type CoordinatorEvent,
+  type EvaluationReport,
+  type FetchAggregateRequest,
+  type JoinRequest,
+  type Parsed,
+  type RoundKind,
+  type UpdateChunk,
+} from './federation-messages.js';
+
+const identifier = z.string().min(1).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/);
+const round = z.number().int().min(0).max(1_000_000);
+const bytes = z
+  .instanceof(Uint8Array)
+  .refine((value) => value.length > 0, 'is empty')
+  .refine((value) => value.length <= MAX_CHUNK_BYTES, `exceeds ${MAX_CHUNK_BYTES} bytes`);
+const wireRoundKind = z.enum(['ROUND_KIND_STATISTICS', 'ROUND_KIND_TRAINING']);
+
+function fromWireRoundKind(kind: z.infer<typeof wireRoundKind>): RoundKind {
+  return kind === 'ROUND_KIND_STATISTICS' ? 'statistics' : 'training';
+}
+
+function toWireRoundKind(kind: RoundKind): WireRoundKind {
+  return kind === 'statistics' ? 'ROUND_KIND_STATISTICS' : 'ROUND_KIND_TRAINING';
+}
+
+function failure(error: z.ZodError, what: string): { success: false; reason: string } {
+  const issues = error.issues.map((issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`);
+  return { success: false, reason: `invalid ${what}: ${issues.join('; ')}` };
+}
+
+function parsed<T>(result: z.ZodSafeParseResult<T>, what: string): Parsed<T> {
+  return result.success ? { success: true, data: result.data } : failure(result.error, what);
+}
+
+// --- JoinRequest (participant -> coordinator)
+export function toWireJoinRequest(request: JoinRequest): WireJoinRequest {
+  return { ...request };
+}
+const joinRequestSchema = z.object({
+  jobId: identifier,
+  participantId: identifier,
+  protocolVersion: z.number().int(),
+  keyFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest> {
+  return parsed(joinRequestSchema.safeParse(wire), 'join request');
+}
+
+// --- CoordinatorEvent (coordinator -> participant)
+export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinatorEvent {
+  switch (event.type) {
+    case 'job-accepted':
+      return { jobAccepted: { jobSpecJson: JSON.stringify(event.job) } };
+    case 'round-started':
+      return { roundStarted: { round: event.round, kind: toWireRoundKind(event.kind), deadlineUnixMs: event.deadlineUnixMs } };
+    case 'aggregate-ready':
+      return {
+        aggregateReady: {
+          round: event.round,
+          kind: toWireRoundKind(event.kind),
+          totalWeight: event.totalWeight,
+          contributors: [...event.contributors],
+          chunkCount: event.chunkCount,
+          vectorLength: event.vectorLength,
+        },
+      };
+    case 'job-finished':
+      return { jobFinished: { roundsCompleted: event.roundsCompleted } };
+    case 'job-failed':
+      return { jobFailed: { reason: event.reason } };
+  }
+}
+
+const coordinatorEventSchema = z.union([
+  z.object({ event: z.literal('jobAccepted'), jobAccepted: z.object({ jobSpecJson: z.string().max(1_000_000) }) }),
+  z.object({
+    event: z.literal('roundStarted'),
+    roundStarted: z.object({ round, kind: wireRoundKind, deadlineUnixMs: z.number().int().nonnegative() }),
+  }),
+  z.object({
+    event: z.literal('aggregateReady'),
+    aggregateReady: z.object({
+      round,
+      kind: wireRoundKind,
+      totalWeight: z.number().positive().finite(),
+      contributors: z.array(identifier).min(1).max(10_000),
+      chunkCount: z.number().int().min(1).max(100_000),
+      vectorLength: z.number().int().min(1).max(100_000_000),
+    }),
+  }),
+  z.object({ event: z.literal('jobFinished'), jobFinished: z.object({ roundsCompleted: round }) }),
+  z.object({ event: z.literal('jobFailed'), jobFailed: z.object({ reason: z.string().max(10_000) }) }),
+]);
+
+export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<CoordinatorEvent> {
+  const result = coordinatorEventSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'coordinator event');
+  const message = result.data;
+  switch (message.event) {
+    case 'jobAccepted': {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(message.jobAccepted.jobSpecJson);
+      } catch {
+        return { success: false, reason: 'invalid coordinator event: job spec is not JSON' };
+      }
+      const job = jobSpecSchema.safeParse(raw);
+      if (!job.success) return failure(job.error, 'job spec from the coordinator');
+      return { success: true, data: { type: 'job-accepted', job: job.data } };
+    }
+    case 'roundStarted':
+      return {
+        success: true,
+        data: {
+          type: 'round-started',
+          round: message.roundStarted.round,
+          kind: fromWireRoundKind(message.roundStarted.kind),
+          deadlineUnixMs: message.roundStarted.deadlineUnixMs,
+        },
+      };
+    case 'aggregateReady':
+      return {
+        success: true,
+        data: { type: 'aggregate-ready', ...message.aggregateReady, kind: fromWireRoundKind(message.aggregateReady.kind) },
+      };
+    case 'jobFinished':
+      return { success: true, data: { type: 'job-finished', roundsCompleted: message.jobFinished.roundsCompleted } };
+    case 'jobFailed':
+      return { success: true, data: { type: 'job-failed', reason: message.jobFailed.reason } };
+  }
+}
+
+// --- UpdateChunk (participant -> coordinator)
+export function toWireUpdateChunk(chunk: UpdateChunk): WireUpdateChunk {
+  return {
+    jobId: chunk.jobId,
+    participantId: chunk.participantId,
+    round: chunk.round,
+    chunkIndex: chunk.chunkIndex,
+    ciphertext: Buffer.from(chunk.ciphertext.buffer, chunk.ciphertext.byteOffset, chunk.ciphertext.byteLength),
+    metadata: chunk.metadata ? { ...chunk.metadata, kind: toWireRoundKind(chunk.metadata.kind) } : null,
+  };
+}
+const updateChunkSchema = z.object({
+  jobId: identifier,
+  participantId: identifier,
+  round,
+  chunkIndex: z.number().int().min(0).max(100_000),
+  ciphertext: bytes,
+  metadata: z
+    .object({
+      kind: wireRoundKind,
+      sampleCount: z.number().int().min(1).max(1_000_000_000),
+      localLoss: z.number().min(0).max(1e6),
+      vectorLength: z.number().int().min(1).max(100_000_000),
+      chunkCount: z.number().int().min(1).max(100_000),
+    })
+    .nullable(),
+});
+export function parseUpdateChunk(wire: UpdateChunk__Output): Parsed<UpdateChunk> {
+  const result = updateChunkSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'update chunk');
+  const { metadata, ...rest } = result.data;
+  return {
+    success: true,
+    data: { ...rest, metadata: metadata ? { ...metadata, kind: fromWireRoundKind(metadata.kind) } : undefined },
+  };
+}
+
+// --- FetchAggregateRequest (participant -> coordinator)
+export function toWireFetchAggregateRequest(request: FetchAggregateRequest): WireFetchAggregateRequest {
+  return { ...request };
+}
+const fetchAggregateRequestSchema = z.object({ jobId: identifier, participantId: identifier, round });
+export function parseFetchAggregateRequest(wire: FetchAggregateRequest__Output): Parsed<FetchAggregateRequest> {
+  return parsed(fetchAggregateRequestSchema.safeParse(wire), 'aggregate request');
+}
+
+// --- AggregateChunk (coordinator -> participant)
+export function toWireAggregateChunk(round: number, chunkIndex: number, ciphertext: Uint8Array): WireAggregateChunk {
+  return { round, chunkIndex, ciphertext: Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength) };
+}
+const aggregateChunkSchema = z.object({ round, chunkIndex: z.number().int().min(0).max(100_000), ciphertext: bytes });
+export function parseAggregateChunk(wire: AggregateChunk__Output): Parsed<{ round: number; chunkIndex: number; ciphertext: Uint8Array }> {
+  return parsed(aggregateChunkSchema.safeParse(wire), 'aggregate chunk');
+}
+
+// --- EvaluationReport (participant -> coordinator)
+export function toWireEvaluationReport(report: EvaluationReport): WireEvaluationReport {
+  return { ...report };
+}
+const evaluationReportSchema = z
+  .object({
+    jobId: identifier,
+    participantId: identifier,
+    round,
+    evaluationCount: z.number().int().min(0).max(1_000_000_000),
+    auc: z.number().min(0).max(1),
+    loss: z.number().min(0).max(1e6),
+  });
+export function parseEvaluationReport(wire: EvaluationReport__Output): Parsed<EvaluationReport> {
+  return parsed(evaluationReportSchema.safeParse(wire), 'evaluation report');
+}
