@@ -162,7 +162,9 @@ export class CkksSession implements Disposable {
     if (bytes.length < 16) throw new CiphertextError(`${where}: ${bytes.length} bytes cannot be a SEAL ciphertext`);
     const ciphertext = this.own(new this.seal.Ciphertext());
     try {
-      this.loadOrThrow(() => ciphertext.loadFromArray(this.context, bytes), where, CiphertextError);
+      // Embind accepts exactly Uint8Array, not subclasses such as Node's Buffer: view the same bytes.
+      const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.loadOrThrow(() => ciphertext.loadFromArray(this.context, view), where, CiphertextError);
       const problems: string[] = [];
       if (ciphertext.size() !== 2) problems.push(`has ${ciphertext.size()} polynomials, expected 2`);
       if (!ciphertext.isNttForm()) problems.push('is not in NTT form');

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Entry point of the `hefl` command: checks the Node version, then runs the TypeScript CLI via tsx.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  process.stderr.write(`hefl needs Node.js 22 or newer (SEAL's WebAssembly uses exception references); this is ${process.version}\n`);
+  process.exit(2);
+}
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../cli/hefl.ts');
+const code = await main(process.argv.slice(2));
+// Exit explicitly: gRPC channels and the wasm runtime may otherwise keep the process alive.
+process.exitCode = code;
+setImmediate(() => process.exit(code));

@@ -1,0 +1,61 @@
+import { HeflError } from '../protocols/errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { runCoordinatorCommand } from './run-coordinator-command.js';
+import { runKeysCommand } from './run-keys-command.js';
+import { runParticipantCommand } from './run-participant-command.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `Usage: hefl <command> [options]
+
+Privacy-preserving federated learning: participants train locally and send only CKKS-encrypted
+updates; the coordinator sums ciphertexts it cannot decrypt.
+
+Commands:
+  keys init      create the federation's CKKS keys, one folder per node
+  coordinator    run the coordinator of a job
+  participant    run a participant node from its config file
+
+Run \`hefl <command> --help\` for a command's options and an example.
+
+Exit codes: 0 ok, 1 job failed, 2 usage, 3 config invalid, 4 dataset invalid,
+5 key custody violation, 6 coordinator unreachable, 7 protocol violation, 70 internal error.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  keys: runKeysCommand,
+  coordinator: runCoordinatorCommand,
+  participant: runParticipantCommand,
+};
+
+/** Runs the CLI and returns its exit code; errors become one clear line on stderr, never a stack dump. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`hefl: unknown command "${name}"\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`hefl ${name}: ${error.message}\n\n${error.usage}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof HeflError) {
+      process.stderr.write(`hefl ${name}: error: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`hefl ${name}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`hefl ${name}: internal error: ${message}\n`);
+    if (process.env.HEFL_DEBUG) console.error(error);
+    return EXIT.internal;
+  }
+}

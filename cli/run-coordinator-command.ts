@@ -1,0 +1,80 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Coordinator } from '../coordinator/coordinator.js';
+import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
+import { jobSpecSchema } from '../protocols/job/job-spec.js';
+import { readConfigFile } from '../protocols/job/read-config-file.js';
+import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import { createLogger } from './create-logger.js';
+import { EXIT } from './exit-codes.js';
+import { roundTableHeader, roundTableRow } from './round-table.js';
+import { UsageError } from './usage-error.js';
+
+export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
+
+Starts the coordinator for one job: waits for the job's participants, runs a statistics round and
+the training rounds, and sums encrypted updates it cannot decrypt.
+
+Options:
+  --job FILE          job file (JSON or YAML)                               (required)
+  --keys DIR          the coordinator's key folder from \`hefl keys init\`    (required)
+  --host HOST         address to listen on                        (default 127.0.0.1)
+  --port PORT         port to listen on; 0 picks a free one       (default 7700)
+  --report FILE       write the job report (JSON) here when the job ends
+  --ready-file FILE   write the bound host:port here once listening
+  --quiet             no per-round table on stdout
+
+Example:
+  hefl coordinator --job federation/job.json --keys federation/keys/coordinator --port 7700`;
+
+export async function runCoordinatorCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      job: { type: 'string' },
+      keys: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7700' },
+      report: { type: 'string' },
+      'ready-file': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(COORDINATOR_HELP);
+    return EXIT.ok;
+  }
+  if (!values.job || !values.keys) throw new UsageError('--job and --keys are required', COORDINATOR_HELP);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`, COORDINATOR_HELP);
+
+  const logger = createLogger({ name: 'coordinator' });
+  const job = await readConfigFile(values.job, jobSpecSchema);
+  const keys = await readCoordinatorKeys(values.keys);
+  const print = values.quiet ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
+  const coordinator = await Coordinator.create({ job, keys, logger, onRoundCompleted: (summary) => print(roundTableRow(summary)) });
+  const server = await startGrpcCoordinatorServer(coordinator, { host: values.host, port });
+  logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
+  if (values['ready-file']) await writeFile(values['ready-file'], server.address);
+  print(`HEFL coordinator for job ${job.jobId} on ${server.address}: waiting for ${job.federation.participants.join(', ')}`);
+  print(roundTableHeader());
+
+  const stop = (signal: string): void => coordinator.stop(`received ${signal}`);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  const report = await coordinator.run();
+  // Let participants receive the final event before the server goes away.
+  await server.shutdown();
+  if (values.report) {
+    await mkdir(dirname(values.report), { recursive: true });
+    await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (report.status !== 'finished') {
+    process.stderr.write(`hefl coordinator: job ${job.jobId} ${report.status}: ${report.failure ?? 'unknown reason'}\n`);
+    return EXIT.jobFailed;
+  }
+  print(`job ${job.jobId} finished: ${report.rounds.length - 1} training rounds, ${report.bytesReceived} bytes received`);
+  return EXIT.ok;
+}

@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EgressLog } from '../participant/egress-log.js';
+import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
+import { Participant } from '../participant/participant.js';
+import { participantConfigSchema } from '../participant/participant-config.js';
+import { readConfigFile } from '../protocols/job/read-config-file.js';
+import { readParticipantKeys } from '../protocols/keys/read-key-folder.js';
+import { createLogger } from './create-logger.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
+
+export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG
+
+Runs one participant node: joins the coordinator's job, trains on the local CSV and sends only
+CKKS-encrypted updates plus bounded metadata (sample count, local loss, evaluation metrics).
+Every message that leaves the node is listed in OUTPUT_DIR/egress.jsonl (type, bytes, SHA-256).
+
+The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
+keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, connectTimeoutSeconds.
+Relative paths are resolved from the config file's folder.
+
+Example:
+  hefl participant --config federation/nodes/bank.json`;
+
+export async function runParticipantCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    console.log(PARTICIPANT_HELP);
+    return EXIT.ok;
+  }
+  if (!values.config) throw new UsageError('--config is required', PARTICIPANT_HELP);
+  const config = await readConfigFile(values.config, participantConfigSchema);
+  const base = dirname(resolve(values.config));
+  const fromConfig = (path: string): string => (isAbsolute(path) ? path : join(base, path));
+  const outputDir = fromConfig(config.outputDir ?? join('hefl-output', config.participantId));
+  await mkdir(outputDir, { recursive: true });
+
+  const logger = createLogger({ name: `participant:${config.participantId}` });
+  const keys = await readParticipantKeys(fromConfig(config.keysDir));
+  const egress = new EgressLog(join(outputDir, 'egress.jsonl'));
+  const connection = await GrpcFederationConnection.connect({
+    address: config.coordinator,
+    connectTimeoutMs: config.connectTimeoutSeconds * 1000,
+    onEgress: (record) => egress.record(record),
+  });
+  const participant = new Participant({
+    participantId: config.participantId,
+    jobId: config.jobId,
+    dataCsv: fromConfig(config.dataCsv),
+    evaluationCsv: config.evaluationCsv ? fromConfig(config.evaluationCsv) : undefined,
+    csvDelimiter: config.csvDelimiter,
+    modelDirectory: join(outputDir, 'model'),
+    keys,
+    connection,
+    logger,
+  });
+  let outcome;
+  try {
+    outcome = await participant.run();
+  } finally {
+    keys.secretKey.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
+  }
+  const summary = egress.summary();
+  logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byMethod: summary.byMethod }, 'job finished; egress summary');
+  return EXIT.ok;
+}

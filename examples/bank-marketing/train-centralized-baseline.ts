@@ -1,0 +1,36 @@
+import { computeAuc } from '../../protocols/data/compute-auc.js';
+import { computeFeatureStatistics } from '../../protocols/data/compute-feature-statistics.js';
+import { encodeFeatures } from '../../protocols/data/encode-features.js';
+import type { LocalDataset } from '../../protocols/data/parse-dataset.js';
+import { standardizationFromTotals } from '../../protocols/data/standardization-from-totals.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import { buildModel } from '../../protocols/model/build-model.js';
+import { initialWeights } from '../../protocols/model/initial-weights.js';
+import { predictScores } from '../../protocols/model/predict-scores.js';
+import { trainLocally } from '../../protocols/model/train-locally.js';
+import { setFlatWeights } from '../../protocols/model/unflatten-weights.js';
+
+/**
+ * The comparison a bank asks for: the same model, the same training code and the same number of
+ * passes over the data, but on all institutions' rows pooled in one place (what HEFL avoids).
+ * It is exactly FedAvg with a single participant holding everything.
+ */
+export async function trainCentralizedBaseline(job: JobSpec, pooled: LocalDataset, test: LocalDataset): Promise<{ testAuc: number; seconds: number }> {
+  const started = performance.now();
+  const standardization = standardizationFromTotals(computeFeatureStatistics(pooled, job.features), job.features);
+  const train = encodeFeatures(pooled, job.features, standardization);
+  const evaluation = encodeFeatures(test, job.features, standardization);
+  const model = buildModel(job.model, train.width);
+  try {
+    let weights = initialWeights(model, job.training.seed);
+    for (let round = 1; round <= job.training.rounds; round += 1) {
+      const result = await trainLocally({ model, globalWeights: weights, ...train, settings: job.training, round });
+      weights = result.weights;
+    }
+    setFlatWeights(model, weights);
+    const scores = predictScores(model, evaluation.features, evaluation.rowCount, evaluation.width);
+    return { testAuc: computeAuc(scores, evaluation.labels), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    model.dispose();
+  }
+}

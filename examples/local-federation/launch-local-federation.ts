@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JobReport } from '../../coordinator/coordinator.js';
+import type { ParticipantConfig } from '../../participant/participant-config.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
+
+const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
+
+export interface LocalNode {
+  readonly participantId: string;
+  readonly dataCsv: string;
+  readonly evaluationCsv?: string;
+}
+
+export interface LocalFederationOptions {
+  /** Everything is written here: job, keys, node configs, logs, outputs. */
+  readonly workDirectory: string;
+  readonly job: JobSpec;
+  readonly nodes: readonly LocalNode[];
+  /** Receives the coordinator's stdout (its live round table) line by line. */
+  readonly onCoordinatorLine?: (line: string) => void;
+  /** Kills every process after this long (default 10 minutes). */
+  readonly timeoutMs?: number;
+  /** Extra environment for the child processes. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalFederationResult {
+  readonly report: JobReport;
+  readonly coordinatorExitCode: number | null;
+  readonly participantExitCodes: Readonly<Record<string, number | null>>;
+  /** Per participant: its output folder (model/, egress.jsonl). */
+  readonly outputDirectories: Readonly<Record<string, string>>;
+  readonly logDirectory: string;
+  readonly coordinatorAddress: string;
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+async function waitForFile(path: string, child: ChildProcess, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the coordinator exited with code ${child.exitCode} before listening`);
+    try {
+      const text = await readFile(path, 'utf8');
+      if (text.length > 0) return text.trim();
+    } catch {
+      // not written yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the coordinator did not start listening within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Runs a whole federation on this machine the way institutions would: keys made offline, then one
+ * coordinator process and one process per participant, talking gRPC over 127.0.0.1.
+ */
+export async function launchLocalFederation(options: LocalFederationOptions): Promise<LocalFederationResult> {
+  const work = options.workDirectory;
+  const logDirectory = join(work, 'logs');
+  await mkdir(logDirectory, { recursive: true });
+  const jobFile = join(work, 'job.json');
+  await writeFile(jobFile, `${JSON.stringify(options.job, null, 2)}\n`);
+  await rm(join(work, 'keys'), { recursive: true, force: true });
+  const keys = await initFederationKeys(options.job, join(work, 'keys'));
+
+  const children: ChildProcess[] = [];
+  const timer = setTimeout(() => {
+    for (const child of children) child.kill('SIGKILL');
+  }, options.timeoutMs ?? 600_000);
+  try {
+    const readyFile = join(work, 'coordinator.address');
+    await rm(readyFile, { force: true });
+    const reportFile = join(work, 'coordinator-report.json');
+    const coordinator = spawn(
+      process.execPath,
+      [HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', readyFile, '--report', reportFile],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
+    );
+    children.push(coordinator);
+    coordinator.stderr?.pipe(createWriteStream(join(logDirectory, 'coordinator.log')));
+    let pending = '';
+    coordinator.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) options.onCoordinatorLine?.(line);
+    });
+    const address = await waitForFile(readyFile, coordinator, 60_000);
+
+    const participantExits: Promise<[string, number | null]>[] = [];
+    const outputDirectories: Record<string, string> = {};
+    for (const node of options.nodes) {
+      const nodeDirectory = join(work, 'nodes');
+      await mkdir(nodeDirectory, { recursive: true });
+      const configFile = join(nodeDirectory, `${node.participantId}.json`);
+      const outputDir = join(work, 'outputs', node.participantId);
+      outputDirectories[node.participantId] = outputDir;
+      const config: ParticipantConfig = {
+        participantId: node.participantId,
+        jobId: options.job.jobId,
+        coordinator: address,
+        dataCsv: relative(nodeDirectory, node.dataCsv),
+        ...(node.evaluationCsv ? { evaluationCsv: relative(nodeDirectory, node.evaluationCsv) } : {}),
+        keysDir: relative(nodeDirectory, keys.participants[node.participantId] ?? join(work, 'keys', node.participantId)),
+        outputDir: relative(nodeDirectory, outputDir),
+        connectTimeoutSeconds: 60,
+      };
+      await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
+      const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, ...options.env },
+      });
+      children.push(child);
+      child.stderr?.pipe(createWriteStream(join(logDirectory, `${node.participantId}.log`)));
+      participantExits.push(exitOf(child).then((code) => [node.participantId, code]));
+    }
+    const coordinatorExitCode = await exitOf(coordinator);
+    const participantExitCodes = Object.fromEntries(await Promise.all(participantExits));
+    if (pending) options.onCoordinatorLine?.(pending);
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as JobReport;
+    return { report, coordinatorExitCode, participantExitCodes, outputDirectories, logDirectory, coordinatorAddress: address };
+  } finally {
+    clearTimeout(timer);
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
