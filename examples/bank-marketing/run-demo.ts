@@ -56,7 +56,7 @@ const job = jobSpecSchema.parse({
   jobId: 'bank-marketing-demo',
   model: { kind: 'logistic-regression' },
   features: bankMarketingFeatures,
-  training: { rounds, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 42 },
+  training: { rounds, localEpochs: 1, batchSize: 256, learningRate: 0.003, optimizer: 'adam', seed: 42 },
   federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: 120 },
 });
 

@@ -17,6 +17,14 @@ export function liveSealHandleCount(): number {
   return liveHandles;
 }
 
+/** For other owners of SEAL handles (threshold protocol code): keep the process-wide count true. */
+export function noteSealHandlesCreated(count = 1): void {
+  liveHandles += count;
+}
+export function noteSealHandlesDeleted(count = 1): void {
+  liveHandles -= count;
+}
+
 /**
  * Owns every SEAL object (context, encoder, keys, ciphertexts) made for one set of CKKS parameters.
  * SEAL objects live on the WASM heap and are not garbage-collected, so the session frees them all on
@@ -44,7 +52,8 @@ export class CkksSession implements Disposable {
     this.evaluator = this.own(new seal.Evaluator(context));
     this.slotCount = this.encoder.slotCount();
     this.scale = 2 ** parameters.scaleBits;
-    this.dataPrimeCount = parameters.coeffModulusBits.length - 1;
+    // With one prime SEAL needs no special prime: the key level is the data level.
+    this.dataPrimeCount = Math.max(1, parameters.coeffModulusBits.length - 1);
   }
 
   get canEncrypt(): boolean {

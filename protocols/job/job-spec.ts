@@ -67,18 +67,19 @@ export const featureSchemaSchema = z
 export const ckksParametersSchema = z
   .object({
     polyModulusDegree: z.union([z.literal(4096), z.literal(8192), z.literal(16384), z.literal(32768)]).default(8192),
-    coeffModulusBits: z.array(z.number().int().min(20).max(60)).min(2).max(16).default([60, 40, 40, 60]),
-    scaleBits: z.number().int().min(20).max(60).default(40),
+    coeffModulusBits: z.array(z.number().int().min(20).max(60)).min(1).max(16).default([60, 40, 40, 60]),
+    // Scales above 60 bits are for threshold decryption, whose smudging noise needs the headroom.
+    scaleBits: z.number().int().min(20).max(120).default(40),
   })
   .superRefine((parameters, ctx) => {
-    const dataPrimes = parameters.coeffModulusBits.slice(0, -1);
+    const dataPrimes = parameters.coeffModulusBits.length > 1 ? parameters.coeffModulusBits.slice(0, -1) : parameters.coeffModulusBits;
     const dataBits = dataPrimes.reduce((sum, bits) => sum + bits, 0);
     // Weighted updates need headroom above the scale: value * 2^scale must stay below the data modulus.
     if (dataBits < parameters.scaleBits + 20) {
       ctx.addIssue({
         code: 'custom',
         path: ['coeffModulusBits'],
-        message: `the data primes (all but the last) total ${dataBits} bits; they need at least scaleBits + 20 = ${parameters.scaleBits + 20}`,
+        message: `the data primes (all but the last, when there are several) total ${dataBits} bits; they need at least scaleBits + 20 = ${parameters.scaleBits + 20}`,
       });
     }
   });
