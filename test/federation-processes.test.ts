@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
+import { launchLocalFederation, type LocalFederationResult } from '../examples/local-federation/launch-local-federation.js';
+import { buildModel } from '../protocols/model/build-model.js';
+import { flattenWeights } from '../protocols/model/flatten-weights.js';
+import { initialWeights } from '../protocols/model/initial-weights.js';
+import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
+import { loadModel } from '../protocols/model/load-model.js';
+import { featureWidth } from '../protocols/data/feature-width.js';
+import { bankJob, writeBankSlices } from './support/bank-slices.js';
+
+const job = bankJob({ jobId: 'process-test' });
+let directory: string;
+let result: LocalFederationResult;
+const table: string[] = [];
+
+describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant processes over gRPC on 127.0.0.1', () => {
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'hefl-processes-'));
+    const slices = await writeBankSlices(join(directory, 'data'), 600, 400);
+    result = await launchLocalFederation({
+      workDirectory: join(directory, 'federation'),
+      job,
+      nodes: [
+        { participantId: 'bank', dataCsv: slices.files.bank, evaluationCsv: slices.testFile },
+        { participantId: 'ecommerce', dataCsv: slices.files.ecommerce },
+        { participantId: 'government', dataCsv: slices.files.government },
+      ],
+      onCoordinatorLine: (line) => table.push(line),
+      timeoutMs: 150_000,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('runs the statistics round and two training rounds with every process exiting 0', () => {
+    expect(result.coordinatorExitCode).toBe(0);
+    expect(result.participantExitCodes).toEqual({ bank: 0, ecommerce: 0, government: 0 });
+    expect(result.report.status).toBe('finished');
+    expect(result.report.rounds.map((round) => [round.round, round.kind, round.contributors.length])).toEqual([
+      [0, 'statistics', 3],
+      [1, 'training', 3],
+      [2, 'training', 3],
+    ]);
+    expect(table.some((line) => /^\s+2\s+training\s+3\s/.test(line))).toBe(true);
+  });
+
+  it('reports a finite held-out AUC and encrypted traffic for each training round', () => {
+    for (const round of result.report.rounds.filter((entry) => entry.kind === 'training')) {
+      expect(round.heldOutAuc).not.toBeNull();
+      expect(Number.isFinite(round.heldOutAuc)).toBe(true);
+      expect(round.heldOutAuc as number).toBeGreaterThanOrEqual(0);
+      expect(round.heldOutAuc as number).toBeLessThanOrEqual(1);
+      expect(round.evaluationCount).toBe(400);
+      // At least one ciphertext (hundreds of KB) per participant: the update was not sent in clear.
+      expect(round.bytesReceived).toBeGreaterThan(3 * 100_000);
+    }
+  });
+
+  it('gives every participant the same new global model, different from the initial one', async () => {
+    await initializeTfBackend();
+    const models = await Promise.all(
+      ['bank', 'ecommerce', 'government'].map((id) => loadModel(join(result.outputDirectories[id] as string, 'model'))),
+    );
+    const weights = models.map((model) => flattenWeights(model));
+    for (const model of models) model.dispose();
+    expect(Array.from(weights[1] ?? [])).toEqual(Array.from(weights[0] ?? []));
+    expect(Array.from(weights[2] ?? [])).toEqual(Array.from(weights[0] ?? []));
+    const fresh = buildModel(job.model, featureWidth(job.features));
+    const initial = initialWeights(fresh, job.training.seed);
+    fresh.dispose();
+    const moved = (weights[0] ?? new Float32Array()).reduce((sum, value, index) => sum + Math.abs(value - (initial[index] ?? 0)), 0);
+    expect(moved).toBeGreaterThan(1e-3);
+  });
+
+  it('lists every message a participant sent in its egress log', async () => {
+    const lines = (await readFile(join(result.outputDirectories.bank as string, 'egress.jsonl'), 'utf8')).trim().split('\n');
+    const entries = lines.map((line) => JSON.parse(line) as { method: string; bytes: number; sha256: string });
+    expect(new Set(entries.map((entry) => entry.method))).toEqual(new Set(['Join', 'SubmitUpdate', 'FetchAggregate', 'ReportEvaluation']));
+    expect(entries.filter((entry) => entry.method === 'SubmitUpdate')).toHaveLength(3);
+    for (const entry of entries) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator, type JobReport } from '../../coordinator/coordinator.js';
+import { startGrpcCoordinatorServer } from '../../coordinator/grpc-coordinator-server.js';
+import type { EgressRecord } from '../../participant/federation-connection.js';
+import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
+import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
+import { readCoordinatorKeys, readParticipantKeys } from '../../protocols/keys/read-key-folder.js';
+
+export interface InProcessNode {
+  readonly participantId: string;
+  readonly dataCsv: string;
+  readonly evaluationCsv?: string;
+  /** Dial this address instead of the coordinator's (a recording proxy, say). */
+  readonly viaAddress?: (coordinatorAddress: string) => Promise<string>;
+  readonly onEgress?: (record: EgressRecord) => void;
+}
+
+export interface InProcessResult {
+  readonly report: JobReport;
+  readonly outcomes: Readonly<Record<string, ParticipantOutcome>>;
+  readonly keysDirectory: string;
+}
+
+/**
+ * A whole federation inside the test process, but over real gRPC on 127.0.0.1 with real SEAL and
+ * tfjs: for tests that need to look inside (leak counts, recorded egress). The multi-process test
+ * covers the same path with separate OS processes.
+ */
+export async function runInProcessFederation(job: JobSpec, nodes: readonly InProcessNode[]): Promise<InProcessResult> {
+  const keysDirectory = await mkdtemp(join(tmpdir(), 'hefl-inproc-keys-'));
+  const folders = await initFederationKeys(job, keysDirectory);
+  const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
+  const server = await startGrpcCoordinatorServer(coordinator);
+  try {
+    const running = coordinator.run();
+    const outcomes = await Promise.all(
+      nodes.map(async (node) => {
+        const address = node.viaAddress ? await node.viaAddress(server.address) : server.address;
+        const connection = await GrpcFederationConnection.connect({
+          address,
+          connectTimeoutMs: 10_000,
+          ...(node.onEgress ? { onEgress: node.onEgress } : {}),
+        });
+        const participant = new Participant({
+          participantId: node.participantId,
+          jobId: job.jobId,
+          dataCsv: node.dataCsv,
+          evaluationCsv: node.evaluationCsv,
+          keys: await readParticipantKeys(folders.participants[node.participantId] as string),
+          connection,
+        });
+        return [node.participantId, await participant.run()] as const;
+      }),
+    );
+    const report = await running;
+    return { report, outcomes: Object.fromEntries(outcomes), keysDirectory };
+  } finally {
+    await server.shutdown();
+  }
+}

@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
+
+export interface HeflRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Starts `hefl ARGS` as its own process; resolves when it exits (killed after `timeoutMs`). */
+export function startHefl(args: readonly string[], timeoutMs = 60_000): { child: ChildProcess; done: Promise<HeflRun> } {
+  const child = spawn(process.execPath, [HEFL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<HeflRun>((resolve) => {
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { child, done };
+}
+
+export function runHefl(args: readonly string[], timeoutMs = 60_000): Promise<HeflRun> {
+  return startHefl(args, timeoutMs).done;
+}
+
+/** No JavaScript stack frames: errors reach people as one clear line. */
+export function hasStackTrace(text: string): boolean {
+  return /^\s+at .+:\d+:\d+\)?$/m.test(text);
+}
