@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `hefl` command: checks the Node version, then runs the TypeScript CLI via tsx.
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 22) {
-  process.stderr.write(`hefl needs Node.js 22 or newer (SEAL's WebAssembly uses exception references); this is ${process.version}\n`);
-  process.exit(2);
-}
+await import('./check-node-version.js');
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/hefl.ts');

@@ -122,6 +122,6 @@ await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`
 
 console.log(`\nFederated model   held-out AUC ${federated.auc.toFixed(4)}  (${training.length} encrypted rounds)`);
 console.log(`Centralized model held-out AUC ${centralized.testAuc.toFixed(4)}  (pooled data, same code)`);
-console.log(`Gap ${(centralized.testAuc - federated.auc).toFixed(4)}; ${(federation.report.bytesReceived / 1024 / 1024).toFixed(2)} MiB received by the coordinator`);
+console.log(`Gap ${Math.abs(centralized.testAuc - federated.auc).toFixed(4)} AUC; ${(federation.report.bytesReceived / 1024 / 1024).toFixed(2)} MiB received by the coordinator`);
 console.log(`\nWrote ${join(out, 'report.json')} and the model (tfjs model.json + weights.bin) to ${modelDirectory}`);
 console.log(`in ${report.seconds.toFixed(1)} s. Logs: ${federation.logDirectory}`);

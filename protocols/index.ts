@@ -1,0 +1,19 @@
+/** HEFL's shared core: job and wire types, CKKS, aggregation strategies, data and model helpers. */
+export * from './errors.js';
+export * from './job/job-spec.js';
+export { readConfigFile, parseConfigText } from './job/read-config-file.js';
+export { countModelParameters, countStatisticsValues } from './job/count-model-parameters.js';
+export { CkksSession, liveSealHandleCount, type CkksKeyMaterial } from './ckks/ckks-session.js';
+export { ckksParametersFingerprint } from './ckks/ckks-parameters-fingerprint.js';
+export { initFederationKeys, type InitializedKeyFolders } from './keys/init-federation-keys.js';
+export { readCoordinatorKeys, readParticipantKeys, type CoordinatorKeys, type ParticipantKeys } from './keys/read-key-folder.js';
+export { EncryptedSumAggregator, type FinalizedAggregate, type AggregateLayout } from './aggregation/encrypted-sum-aggregator.js';
+export { federatedAverageReference, type PlainUpdate } from './aggregation/federated-average-reference.js';
+export { federatedAveraging } from './aggregation/federated-averaging.js';
+export type { FederatedStrategy, RoundPlan, RoundPlanInput } from './aggregation/federated-strategy.js';
+export * from './wire/federation-messages.js';
+export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table.js';
+export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
+export { computeAuc } from './data/compute-auc.js';
+export { initializeTfBackend } from './model/initialize-tf-backend.js';
+export { loadModel } from './model/load-model.js';
