@@ -54,3 +54,12 @@ describe('shuffleInPlace', () => {
     for (const count of counts) expect(Math.abs(count - trials / 4)).toBeLessThan(350); // ~5 sigma
   });
 });
+
+describe('createSeededRandom reference sequence', () => {
+  it('matches the reference mulberry32 sequence (bryc), so other platforms can reproduce it', () => {
+    const random = createSeededRandom(1);
+    expect([random(), random(), random()].map((value) => Math.round(value * 4294967296))).toEqual([
+      2693262067, 11749833, 2265367787,
+    ]);
+  });
+});
