@@ -7,10 +7,16 @@ import { UsageError } from './usage-error.js';
 
 export const KEYS_HELP = `Usage: hefl keys init --job JOB --out DIR
 
-Creates the federation's CKKS key pair offline (parameters from the job file) and writes one key
-folder per node under DIR: DIR/coordinator holds the public key only; DIR/<participant> also holds
-the secret key (mode 0600). Give each folder to its node out of band; the coordinator refuses to
-start if its folder contains a secret key.
+Writes one key folder per node under DIR; give each folder to its node out of band.
+
+Threshold custody (the job's default): no CKKS key is made here. Each participant folder gets an
+Ed25519 identity key (mode 0600) and every folder the roster of identity public keys; when the job
+starts, the participants create the collective CKKS key together, each keeping its secret share.
+
+Single-key custody ("custody": {"mode": "single-key"}): a CKKS key pair is made here;
+DIR/coordinator gets the public key only, each participant folder also the secret key (0600).
+
+The coordinator refuses to start if its folder contains any secret key material.
 
 Example:
   hefl keys init --job federation/job.json --out federation/keys`;
@@ -33,8 +39,11 @@ export async function runKeysCommand(argv: string[]): Promise<number> {
   if (!values.job || !values.out) throw new UsageError('--job and --out are required', KEYS_HELP);
   const job = await readConfigFile(values.job, jobSpecSchema);
   const folders = await initFederationKeys(job, values.out);
-  console.log(`key fingerprint ${folders.keyFingerprint}`);
-  console.log(`coordinator (public key only): ${folders.coordinator}`);
-  for (const [participantId, folder] of Object.entries(folders.participants)) console.log(`${participantId} (secret key, 0600): ${folder}`);
+  const threshold = job.custody.mode === 'threshold';
+  console.log(`${job.custody.mode} custody, key fingerprint ${folders.keyFingerprint}`);
+  console.log(`coordinator (${threshold ? 'identity roster' : 'public key'} only): ${folders.coordinator}`);
+  for (const [participantId, folder] of Object.entries(folders.participants)) {
+    console.log(`${participantId} (${threshold ? 'identity key' : 'secret key'}, 0600): ${folder}`);
+  }
   return EXIT.ok;
 }

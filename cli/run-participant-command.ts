@@ -55,6 +55,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     evaluationCsv: config.evaluationCsv ? fromConfig(config.evaluationCsv) : undefined,
     csvDelimiter: config.csvDelimiter,
     modelDirectory: join(outputDir, 'model'),
+    secretShareFile: join(outputDir, 'state', 'secret-share.key'),
     keys,
     connection,
     logger,
@@ -63,7 +64,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   try {
     outcome = await participant.run();
   } finally {
-    keys.secretKey.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
+    keys.secretKey?.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
   }
   const summary = egress.summary();
   logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byMethod: summary.byMethod }, 'job finished; egress summary');

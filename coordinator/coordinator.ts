@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { AggregateLayout, Contribution, EncryptedSumAggregator } from '../protocols/aggregation/encrypted-sum-aggregator.js';
@@ -5,14 +6,20 @@ import { federatedAveraging } from '../protocols/aggregation/federated-averaging
 import type { FederatedStrategy, RoundPlan } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { combineDecryptionShares } from '../protocols/ckks/threshold/index.js';
 import { ConfigError, HeflError, RoundFailedError } from '../protocols/errors.js';
 import { countModelParameters, countStatisticsValues } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import { ThresholdKeySetup } from './threshold-key-setup.js';
 import {
   PROTOCOL_VERSION,
+  KEY_SETUP_STEPS,
   type CoordinatorEvent,
+  type DecryptedChunk,
+  type DecryptionShareChunk,
   type EvaluationReport,
+  type KeySetupMessage,
   type FetchAggregateRequest,
   type JoinRequest,
   type Parsed,
@@ -51,7 +58,9 @@ export interface JobReport {
   readonly status: CoordinatorStatus;
   readonly failure: string | null;
   readonly strategy: string;
-  readonly keyCustody: 'single-key';
+  readonly keyCustody: JobSpec['custody']['mode'];
+  /** Threshold custody: SHA-256 of the collective public key the participants built. */
+  readonly collectiveKeySha256: string | null;
   readonly ckks: JobSpec['ckks'] & { readonly slotCount: number; readonly parametersFingerprint: string };
   readonly modelParameters: number;
   readonly participants: readonly { readonly id: string; readonly sampleCount: number | null }[];
@@ -75,6 +84,21 @@ export interface IncomingUpdate {
   accept(chunk: UpdateChunk): void;
   finish(): Receipt;
   abort(reason: string): void;
+}
+
+/** One participant's partial decryption while it streams in. */
+export interface IncomingDecryptionShare {
+  accept(chunk: DecryptionShareChunk): void;
+  finish(): Receipt;
+  abort(reason: string): void;
+}
+
+interface JointDecryption {
+  readonly round: number;
+  readonly aggregateSha256: string;
+  readonly chunkCount: number;
+  readonly shares: Map<string, Uint8Array[]>;
+  open: boolean;
 }
 
 interface ConnectedParticipant {
@@ -107,6 +131,10 @@ export class Coordinator {
   private readonly rounds: RoundSummary[] = [];
   private activeRound: ActiveRound | undefined;
   private lastAggregate: { round: number; chunks: readonly Uint8Array[] } | undefined;
+  private lastDecrypted: { round: number; values: Float64Array } | undefined;
+  private keySetup: ThresholdKeySetup | undefined;
+  private collectiveKeySha256: string | null = null;
+  private decryption: JointDecryption | undefined;
   private bytesReceived = 0;
   private bytesSent = 0;
   private readonly startedAt = new Date().toISOString();
@@ -132,9 +160,14 @@ export class Coordinator {
     if (keys.manifest.parametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
       throw new ConfigError('the job file\'s ckks parameters differ from those the coordinator keys were made for');
     }
-    // Public key only: a coordinator session can check and add ciphertexts, never decrypt.
-    const session = await CkksSession.create(job.ckks, { publicKey: keys.publicKey });
-    return new Coordinator(options, session);
+    if (keys.manifest.custody !== job.custody.mode) {
+      throw new ConfigError(`the job asks for ${job.custody.mode} custody; the coordinator key folder was made for ${keys.manifest.custody}`);
+    }
+    // No secret key, ever: the coordinator's session can check and add ciphertexts, never decrypt.
+    const session = await CkksSession.create(job.ckks, keys.publicKey ? { publicKey: keys.publicKey } : {});
+    const coordinator = new Coordinator(options, session);
+    if (job.custody.mode === 'threshold') coordinator.keySetup = new ThresholdKeySetup(job, keys.manifest.identities ?? {});
+    return coordinator;
   }
 
   get status(): CoordinatorStatus {
@@ -280,6 +313,80 @@ export class Coordinator {
     return { accepted: true };
   }
 
+  /** Threshold custody: one signed key-setup value from a participant. */
+  submitKeySetup(message: KeySetupMessage): Receipt {
+    if (message.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${message.jobId}"` };
+    if (!this.keySetup) return { accepted: false, reason: 'this job does not use threshold custody' };
+    if (!this.participants.get(message.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
+    const receipt = this.keySetup.accept(message);
+    if (receipt.accepted) this.changed.emit('change');
+    else this.logger.warn({ participantId: message.participantId, step: message.step, reason: receipt.reason }, 'key-setup message refused');
+    return receipt;
+  }
+
+  /** Threshold custody: the first chunk of a participant's partial decryption of the current aggregate. */
+  openDecryptionShare(first: DecryptionShareChunk): Parsed<IncomingDecryptionShare> {
+    const decryption = this.decryption;
+    const refuse = (reason: string): Parsed<IncomingDecryptionShare> => {
+      this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'decryption share refused');
+      return { success: false, reason };
+    };
+    if (first.jobId !== this.options.job.jobId) return refuse(`unknown job "${first.jobId}"`);
+    if (!this.participants.get(first.participantId)?.connected) return refuse(`participant "${first.participantId}" has not joined`);
+    if (!decryption?.open || decryption.round !== first.round) return refuse(`round ${first.round} is not awaiting decryption shares`);
+    if (first.chunkIndex !== 0 || first.aggregateSha256 !== decryption.aggregateSha256) {
+      return refuse('a decryption share must start with chunk 0 naming the hash of this round\'s aggregate');
+    }
+    if (decryption.shares.has(first.participantId)) return refuse(`decryption share of ${first.participantId} already received`);
+    const chunks: Uint8Array[] = [];
+    let closed = false;
+    const incoming: IncomingDecryptionShare = {
+      accept: (chunk) => {
+        if (closed || !decryption.open) throw new RoundFailedError(`round ${first.round} is no longer awaiting decryption shares`);
+        if (chunk.participantId !== first.participantId || chunk.round !== first.round || chunk.chunkIndex !== chunks.length) {
+          throw new HeflError('WIRE_MESSAGE_INVALID', `decryption share chunk ${chunk.chunkIndex} out of order (expected ${chunks.length})`);
+        }
+        if (chunks.length >= decryption.chunkCount) throw new HeflError('WIRE_MESSAGE_INVALID', 'more decryption share chunks than the aggregate has');
+        chunks.push(chunk.share);
+      },
+      finish: () => {
+        if (closed || !decryption.open) return { accepted: false, reason: `round ${first.round} is no longer awaiting decryption shares` };
+        closed = true;
+        if (chunks.length !== decryption.chunkCount) {
+          return { accepted: false, reason: `decryption share has ${chunks.length} chunks, the aggregate ${decryption.chunkCount}` };
+        }
+        decryption.shares.set(first.participantId, chunks);
+        this.logger.info({ participantId: first.participantId, round: first.round }, 'decryption share received');
+        this.changed.emit('change');
+        return { accepted: true };
+      },
+      abort: () => {
+        closed = true;
+      },
+    };
+    try {
+      incoming.accept(first);
+    } catch (error) {
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    return { success: true, data: incoming };
+  }
+
+  /** Threshold custody: the jointly decrypted aggregate of a round, in slot-sized chunks. */
+  decryptedFor(request: FetchAggregateRequest): Parsed<DecryptedChunk[]> {
+    if (request.jobId !== this.options.job.jobId) return { success: false, reason: `unknown job "${request.jobId}"` };
+    if (!this.participants.get(request.participantId)?.connected) return { success: false, reason: 'participant has not joined' };
+    if (!this.lastDecrypted || this.lastDecrypted.round !== request.round) {
+      return { success: false, reason: `no decrypted aggregate for round ${request.round}` };
+    }
+    const { values, round } = this.lastDecrypted;
+    const chunks: DecryptedChunk[] = [];
+    for (let start = 0, index = 0; start < values.length; start += this.session.slotCount, index += 1) {
+      chunks.push({ round, chunkIndex: index, values: values.subarray(start, start + this.session.slotCount) });
+    }
+    return { success: true, data: chunks };
+  }
+
   recordBytesReceived(count: number): void {
     this.bytesReceived += count;
   }
@@ -308,6 +415,7 @@ export class Coordinator {
         );
       }
       this.statusValue = 'running';
+      if (this.keySetup) await this.runKeySetup(this.keySetup);
       await this.runRound(0, 'statistics');
       for (let round = 1; round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
       this.statusValue = 'finished';
@@ -339,7 +447,8 @@ export class Coordinator {
       status: this.statusValue,
       failure: this.failure,
       strategy: this.strategy.name,
-      keyCustody: 'single-key',
+      keyCustody: job.custody.mode,
+      collectiveKeySha256: this.collectiveKeySha256,
       ckks: { ...job.ckks, slotCount: this.session.slotCount, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
       modelParameters: countModelParameters(job),
       participants: job.federation.participants.map((id) => ({ id, sampleCount: this.participants.get(id)?.sampleCount ?? null })),
@@ -399,15 +508,20 @@ export class Coordinator {
       }
       const aggregate = active.aggregator.finalize();
       this.lastAggregate = { round, chunks: aggregate.chunks };
-      this.broadcast({
-        type: 'aggregate-ready',
+      const ready = {
         round,
         kind,
         totalWeight: aggregate.totalWeight,
         contributors: aggregate.contributors,
         chunkCount: layout.chunkCount,
         vectorLength,
-      });
+      };
+      if (this.keySetup) {
+        await this.decryptJointly(ready, aggregate.chunks);
+        this.broadcast({ type: 'aggregate-decrypted', ...ready });
+      } else {
+        this.broadcast({ type: 'aggregate-ready', ...ready });
+      }
       if (kind === 'training') {
         await this.waitFor(
           () => this.connectedParticipants().every((id) => this.evaluations.get(round)?.has(id)),
@@ -426,6 +540,69 @@ export class Coordinator {
       active.open = false;
       active.aggregator.dispose();
       this.activeRound = undefined;
+    }
+  }
+
+  /** Dealer-free N-of-N key generation: four signed steps, each waiting for every participant. */
+  private async runKeySetup(keySetup: ThresholdKeySetup): Promise<void> {
+    const { job } = this.options;
+    const missingAtStart = job.federation.participants.filter((id) => !this.participants.get(id)?.connected);
+    if (missingAtStart.length > 0) {
+      throw new RoundFailedError(`threshold custody needs every participant for key setup; missing: ${missingAtStart.join(', ')}`);
+    }
+    let previous: ReturnType<ThresholdKeySetup['valuesOf']> = [];
+    for (const step of KEY_SETUP_STEPS) {
+      keySetup.begin(step);
+      this.broadcast({ type: 'key-setup-requested', step, previous });
+      await this.waitFor(() => keySetup.submittedCount(step) === job.federation.participants.length, Date.now() + job.federation.roundDeadlineSeconds * 1000);
+      const missing = keySetup.missing(step);
+      if (missing.length > 0) throw new RoundFailedError(`key setup: no valid ${step} from ${missing.join(', ')} before the deadline`);
+      previous = keySetup.valuesOf(step);
+    }
+    const collective = await keySetup.collectiveKey();
+    this.collectiveKeySha256 = collective.sha256;
+    this.logger.info({ collectiveKeySha256: collective.sha256 }, 'collective public key assembled from every participant\'s share');
+    this.broadcast({ type: 'key-setup-complete', publicShares: previous, collectiveKeySha256: collective.sha256 });
+  }
+
+  /**
+   * Asks every participant for a partial decryption bound to this aggregate's hash, and combines
+   * them. One missing or late share fails the round: N-of-N cannot decrypt without it, and no new
+   * global model is published, so the previous one stays in force.
+   */
+  private async decryptJointly(
+    ready: { round: number; kind: RoundKind; chunkCount: number; vectorLength: number },
+    chunks: readonly Uint8Array[],
+  ): Promise<void> {
+    const { job } = this.options;
+    const hash = createHash('sha256');
+    for (const chunk of chunks) hash.update(chunk);
+    const decryption: JointDecryption = { round: ready.round, aggregateSha256: hash.digest('hex'), chunkCount: ready.chunkCount, shares: new Map(), open: true };
+    this.decryption = decryption;
+    try {
+      this.broadcast({ type: 'decryption-requested', ...ready, aggregateSha256: decryption.aggregateSha256 });
+      await this.waitFor(
+        () => job.federation.participants.every((id) => decryption.shares.has(id)),
+        Date.now() + job.federation.roundDeadlineSeconds * 1000,
+      );
+      decryption.open = false;
+      const missing = job.federation.participants.filter((id) => !decryption.shares.has(id));
+      if (missing.length > 0) {
+        throw new RoundFailedError(
+          `round ${ready.round}: no decryption share from ${missing.join(', ')} before the deadline; ` +
+            'the aggregate stays encrypted and the previous global model stays in force',
+        );
+      }
+      let values: Float64Array;
+      try {
+        values = await combineDecryptionShares(job.ckks, [...chunks], job.federation.participants.map((id) => decryption.shares.get(id) as Uint8Array[]), ready.vectorLength);
+      } catch (error) {
+        throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.lastDecrypted = { round: ready.round, values };
+    } finally {
+      decryption.open = false;
+      this.decryption = undefined;
     }
   }
 

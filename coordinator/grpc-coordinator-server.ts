@@ -2,15 +2,19 @@ import * as grpc from '@grpc/grpc-js';
 import type { FederationHandlers } from '../proto/generated/hefl/v1/Federation.js';
 import { observeFederationService } from '../proto/load-federation-service.js';
 import { MAX_CHUNK_BYTES } from '../protocols/wire/federation-messages.js';
+import type { Parsed, Receipt } from '../protocols/wire/federation-messages.js';
 import {
+  parseDecryptionShareChunk,
   parseEvaluationReport,
   parseFetchAggregateRequest,
   parseJoinRequest,
+  parseKeySetupMessage,
   parseUpdateChunk,
   toWireAggregateChunk,
   toWireCoordinatorEvent,
+  toWireDecryptedChunk,
 } from '../protocols/wire/wire-mapping.js';
-import type { Coordinator, IncomingUpdate } from './coordinator.js';
+import type { Coordinator } from './coordinator.js';
 
 export interface RunningCoordinatorServer {
   /** host:port actually bound (port 0 in the request becomes the real port). */
@@ -23,6 +27,78 @@ const MAX_MESSAGE_BYTES = MAX_CHUNK_BYTES + 64 * 1024;
 
 function failure(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+interface ChunkSink<Chunk> {
+  accept(chunk: Chunk): void;
+  finish(): Receipt;
+  abort(reason: string): void;
+}
+
+/**
+ * A client stream of chunks: the first opens a sink (or is refused), later ones go into it, the end
+ * finishes it; any bad chunk or broken stream aborts it, so nothing half-received is kept.
+ */
+function receiveChunkStream<Wire, Chunk>(
+  call: grpc.ServerReadableStream<Wire, unknown>,
+  callback: grpc.sendUnaryData<{ accepted: boolean; reason: string }>,
+  parse: (wire: Wire) => Parsed<Chunk>,
+  open: (first: Chunk) => Parsed<ChunkSink<Chunk>>,
+): void {
+  let sink: ChunkSink<Chunk> | undefined;
+  let done = false;
+  const fail = (code: grpc.status, reason: string): void => {
+    if (done) return;
+    done = true;
+    sink?.abort(reason);
+    callback(failure(code, reason));
+  };
+  call.on('data', (wire: Wire) => {
+    if (done) return;
+    const chunk = parse(wire);
+    if (!chunk.success) return fail(grpc.status.INVALID_ARGUMENT, chunk.reason);
+    if (!sink) {
+      const opened = open(chunk.data);
+      if (!opened.success) return fail(grpc.status.FAILED_PRECONDITION, opened.reason);
+      sink = opened.data;
+      return;
+    }
+    try {
+      sink.accept(chunk.data);
+    } catch (error) {
+      fail(grpc.status.INVALID_ARGUMENT, error instanceof Error ? error.message : String(error));
+    }
+  });
+  call.on('end', () => {
+    if (done) return;
+    if (!sink) return fail(grpc.status.INVALID_ARGUMENT, 'empty stream');
+    const receipt = sink.finish();
+    done = true;
+    if (receipt.accepted) callback(null, { accepted: true, reason: '' });
+    else callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
+  });
+  const broken = (): void => {
+    if (done) return;
+    done = true;
+    sink?.abort('stream broke before its last chunk');
+  };
+  call.on('cancelled', broken);
+  call.on('error', broken);
+}
+
+/** Writes a server stream with back-pressure, so a slow reader never makes the coordinator buffer it all. */
+function sendStream<Message>(call: grpc.ServerWritableStream<unknown, Message>, messages: Iterable<Message>): void {
+  let cancelled = false;
+  call.on('cancelled', () => {
+    cancelled = true;
+  });
+  void (async () => {
+    for (const message of messages) {
+      if (cancelled) return;
+      if (!call.write(message)) await new Promise<void>((resolve) => call.once('drain', resolve));
+    }
+    call.end();
+  })();
 }
 
 /** Serves the Federation gRPC service for one coordinator on `host:port` (loopback by default). */
@@ -76,45 +152,7 @@ export async function startGrpcCoordinatorServer(
     },
 
     SubmitUpdate(call, callback) {
-      let update: IncomingUpdate | undefined;
-      let done = false;
-      const fail = (code: grpc.status, reason: string): void => {
-        if (done) return;
-        done = true;
-        update?.abort(reason);
-        callback(failure(code, reason));
-      };
-      call.on('data', (wire) => {
-        if (done) return;
-        const chunk = parseUpdateChunk(wire);
-        if (!chunk.success) return fail(grpc.status.INVALID_ARGUMENT, chunk.reason);
-        if (!update) {
-          const opened = coordinator.openUpdate(chunk.data);
-          if (!opened.success) return fail(grpc.status.FAILED_PRECONDITION, opened.reason);
-          update = opened.data;
-          return;
-        }
-        try {
-          update.accept(chunk.data);
-        } catch (error) {
-          fail(grpc.status.INVALID_ARGUMENT, error instanceof Error ? error.message : String(error));
-        }
-      });
-      call.on('end', () => {
-        if (done) return;
-        if (!update) return fail(grpc.status.INVALID_ARGUMENT, 'empty update stream');
-        const receipt = update.finish();
-        done = true;
-        if (receipt.accepted) callback(null, { accepted: true, reason: '' });
-        else callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
-      });
-      const broken = (): void => {
-        if (done) return;
-        done = true;
-        update?.abort('update stream broke before its last chunk');
-      };
-      call.on('cancelled', broken);
-      call.on('error', broken);
+      receiveChunkStream(call, callback, parseUpdateChunk, (first) => coordinator.openUpdate(first));
     },
 
     FetchAggregate(call) {
@@ -128,20 +166,7 @@ export async function startGrpcCoordinatorServer(
         call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
         return;
       }
-      let cancelled = false;
-      call.on('cancelled', () => {
-        cancelled = true;
-      });
-      void (async () => {
-        for (const [index, ciphertext] of chunks.data.entries()) {
-          if (cancelled) return;
-          // Respect back-pressure so a slow participant never makes the coordinator buffer the model twice.
-          if (!call.write(toWireAggregateChunk(request.data.round, index, ciphertext))) {
-            await new Promise<void>((resolve) => call.once('drain', resolve));
-          }
-        }
-        call.end();
-      })();
+      sendStream(call, chunks.data.map((ciphertext, index) => toWireAggregateChunk(request.data.round, index, ciphertext)));
     },
 
     ReportEvaluation(call, callback) {
@@ -150,6 +175,32 @@ export async function startGrpcCoordinatorServer(
       const receipt = coordinator.reportEvaluation(report.data);
       if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
       callback(null, { accepted: true, reason: '' });
+    },
+
+    SubmitKeySetup(call, callback) {
+      const message = parseKeySetupMessage(call.request);
+      if (!message.success) return callback(failure(grpc.status.INVALID_ARGUMENT, message.reason));
+      const receipt = coordinator.submitKeySetup(message.data);
+      if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
+      callback(null, { accepted: true, reason: '' });
+    },
+
+    SubmitDecryptionShare(call, callback) {
+      receiveChunkStream(call, callback, parseDecryptionShareChunk, (first) => coordinator.openDecryptionShare(first));
+    },
+
+    FetchDecryptedAggregate(call) {
+      const request = parseFetchAggregateRequest(call.request);
+      if (!request.success) {
+        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const chunks = coordinator.decryptedFor(request.data);
+      if (!chunks.success) {
+        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
+        return;
+      }
+      sendStream(call, chunks.data.map(toWireDecryptedChunk));
     },
   };
 

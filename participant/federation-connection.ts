@@ -1,6 +1,9 @@
+import type { FederationMethodName } from '../proto/load-federation-service.js';
 import type {
   CoordinatorEvent,
+  DecryptionShareChunk,
   EvaluationReport,
+  KeySetupMessage,
   FetchAggregateRequest,
   JoinRequest,
   Receipt,
@@ -17,11 +20,17 @@ export interface FederationConnection {
   submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt>;
   fetchAggregate(request: FetchAggregateRequest): Promise<Uint8Array[]>;
   reportEvaluation(report: EvaluationReport): Promise<Receipt>;
+  /** Threshold custody: one signed key-setup value. */
+  submitKeySetup(message: KeySetupMessage): Promise<Receipt>;
+  /** Threshold custody: this node's partial decryption of the round's aggregate. */
+  submitDecryptionShare(chunks: Iterable<DecryptionShareChunk>): Promise<Receipt>;
+  /** Threshold custody: the jointly decrypted aggregate (plain sums). */
+  fetchDecryptedAggregate(request: FetchAggregateRequest): Promise<Float64Array[]>;
   close(): void;
 }
 
 /** One message as it leaves the participant: the exact serialized bytes and what they are. */
 export interface EgressRecord {
-  readonly method: 'Join' | 'SubmitUpdate' | 'FetchAggregate' | 'ReportEvaluation';
+  readonly method: FederationMethodName;
   readonly bytes: Uint8Array;
 }

@@ -2,13 +2,23 @@ import * as grpc from '@grpc/grpc-js';
 import type { FederationClient } from '../proto/generated/hefl/v1/Federation.js';
 import { observeFederationService } from '../proto/load-federation-service.js';
 import { HeflError, WireMessageError } from '../protocols/errors.js';
-import { MAX_CHUNK_BYTES, type CoordinatorEvent, type Receipt, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import {
+  MAX_CHUNK_BYTES,
+  type CoordinatorEvent,
+  type DecryptionShareChunk,
+  type KeySetupMessage,
+  type Receipt,
+  type UpdateChunk,
+} from '../protocols/wire/federation-messages.js';
 import {
   parseAggregateChunk,
   parseCoordinatorEvent,
+  parseDecryptedChunk,
+  toWireDecryptionShareChunk,
   toWireEvaluationReport,
   toWireFetchAggregateRequest,
   toWireJoinRequest,
+  toWireKeySetupMessage,
   toWireUpdateChunk,
 } from '../protocols/wire/wire-mapping.js';
 import type { EgressRecord, FederationConnection } from './federation-connection.js';
@@ -88,20 +98,62 @@ export class GrpcFederationConnection implements FederationConnection {
   }
 
   submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt> {
+    return this.sendChunkStream((callback) => this.client.submitUpdate(callback), chunks, toWireUpdateChunk);
+  }
+
+  submitDecryptionShare(chunks: Iterable<DecryptionShareChunk>): Promise<Receipt> {
+    return this.sendChunkStream((callback) => this.client.submitDecryptionShare(callback), chunks, toWireDecryptionShareChunk);
+  }
+
+  submitKeySetup(message: KeySetupMessage): Promise<Receipt> {
     return new Promise<Receipt>((resolve, reject) => {
-      const call = this.client.submitUpdate((error, receipt) => {
-        if (error) {
-          const details = error.details || error.message;
-          // A refusal is an answer, not a transport failure: report it as a receipt.
-          if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) reject(describeCallFailure(error, this.address));
-          else resolve({ accepted: false, reason: details });
-          return;
+      this.client.submitKeySetup(toWireKeySetupMessage(message), (error, receipt) => this.settle(error, receipt, resolve, reject));
+    });
+  }
+
+  async fetchDecryptedAggregate(request: Parameters<FederationConnection['fetchDecryptedAggregate']>[0]): Promise<Float64Array[]> {
+    const chunks: Float64Array[] = [];
+    try {
+      for await (const wire of this.client.fetchDecryptedAggregate(toWireFetchAggregateRequest(request))) {
+        const chunk = parseDecryptedChunk(wire);
+        if (!chunk.success) throw new WireMessageError(`from the coordinator: ${chunk.reason}`);
+        if (chunk.data.round !== request.round || chunk.data.chunkIndex !== chunks.length) {
+          throw new WireMessageError(`decrypted chunk ${chunk.data.chunkIndex} of round ${chunk.data.round} arrived out of order`);
         }
-        resolve(receipt?.accepted ? { accepted: true } : { accepted: false, reason: receipt?.reason ?? 'no receipt' });
-      });
+        chunks.push(chunk.data.values);
+      }
+    } catch (error) {
+      if (error instanceof HeflError) throw error;
+      throw describeCallFailure(error, this.address);
+    }
+    return chunks;
+  }
+
+  /** A refusal is an answer, not a transport failure: it becomes a receipt; only a lost link rejects. */
+  private settle(
+    error: grpc.ServiceError | null,
+    receipt: { accepted?: boolean; reason?: string } | undefined,
+    resolve: (receipt: Receipt) => void,
+    reject: (error: Error) => void,
+  ): void {
+    if (error) {
+      if (error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.CANCELLED) reject(describeCallFailure(error, this.address));
+      else resolve({ accepted: false, reason: error.details || error.message });
+      return;
+    }
+    resolve(receipt?.accepted ? { accepted: true } : { accepted: false, reason: receipt?.reason || 'no receipt' });
+  }
+
+  private sendChunkStream<Chunk, Wire>(
+    open: (callback: grpc.requestCallback<{ accepted?: boolean; reason?: string }>) => grpc.ClientWritableStream<Wire>,
+    chunks: Iterable<Chunk>,
+    toWire: (chunk: Chunk) => Wire,
+  ): Promise<Receipt> {
+    return new Promise<Receipt>((resolve, reject) => {
+      const call = open((error, receipt) => this.settle(error, receipt, resolve, reject));
       void (async () => {
         for (const chunk of chunks) {
-          if (!call.write(toWireUpdateChunk(chunk))) await new Promise<void>((drained) => call.once('drain', drained));
+          if (!call.write(toWire(chunk))) await new Promise<void>((drained) => call.once('drain', drained));
         }
         call.end();
       })().catch((error: unknown) => {
@@ -131,14 +183,7 @@ export class GrpcFederationConnection implements FederationConnection {
 
   reportEvaluation(report: Parameters<FederationConnection['reportEvaluation']>[0]): Promise<Receipt> {
     return new Promise<Receipt>((resolve, reject) => {
-      this.client.reportEvaluation(toWireEvaluationReport(report), (error, receipt) => {
-        if (error) {
-          if (error.code === grpc.status.UNAVAILABLE) reject(describeCallFailure(error, this.address));
-          else resolve({ accepted: false, reason: error.details || error.message });
-          return;
-        }
-        resolve(receipt?.accepted ? { accepted: true } : { accepted: false, reason: receipt?.reason ?? 'no receipt' });
-      });
+      this.client.reportEvaluation(toWireEvaluationReport(report), (error, receipt) => this.settle(error, receipt, resolve, reject));
     });
   }
 

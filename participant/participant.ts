@@ -25,6 +25,7 @@ import { trainLocally } from '../protocols/model/train-locally.js';
 import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
 import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
+import { ThresholdKeyHolder } from './threshold-key-holder.js';
 import { writeModelBundle } from './write-model-bundle.js';
 
 export type ParticipantStatus = 'created' | 'joining' | 'training' | 'finished' | 'failed';
@@ -37,6 +38,8 @@ export interface ParticipantOptions {
   readonly csvDelimiter?: ';' | ',' | undefined;
   /** Where the final model bundle goes; no model is written when absent. */
   readonly modelDirectory?: string | undefined;
+  /** Threshold custody: where this node keeps its secret key share (mode 0600); memory only when absent. */
+  readonly secretShareFile?: string | undefined;
   readonly keys: ParticipantKeys;
   readonly connection: FederationConnection;
   readonly logger?: Logger;
@@ -50,6 +53,16 @@ export interface ParticipantOutcome {
   readonly finalWeights: Float32Array;
   readonly standardization: Standardization;
   readonly sampleCount: number;
+}
+
+interface JobState {
+  job: JobSpec | undefined;
+  data: PreparedData | undefined;
+  standardization: Standardization | undefined;
+  globalWeights: Float32Array | undefined;
+  model: tf.Sequential | undefined;
+  roundsCompleted: number;
+  currentRound: number;
 }
 
 interface PreparedData {
@@ -78,19 +91,34 @@ export class Participant {
     return this.statusValue;
   }
 
+  /** The global model in force at this node: after a failed round it is still the previous one. */
+  get globalWeights(): Float32Array | undefined {
+    return this.state?.globalWeights?.slice();
+  }
+
+  private state: JobState | undefined;
+
   async run(): Promise<ParticipantOutcome> {
     const { keys, connection } = this.options;
-    const session = await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey });
-    let model: tf.Sequential | undefined;
+    // Single-key custody: the session holds the shared key pair from the start. Threshold custody:
+    // it is made once the collective public key is verified, and never holds a secret key.
+    let session =
+      keys.manifest.custody === 'single-key'
+        ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
+        : undefined;
+    let threshold: ThresholdKeyHolder | undefined;
+    const state: JobState = (this.state = {
+      job: undefined,
+      data: undefined,
+      standardization: undefined,
+      globalWeights: undefined,
+      model: undefined,
+      roundsCompleted: 0,
+      currentRound: -1,
+    });
     try {
       await initializeTfBackend();
       this.statusValue = 'joining';
-      let job: JobSpec | undefined;
-      let data: PreparedData | undefined;
-      let standardization: Standardization | undefined;
-      let globalWeights: Float32Array | undefined;
-      let roundsCompleted = 0;
-
       const events = connection.join({
         jobId: this.options.jobId,
         participantId: this.options.participantId,
@@ -100,24 +128,47 @@ export class Participant {
       for await (const event of events) {
         switch (event.type) {
           case 'job-accepted': {
-            job = this.acceptJob(event.job);
-            data = await this.loadData(job);
+            state.job = this.acceptJob(event.job);
+            if (state.job.custody.mode === 'threshold') {
+              if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
+              threshold = new ThresholdKeyHolder(
+                state.job,
+                this.options.participantId,
+                keys.identityKey,
+                keys.manifest.identities,
+                connection,
+                this.logger,
+                this.options.secretShareFile,
+              );
+            }
+            state.data = await this.loadData(state.job);
             this.statusValue = 'training';
             break;
           }
+          case 'key-setup-requested':
+            await this.requireThreshold(threshold).onKeySetupRequested(event);
+            break;
+          case 'key-setup-complete': {
+            const collectiveKey = await this.requireThreshold(threshold).onKeySetupComplete(event);
+            session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
+            break;
+          }
           case 'round-started': {
+            const { job, data } = state;
             if (!job || !data) throw new WireMessageError('round started before the job was accepted');
+            if (!session) throw new WireMessageError('round started before the encryption key was set up');
+            state.currentRound = event.round;
             if (event.kind === 'statistics') {
               // Round 0: encrypted per-column sums, sums of squares and the row count.
               const statistics = computeFeatureStatistics(data.dataset, job.features);
               await this.submit(session, job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
               statistics.fill(0);
             } else {
-              if (!data.train || !globalWeights) throw new WireMessageError('training round before the statistics round');
-              model ??= buildModel(job.model, data.train.width);
+              if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
+              state.model ??= buildModel(job.model, data.train.width);
               const trained = await trainLocally({
-                model,
-                globalWeights,
+                model: state.model,
+                globalWeights: state.globalWeights,
                 features: data.train.features,
                 labels: data.train.labels,
                 rowCount: data.train.rowCount,
@@ -125,7 +176,7 @@ export class Participant {
                 settings: job.training,
                 round: event.round,
               });
-              const { delta } = clipUpdate(computeUpdateDelta(trained.weights, globalWeights), job.training.clipNorm);
+              const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
               const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
               await this.submit(session, job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
               weighted.fill(0);
@@ -133,31 +184,36 @@ export class Participant {
             break;
           }
           case 'aggregate-ready': {
-            if (!job || !data) throw new WireMessageError('aggregate before the job was accepted');
-            const expectedLength = event.kind === 'statistics' ? job.features.numeric.length * 2 + 1 : countModelParameters(job);
-            if (event.vectorLength !== expectedLength) {
-              throw new WireMessageError(`aggregate of round ${event.round} has ${event.vectorLength} values, expected ${expectedLength}`);
-            }
+            // Single-key custody: every participant decrypts the aggregate itself.
+            if (!session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
+            const job = this.expectedLayout(state, event);
             const chunks = await connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
-            const sum = session.decryptVector(chunks, event.vectorLength);
-            if (event.kind === 'statistics') {
-              standardization = standardizationFromTotals(sum, job.features);
-              data.train = encodeFeatures(data.dataset, job.features, standardization);
-              data.evaluationEncoded = data.evaluation ? encodeFeatures(data.evaluation, job.features, standardization) : undefined;
-              model ??= buildModel(job.model, data.train.width);
-              globalWeights = initialWeights(model, job.training.seed);
-              this.logger.info({ round: event.round, contributors: event.contributors.length }, 'federated standardization ready');
-            } else {
-              if (!globalWeights || !model) throw new WireMessageError('training aggregate before the statistics round');
-              globalWeights = this.strategy.nextGlobalWeights(globalWeights, sum, event.totalWeight);
-              roundsCompleted = event.round;
-              await this.reportEvaluation(job, event.round, model, globalWeights, data.evaluationEncoded);
-              this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
+            await this.applyAggregate(state, event, session.decryptVector(chunks, event.vectorLength));
+            break;
+          }
+          case 'decryption-requested': {
+            const job = this.expectedLayout(state, event);
+            await this.requireThreshold(threshold).onDecryptionRequested(event, state.currentRound, () =>
+              connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
+            );
+            break;
+          }
+          case 'aggregate-decrypted': {
+            const job = this.expectedLayout(state, event);
+            const chunks = await connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+            const sum = new Float64Array(event.vectorLength);
+            let offset = 0;
+            for (const chunk of chunks) {
+              if (offset + chunk.length > sum.length) throw new WireMessageError('the decrypted aggregate is longer than announced');
+              sum.set(chunk, offset);
+              offset += chunk.length;
             }
-            sum.fill(0);
+            if (offset !== sum.length) throw new WireMessageError(`the decrypted aggregate has ${offset} values, ${sum.length} announced`);
+            await this.applyAggregate(state, event, sum);
             break;
           }
           case 'job-finished': {
+            const { job, model, globalWeights, standardization, data } = state;
             if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
             if (this.options.modelDirectory) {
               setFlatWeights(model, globalWeights);
@@ -165,7 +221,7 @@ export class Participant {
               this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
             }
             this.statusValue = 'finished';
-            return { roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+            return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
           }
           case 'job-failed':
             throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
@@ -176,10 +232,52 @@ export class Participant {
       this.statusValue = 'failed';
       throw error;
     } finally {
-      model?.dispose();
-      session.dispose();
+      state.model?.dispose();
+      session?.dispose();
+      threshold?.dispose();
       connection.close();
     }
+  }
+
+  private requireThreshold(threshold: ThresholdKeyHolder | undefined): ThresholdKeyHolder {
+    if (!threshold) throw new WireMessageError('a threshold key-custody message arrived, but this job does not use threshold custody');
+    return threshold;
+  }
+
+  /** The aggregate's announced length must be the round kind's: statistics or the model's weights. */
+  private expectedLayout(state: JobState, event: { round: number; kind: RoundKind; vectorLength: number }): JobSpec {
+    const { job } = state;
+    if (!job || !state.data) throw new WireMessageError('aggregate before the job was accepted');
+    const expectedLength = event.kind === 'statistics' ? job.features.numeric.length * 2 + 1 : countModelParameters(job);
+    if (event.vectorLength !== expectedLength) {
+      throw new WireMessageError(`aggregate of round ${event.round} has ${event.vectorLength} values, expected ${expectedLength}`);
+    }
+    return job;
+  }
+
+  /** The decrypted sum of a round: federated statistics in round 0, else the next global model. */
+  private async applyAggregate(
+    state: JobState,
+    event: { round: number; kind: RoundKind; totalWeight: number; contributors: readonly string[] },
+    sum: Float64Array,
+  ): Promise<void> {
+    const job = state.job as JobSpec;
+    const data = state.data as PreparedData;
+    if (event.kind === 'statistics') {
+      state.standardization = standardizationFromTotals(sum, job.features);
+      data.train = encodeFeatures(data.dataset, job.features, state.standardization);
+      data.evaluationEncoded = data.evaluation ? encodeFeatures(data.evaluation, job.features, state.standardization) : undefined;
+      state.model ??= buildModel(job.model, data.train.width);
+      state.globalWeights = initialWeights(state.model, job.training.seed);
+      this.logger.info({ round: event.round, contributors: event.contributors.length }, 'federated standardization ready');
+    } else {
+      if (!state.globalWeights || !state.model) throw new WireMessageError('training aggregate before the statistics round');
+      state.globalWeights = this.strategy.nextGlobalWeights(state.globalWeights, sum, event.totalWeight);
+      state.roundsCompleted = event.round;
+      await this.reportEvaluation(job, event.round, state.model, state.globalWeights, data.evaluationEncoded);
+      this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
+    }
+    sum.fill(0);
   }
 
   private acceptJob(job: JobSpec): JobSpec {
@@ -191,6 +289,9 @@ export class Participant {
     // The job's CKKS parameters must be those the node's keys were made for: no silent downgrade.
     if (ckksParametersFingerprint(job.ckks) !== keys.manifest.parametersFingerprint) {
       throw new ConfigError('the job\'s CKKS parameters differ from those of this node\'s key folder; refusing to take part');
+    }
+    if (job.custody.mode !== keys.manifest.custody) {
+      throw new ConfigError(`the job uses ${job.custody.mode} custody; this node's key folder was made for ${keys.manifest.custody}`);
     }
     this.logger.info(
       { jobId: job.jobId, rounds: job.training.rounds, model: job.model.kind, participants: job.federation.participants.length },

@@ -25,7 +25,14 @@ export function loadFederationService(): FederationDefinition {
   return definition;
 }
 
-export type FederationMethodName = 'Join' | 'SubmitUpdate' | 'FetchAggregate' | 'ReportEvaluation';
+export type FederationMethodName =
+  | 'Join'
+  | 'SubmitUpdate'
+  | 'FetchAggregate'
+  | 'ReportEvaluation'
+  | 'SubmitKeySetup'
+  | 'SubmitDecryptionShare'
+  | 'FetchDecryptedAggregate';
 
 /**
  * A copy of the service definition whose (de)serializers also report each message's exact bytes:

@@ -8,7 +8,7 @@ import { initFederationKeys, type InitializedKeyFolders } from '../protocols/key
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { hasStackTrace, runHefl, startHefl } from './support/run-hefl.js';
 
-const job = bankJob({ jobId: 'bad-input', federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: 30, joinDeadlineSeconds: 30 } });
+const job = bankJob({ jobId: 'bad-input', custody: { mode: 'single-key' }, federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: 30, joinDeadlineSeconds: 30 } });
 let directory: string;
 let jobFile: string;
 let keys: InitializedKeyFolders;
@@ -60,6 +60,15 @@ describe('bad input gets one clear error and a non-zero exit, never a stack dump
     expect(run.code).toBe(EXIT.keyCustody);
     expect(run.stderr).toMatch(/secret key material/);
     expect(hasStackTrace(run.stderr)).toBe(false);
+    // Threshold custody: a participant's identity key in the coordinator's folder is refused too.
+    const thresholdJob = bankJob({ jobId: 'bad-input' });
+    const thresholdJobFile = join(directory, 'threshold-job.json');
+    await writeFile(thresholdJobFile, JSON.stringify(thresholdJob));
+    await initFederationKeys(thresholdJob, join(directory, 'leaky-threshold'));
+    await copyFile(join(directory, 'leaky-threshold', 'bank', 'identity.key'), join(directory, 'leaky-threshold', 'coordinator', 'identity.key'));
+    const second = await runHefl(['coordinator', '--job', thresholdJobFile, '--keys', join(directory, 'leaky-threshold', 'coordinator'), '--port', '0']);
+    expect(second.code).toBe(EXIT.keyCustody);
+    expect(second.stderr).toMatch(/secret key material/);
   });
 
   it('a wrong coordinator address fails fast with the address in the message', async () => {

@@ -21,8 +21,10 @@ import { initFederationKeys, type InitializedKeyFolders } from '../protocols/key
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 
+// Single-key custody: the hostile client needs the public key to make well-formed ciphertexts.
 const job = bankJob({
   jobId: 'wire-faults',
+  custody: { mode: 'single-key' },
   training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 3 },
   federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2, roundDeadlineSeconds: 60, joinDeadlineSeconds: 30 },
 });

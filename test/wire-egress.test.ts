@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,16 +13,22 @@ import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices
 import { runInProcessFederation, type InProcessResult } from './support/in-process-federation.js';
 import { RecordingProxy } from './support/recording-proxy.js';
 
-const job = bankJob({ jobId: 'wire-test' });
-let directory: string;
-let slices: BankSlices;
-let result: InProcessResult;
-const egress: EgressRecord[] = [];
-const proxy = new RecordingProxy();
-const before = { tensors: 0, sealHandles: 0 };
-const after = { tensors: 0, sealHandles: 0 };
+const BASE_METHODS = ['Join', 'SubmitUpdate', 'FetchAggregate', 'ReportEvaluation'];
+const THRESHOLD_METHODS = [...BASE_METHODS, 'SubmitKeySetup', 'SubmitDecryptionShare', 'FetchDecryptedAggregate'];
 
-describe.skipIf(!bankMarketingDataAvailable)('what leaves a participant (in-process federation over loopback gRPC)', () => {
+describe.skipIf(!bankMarketingDataAvailable).each([
+  { custody: 'threshold' as const, methods: THRESHOLD_METHODS },
+  { custody: 'single-key' as const, methods: BASE_METHODS },
+])('what leaves a participant ($custody custody, in-process federation over loopback gRPC)', ({ custody, methods }) => {
+  const job = bankJob({ jobId: 'wire-test', custody: { mode: custody } });
+  let directory: string;
+  let slices: BankSlices;
+  let result: InProcessResult;
+  const egress: EgressRecord[] = [];
+  const proxy = new RecordingProxy();
+  const before = { tensors: 0, sealHandles: 0 };
+  const after = { tensors: 0, sealHandles: 0 };
+
   beforeAll(async () => {
     await initializeTfBackend();
     before.tensors = tf.memory().numTensors;
@@ -57,7 +63,7 @@ describe.skipIf(!bankMarketingDataAvailable)('what leaves a participant (in-proc
   });
 
   it('sends only the four protocol messages, and every update payload is a SEAL ciphertext under the job parameters', async () => {
-    expect(new Set(egress.map((record) => record.method))).toEqual(new Set(['Join', 'SubmitUpdate', 'FetchAggregate', 'ReportEvaluation']));
+    expect(new Set(egress.map((record) => record.method))).toEqual(new Set(methods));
     const service = loadFederationService();
     const updates = egress.filter((record) => record.method === 'SubmitUpdate');
     // One statistics update and one per training round, one ciphertext each for 63 parameters.
@@ -97,6 +103,15 @@ describe.skipIf(!bankMarketingDataAvailable)('what leaves a participant (in-proc
     const categories = new Set(slices.rows.bank.flatMap((row) => categoricalColumns.map((index) => row[index] as string)));
     for (const category of categories) if (category.length >= 5) expect(wire.indexOf(Buffer.from(category)), category).toBe(-1);
     expect(probes).toBeGreaterThan(1_000);
+  });
+
+  it.runIf(custody === 'threshold')('never sends the secret key share', async () => {
+    const share = await readFile(result.secretShareFiles.bank as string);
+    expect(share.length).toBeGreaterThan(1_000);
+    const wire = proxy.clientBytes();
+    // Any 64-byte window of the share file would give it away; none may appear.
+    for (let offset = 0; offset + 64 <= share.length; offset += 4_096) expect(wire.indexOf(share.subarray(offset, offset + 64))).toBe(-1);
+    expect((await stat(result.secretShareFiles.bank as string)).mode & 0o077).toBe(0);
   });
 
   it('returns live SEAL handles and tfjs tensors to their starting counts', () => {

@@ -116,19 +116,65 @@ export const federationSchema = z
     }
   });
 
-export const jobSpecSchema = z.object({
-  jobId: identifier,
-  model: modelSpecSchema,
-  features: featureSchemaSchema,
-  training: trainingSchema,
-  federation: federationSchema,
-  ckks: ckksParametersSchema.default({ polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 }),
-});
+/** CKKS defaults per custody mode; both pass SEAL's 128-bit check. */
+export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 } as const;
+/**
+ * Threshold decryption floods each partial decryption with ~2^40 noise, so the scale must sit far
+ * above it: 2^80 keeps ~1e-9 relative precision; two 60-bit data primes hold weighted updates up to
+ * ~2^38 above the scale, and a third prime is SEAL's special prime (see threshold-ckks design note).
+ */
+export const THRESHOLD_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 60, 60], scaleBits: 80 } as const;
+
+export const custodySchema = z.discriminatedUnion('mode', [
+  z.object({
+    // N-of-N threshold CKKS: no single party (coordinator or participant) can decrypt an update.
+    mode: z.literal('threshold'),
+    // Participants also check the aggregate against every signed contribution before decrypting.
+    verifyAggregate: z.boolean().default(false),
+    // Standard deviation (log2) of each party's smudging noise on a partial decryption.
+    smudgingSigmaBits: z.number().int().min(30).max(48).default(40),
+  }),
+  z.object({
+    // One CKKS key pair made offline; every participant holds the secret key (weaker; see README).
+    mode: z.literal('single-key'),
+  }),
+]);
+
+export const jobSpecSchema = z
+  .object({
+    jobId: identifier,
+    model: modelSpecSchema,
+    features: featureSchemaSchema,
+    training: trainingSchema,
+    federation: federationSchema,
+    custody: custodySchema.default({ mode: 'threshold', verifyAggregate: false, smudgingSigmaBits: 40 }),
+    ckks: ckksParametersSchema.optional(),
+  })
+  .transform((job) => ({
+    ...job,
+    ckks: job.ckks ?? ckksParametersSchema.parse(job.custody.mode === 'threshold' ? THRESHOLD_DEFAULT_CKKS : SINGLE_KEY_DEFAULT_CKKS),
+  }))
+  .superRefine((job, ctx) => {
+    if (job.custody.mode === 'threshold' && job.ckks.scaleBits < job.custody.smudgingSigmaBits + 30) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ckks', 'scaleBits'],
+        message: `threshold custody needs scaleBits >= smudgingSigmaBits + 30 (${job.custody.smudgingSigmaBits + 30}) to keep precision`,
+      });
+    }
+    if (job.custody.mode === 'threshold' && job.custody.verifyAggregate) {
+      ctx.addIssue({ code: 'custom', path: ['custody', 'verifyAggregate'], message: 'is not available in this version of HEFL; leave it false' });
+    }
+    if (job.custody.mode === 'threshold' && job.federation.participants.length < 2) {
+      ctx.addIssue({ code: 'custom', path: ['federation', 'participants'], message: 'threshold custody needs at least 2 participants' });
+    }
+  });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type FeatureSchema = z.infer<typeof featureSchemaSchema>;
 export type CkksParameters = z.infer<typeof ckksParametersSchema>;
+export type Custody = z.infer<typeof custodySchema>;
 export type TrainingSettings = z.infer<typeof trainingSchema>;
 export type FederationSettings = z.infer<typeof federationSchema>;

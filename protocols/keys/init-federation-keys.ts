@@ -2,8 +2,17 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkksSession } from '../ckks/ckks-session.js';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
+import { generateIdentity, type IdentityKeyPair } from '../identity/participant-identity.js';
 import type { JobSpec } from '../job/job-spec.js';
-import { keyFingerprint, MANIFEST_FILE, PUBLIC_KEY_FILE, SECRET_KEY_FILE, type KeyFolderManifest } from './key-folder-manifest.js';
+import {
+  IDENTITY_KEY_FILE,
+  identityRosterFingerprint,
+  keyFingerprint,
+  MANIFEST_FILE,
+  PUBLIC_KEY_FILE,
+  SECRET_KEY_FILE,
+  type KeyFolderManifest,
+} from './key-folder-manifest.js';
 
 export interface InitializedKeyFolders {
   readonly coordinator: string;
@@ -11,48 +20,63 @@ export interface InitializedKeyFolders {
   readonly keyFingerprint: string;
 }
 
+async function writePrivateFile(path: string, contents: string | Uint8Array): Promise<void> {
+  await writeFile(path, contents, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
 /**
- * `hefl keys init`: creates the federation's CKKS key pair offline and writes one folder per node.
- * The coordinator's folder gets public material only; each participant's folder also gets the secret
- * key (0600). Hand each folder to its node out of band.
+ * `hefl keys init`: writes one folder per node. Single-key custody: a CKKS key pair made here; the
+ * coordinator's folder gets the public key only, participants also get the secret key (0600).
+ * Threshold custody (the default): no CKKS key is made here at all; each participant gets an
+ * Ed25519 identity (0600) and every folder the roster of identity public keys, with which the
+ * participants sign their key-setup messages when the job starts.
  */
 export async function initFederationKeys(job: JobSpec, outDirectory: string): Promise<InitializedKeyFolders> {
+  const parametersFingerprint = ckksParametersFingerprint(job.ckks);
+  // Fail here, not at job start, if the parameters are not 128-bit secure.
   const session = await CkksSession.create(job.ckks);
-  let keys: { publicKey: Uint8Array; secretKey: Uint8Array };
+  let keyPair: { publicKey: Uint8Array; secretKey: Uint8Array } | undefined;
   try {
-    keys = session.generateKeyPair();
+    if (job.custody.mode === 'single-key') keyPair = session.generateKeyPair();
   } finally {
     session.dispose();
   }
-  const parametersFingerprint = ckksParametersFingerprint(job.ckks);
-  const fingerprint = keyFingerprint(parametersFingerprint, keys.publicKey);
+  const identities = new Map<string, IdentityKeyPair>();
+  if (job.custody.mode === 'threshold') for (const id of job.federation.participants) identities.set(id, generateIdentity());
+  const roster = Object.fromEntries([...identities].map(([id, identity]) => [id, identity.publicKeyPem]));
+  const fingerprint = keyPair ? keyFingerprint(parametersFingerprint, keyPair.publicKey) : identityRosterFingerprint(parametersFingerprint, roster);
   const manifest = (role: KeyFolderManifest['role'], participantId?: string): KeyFolderManifest => ({
     format: 'hefl-keys/1',
     jobId: job.jobId,
     role,
     ...(participantId ? { participantId } : {}),
-    custody: 'single-key',
+    custody: job.custody.mode,
     ckks: job.ckks,
     parametersFingerprint,
+    ...(keyPair ? {} : { identities: roster }),
     keyFingerprint: fingerprint,
     createdAt: new Date().toISOString(),
   });
 
   const coordinator = join(outDirectory, 'coordinator');
   await mkdir(coordinator, { recursive: true, mode: 0o700 });
-  await writeFile(join(coordinator, PUBLIC_KEY_FILE), keys.publicKey);
+  if (keyPair) await writeFile(join(coordinator, PUBLIC_KEY_FILE), keyPair.publicKey);
   await writeFile(join(coordinator, MANIFEST_FILE), `${JSON.stringify(manifest('coordinator'), null, 2)}\n`);
 
   const participants: Record<string, string> = {};
   for (const participantId of job.federation.participants) {
     const folder = join(outDirectory, participantId);
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    await writeFile(join(folder, PUBLIC_KEY_FILE), keys.publicKey);
-    await writeFile(join(folder, SECRET_KEY_FILE), keys.secretKey, { mode: 0o600 });
-    await chmod(join(folder, SECRET_KEY_FILE), 0o600);
+    if (keyPair) {
+      await writeFile(join(folder, PUBLIC_KEY_FILE), keyPair.publicKey);
+      await writePrivateFile(join(folder, SECRET_KEY_FILE), keyPair.secretKey);
+    }
+    const identity = identities.get(participantId);
+    if (identity) await writePrivateFile(join(folder, IDENTITY_KEY_FILE), identity.privateKeyPem);
     await writeFile(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest('participant', participantId), null, 2)}\n`);
     participants[participantId] = folder;
   }
-  keys.secretKey.fill(0);
+  keyPair?.secretKey.fill(0);
   return { coordinator, participants, keyFingerprint: fingerprint };
 }

@@ -14,6 +14,7 @@ const job = jobSpecSchema.parse({
   features: { numeric: ['x'], label: { column: 'y', positive: '1', negative: '0' } },
   training: { rounds: 1 },
   federation: { participants: ['bank', 'shop'], minParticipants: 2 },
+  custody: { mode: 'single-key' },
 });
 const directories: string[] = [];
 afterAll(async () => {
@@ -30,8 +31,8 @@ describe('federation key folders', () => {
     const bank = await readParticipantKeys(folders.participants.bank as string);
     expect(bank.manifest.keyFingerprint).toBe(coordinator.manifest.keyFingerprint);
 
-    const encrypting = await CkksSession.create(job.ckks, { publicKey: coordinator.publicKey });
-    const decrypting = await CkksSession.create(job.ckks, { secretKey: bank.secretKey });
+    const encrypting = await CkksSession.create(job.ckks, { publicKey: coordinator.publicKey as Uint8Array });
+    const decrypting = await CkksSession.create(job.ckks, { secretKey: bank.secretKey as Uint8Array });
     const decrypted = decrypting.decryptVector(encrypting.encryptVector([1.5, -2.25]), 2);
     expect(Math.abs((decrypted[0] as number) - 1.5)).toBeLessThan(1e-6);
     encrypting.dispose();
@@ -46,5 +47,23 @@ describe('federation key folders', () => {
     await expect(readCoordinatorKeys(folders.coordinator)).rejects.toThrow(KeyCustodyError);
     await expect(readCoordinatorKeys(folders.participants.bank as string)).rejects.toThrow(/secret key material/);
     await expect(readParticipantKeys(folders.coordinator)).rejects.toThrow(/coordinator's key folder/);
+  });
+});
+
+describe('threshold key folders', () => {
+  const thresholdJob = jobSpecSchema.parse({ ...job, ckks: undefined, custody: { mode: 'threshold' } });
+
+  it('hold no CKKS key at all: the coordinator gets the identity roster, each participant its own identity key', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'hefl-keys-'));
+    directories.push(out);
+    const folders = await initFederationKeys(thresholdJob, out);
+    expect(await readdir(folders.coordinator)).toEqual(['keys.json']);
+    expect((await readdir(folders.participants.bank as string)).sort()).toEqual(['identity.key', 'keys.json']);
+    const coordinator = await readCoordinatorKeys(folders.coordinator);
+    expect(coordinator.publicKey).toBeUndefined();
+    expect(Object.keys(coordinator.manifest.identities ?? {}).sort()).toEqual(['bank', 'shop']);
+    const bank = await readParticipantKeys(folders.participants.bank as string);
+    expect(bank.identityKey?.asymmetricKeyType).toBe('ed25519');
+    expect(bank.secretKey).toBeUndefined();
   });
 });

@@ -1,9 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../errors.js';
+import { loadIdentityPrivateKey } from '../identity/participant-identity.js';
 import { parseConfigText } from '../job/read-config-file.js';
 import {
+  IDENTITY_KEY_FILE,
+  identityRosterFingerprint,
   keyFingerprint,
   keyFolderManifestSchema,
   MANIFEST_FILE,
@@ -14,32 +18,57 @@ import {
 
 export interface CoordinatorKeys {
   readonly manifest: KeyFolderManifest;
-  readonly publicKey: Uint8Array;
+  /** Single-key custody only: the federation's CKKS public key. */
+  readonly publicKey: Uint8Array | undefined;
 }
 
 export interface ParticipantKeys extends CoordinatorKeys {
-  readonly secretKey: Uint8Array;
+  /** Single-key custody only: the shared CKKS secret key. */
+  readonly secretKey: Uint8Array | undefined;
+  /** Threshold custody only: this participant's Ed25519 identity for signing key-setup messages. */
+  readonly identityKey: KeyObject | undefined;
 }
 
-async function readManifestAndPublicKey(folder: string): Promise<CoordinatorKeys> {
+async function readManifest(folder: string): Promise<{ manifest: KeyFolderManifest; names: string[]; publicKey: Uint8Array | undefined }> {
   let names: string[];
   try {
     names = await readdir(folder);
   } catch {
     throw new ConfigError(`key folder ${folder} does not exist or cannot be read (create it with \`hefl keys init\`)`);
   }
-  for (const required of [MANIFEST_FILE, PUBLIC_KEY_FILE]) {
-    if (!names.includes(required)) throw new ConfigError(`key folder ${folder} has no ${required}`);
-  }
-  const manifest = parseConfigText(await readFile(join(folder, MANIFEST_FILE), 'utf8'), join(folder, MANIFEST_FILE), keyFolderManifestSchema);
-  const publicKey = new Uint8Array(await readFile(join(folder, PUBLIC_KEY_FILE)));
+  if (!names.includes(MANIFEST_FILE)) throw new ConfigError(`key folder ${folder} has no ${MANIFEST_FILE}`);
+  const manifestPath = join(folder, MANIFEST_FILE);
+  const manifest = parseConfigText(await readFile(manifestPath, 'utf8'), manifestPath, keyFolderManifestSchema);
   if (ckksParametersFingerprint(manifest.ckks) !== manifest.parametersFingerprint) {
-    throw new ConfigError(`${join(folder, MANIFEST_FILE)}: parametersFingerprint does not match its ckks parameters`);
+    throw new ConfigError(`${manifestPath}: parametersFingerprint does not match its ckks parameters`);
   }
-  if (keyFingerprint(manifest.parametersFingerprint, publicKey) !== manifest.keyFingerprint) {
-    throw new ConfigError(`${join(folder, PUBLIC_KEY_FILE)} does not match the keyFingerprint in ${MANIFEST_FILE}`);
+  let publicKey: Uint8Array | undefined;
+  if (manifest.custody === 'single-key') {
+    if (!names.includes(PUBLIC_KEY_FILE)) throw new ConfigError(`key folder ${folder} has no ${PUBLIC_KEY_FILE}`);
+    publicKey = new Uint8Array(await readFile(join(folder, PUBLIC_KEY_FILE)));
+    if (keyFingerprint(manifest.parametersFingerprint, publicKey) !== manifest.keyFingerprint) {
+      throw new ConfigError(`${join(folder, PUBLIC_KEY_FILE)} does not match the keyFingerprint in ${MANIFEST_FILE}`);
+    }
+  } else {
+    if (!manifest.identities) throw new ConfigError(`${manifestPath}: threshold custody needs the identities roster`);
+    if (identityRosterFingerprint(manifest.parametersFingerprint, manifest.identities) !== manifest.keyFingerprint) {
+      throw new ConfigError(`${manifestPath}: the identities roster does not match keyFingerprint`);
+    }
   }
-  return { manifest, publicKey };
+  return { manifest, names, publicKey };
+}
+
+async function readPrivateFile(path: string): Promise<Buffer> {
+  let mode: number;
+  try {
+    mode = (await stat(path)).mode;
+  } catch {
+    throw new KeyCustodyError(`${path} is missing`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new KeyCustodyError(`${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`);
+  }
+  return readFile(path);
 }
 
 /**
@@ -47,10 +76,9 @@ async function readManifestAndPublicKey(folder: string): Promise<CoordinatorKeys
  * not expect) means custody was broken, so the coordinator refuses to start rather than run with it.
  */
 export async function readCoordinatorKeys(folder: string): Promise<CoordinatorKeys> {
-  const keys = await readManifestAndPublicKey(folder);
-  const names = await readdir(folder);
+  const { manifest, names, publicKey } = await readManifest(folder);
   const unexpected = names.filter((name) => name !== MANIFEST_FILE && name !== PUBLIC_KEY_FILE);
-  if (names.includes(SECRET_KEY_FILE) || unexpected.some((name) => /secret|private|\.sk$/i.test(name))) {
+  if (names.includes(SECRET_KEY_FILE) || names.includes(IDENTITY_KEY_FILE) || unexpected.some((name) => /secret|private|identity|\.sk$/i.test(name))) {
     throw new KeyCustodyError(
       `refusing to start: the coordinator key folder ${folder} contains secret key material (${unexpected.join(', ')}). ` +
         'The coordinator must only ever hold public keys; remove the file and keep it with the participants.',
@@ -59,26 +87,27 @@ export async function readCoordinatorKeys(folder: string): Promise<CoordinatorKe
   if (unexpected.length > 0) {
     throw new KeyCustodyError(`refusing to start: unexpected files in the coordinator key folder ${folder}: ${unexpected.join(', ')}`);
   }
-  if (keys.manifest.role !== 'coordinator') {
-    throw new KeyCustodyError(`${folder} is a ${keys.manifest.role} key folder, not the coordinator's`);
-  }
-  return keys;
+  if (manifest.role !== 'coordinator') throw new KeyCustodyError(`${folder} is a ${manifest.role} key folder, not the coordinator's`);
+  return { manifest, publicKey };
 }
 
 export async function readParticipantKeys(folder: string): Promise<ParticipantKeys> {
-  const keys = await readManifestAndPublicKey(folder);
-  if (keys.manifest.role !== 'participant') {
-    throw new KeyCustodyError(`${folder} is the ${keys.manifest.role}'s key folder; a participant needs its own (with ${SECRET_KEY_FILE})`);
+  const { manifest, publicKey } = await readManifest(folder);
+  if (manifest.role !== 'participant') {
+    throw new KeyCustodyError(`${folder} is the ${manifest.role}'s key folder; a participant needs its own`);
   }
-  const secretPath = join(folder, SECRET_KEY_FILE);
-  let mode: number;
+  if (manifest.custody === 'single-key') {
+    const secretKey = new Uint8Array(await readPrivateFile(join(folder, SECRET_KEY_FILE)));
+    return { manifest, publicKey, secretKey, identityKey: undefined };
+  }
+  const pem = await readPrivateFile(join(folder, IDENTITY_KEY_FILE));
+  let identityKey: KeyObject;
   try {
-    mode = (await stat(secretPath)).mode;
+    identityKey = loadIdentityPrivateKey(pem.toString('utf8'));
   } catch {
-    throw new KeyCustodyError(`participant key folder ${folder} has no ${SECRET_KEY_FILE}`);
+    throw new KeyCustodyError(`${join(folder, IDENTITY_KEY_FILE)} is not an Ed25519 private key`);
+  } finally {
+    pem.fill(0);
   }
-  if ((mode & 0o077) !== 0) {
-    throw new KeyCustodyError(`${secretPath} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`);
-  }
-  return { ...keys, secretKey: new Uint8Array(await readFile(secretPath)) };
+  return { manifest, publicKey: undefined, secretKey: undefined, identityKey };
 }

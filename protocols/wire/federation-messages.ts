@@ -16,6 +16,17 @@ export interface JoinRequest {
   readonly keyFingerprint: string;
 }
 
+export type KeySetupStep = 'seed-commitment' | 'seed-reveal' | 'share-commitment' | 'public-share';
+
+export const KEY_SETUP_STEPS: readonly KeySetupStep[] = ['seed-commitment', 'seed-reveal', 'share-commitment', 'public-share'];
+
+/** A participant's value in the threshold key setup, signed with its Ed25519 identity. */
+export interface SignedValue {
+  readonly participantId: string;
+  readonly value: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
 export type CoordinatorEvent =
   | { readonly type: 'job-accepted'; readonly job: JobSpec }
   | { readonly type: 'round-started'; readonly round: number; readonly kind: RoundKind; readonly deadlineUnixMs: number }
@@ -29,7 +40,50 @@ export type CoordinatorEvent =
       readonly vectorLength: number;
     }
   | { readonly type: 'job-finished'; readonly roundsCompleted: number }
-  | { readonly type: 'job-failed'; readonly reason: string };
+  | { readonly type: 'job-failed'; readonly reason: string }
+  | { readonly type: 'key-setup-requested'; readonly step: KeySetupStep; readonly previous: readonly SignedValue[] }
+  | { readonly type: 'key-setup-complete'; readonly publicShares: readonly SignedValue[]; readonly collectiveKeySha256: string }
+  | {
+      readonly type: 'decryption-requested';
+      readonly round: number;
+      readonly kind: RoundKind;
+      readonly aggregateSha256: string;
+      readonly chunkCount: number;
+      readonly vectorLength: number;
+    }
+  | {
+      readonly type: 'aggregate-decrypted';
+      readonly round: number;
+      readonly kind: RoundKind;
+      readonly totalWeight: number;
+      readonly contributors: readonly string[];
+      readonly chunkCount: number;
+      readonly vectorLength: number;
+    };
+
+export interface KeySetupMessage {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly step: KeySetupStep;
+  readonly value: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export interface DecryptionShareChunk {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly round: number;
+  readonly chunkIndex: number;
+  readonly share: Uint8Array;
+  /** Chunk 0 only: the aggregate this share decrypts. */
+  readonly aggregateSha256: string | undefined;
+}
+
+export interface DecryptedChunk {
+  readonly round: number;
+  readonly chunkIndex: number;
+  readonly values: Float64Array;
+}
 
 /** The bounded plaintext metadata that travels with an encrypted update (chunk 0 only). */
 export interface UpdateMetadata {

@@ -11,11 +11,21 @@ import type { FetchAggregateRequest as WireFetchAggregateRequest, FetchAggregate
 import type { JoinRequest as WireJoinRequest, JoinRequest__Output } from '../../proto/generated/hefl/v1/JoinRequest.js';
 import type { RoundKind as WireRoundKind } from '../../proto/generated/hefl/v1/RoundKind.js';
 import type { UpdateChunk as WireUpdateChunk, UpdateChunk__Output } from '../../proto/generated/hefl/v1/UpdateChunk.js';
+import type { KeySetupMessage as WireKeySetupMessage, KeySetupMessage__Output } from '../../proto/generated/hefl/v1/KeySetupMessage.js';
+import type { KeySetupStep as WireKeySetupStep } from '../../proto/generated/hefl/v1/KeySetupStep.js';
+import type { SignedValue as WireSignedValue } from '../../proto/generated/hefl/v1/SignedValue.js';
+import type { DecryptionShareChunk as WireDecryptionShareChunk, DecryptionShareChunk__Output } from '../../proto/generated/hefl/v1/DecryptionShareChunk.js';
+import type { DecryptedChunk as WireDecryptedChunk, DecryptedChunk__Output } from '../../proto/generated/hefl/v1/DecryptedChunk.js';
 import { jobSpecSchema } from '../job/job-spec.js';
 import {
   MAX_CHUNK_BYTES,
   type CoordinatorEvent,
+  type DecryptedChunk,
+  type DecryptionShareChunk,
   type EvaluationReport,
+  type KeySetupMessage,
+  type KeySetupStep,
+  type SignedValue,
   type FetchAggregateRequest,
   type JoinRequest,
   type Parsed,
@@ -30,6 +40,36 @@ const bytes = z
   .refine((value) => value.length > 0, 'is empty')
   .refine((value) => value.length <= MAX_CHUNK_BYTES, `exceeds ${MAX_CHUNK_BYTES} bytes`);
 const wireRoundKind = z.enum(['ROUND_KIND_STATISTICS', 'ROUND_KIND_TRAINING']);
+
+const wireKeySetupStep = z.enum([
+  'KEY_SETUP_STEP_SEED_COMMITMENT',
+  'KEY_SETUP_STEP_SEED_REVEAL',
+  'KEY_SETUP_STEP_SHARE_COMMITMENT',
+  'KEY_SETUP_STEP_PUBLIC_SHARE',
+]);
+const KEY_SETUP_STEP_TO_WIRE: Record<KeySetupStep, WireKeySetupStep> = {
+  'seed-commitment': 'KEY_SETUP_STEP_SEED_COMMITMENT',
+  'seed-reveal': 'KEY_SETUP_STEP_SEED_REVEAL',
+  'share-commitment': 'KEY_SETUP_STEP_SHARE_COMMITMENT',
+  'public-share': 'KEY_SETUP_STEP_PUBLIC_SHARE',
+};
+function fromWireKeySetupStep(step: z.infer<typeof wireKeySetupStep>): KeySetupStep {
+  const entry = Object.entries(KEY_SETUP_STEP_TO_WIRE).find(([, wire]) => wire === step);
+  return (entry?.[0] ?? 'seed-commitment') as KeySetupStep;
+}
+/** Signed key-setup values: a public-key share is ~200 KB; commitments and seeds are 32 bytes. */
+const signedValueSchema = z.object({
+  participantId: z.string().min(1).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/),
+  value: z.instanceof(Uint8Array).refine((value) => value.length > 0 && value.length <= MAX_CHUNK_BYTES, 'has a bad size'),
+  signature: z.instanceof(Uint8Array).refine((value) => value.length === 64, 'is not a 64-byte Ed25519 signature'),
+});
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+function toWireSignedValue(value: SignedValue): WireSignedValue {
+  return { participantId: value.participantId, value: toBuffer(value.value), signature: toBuffer(value.signature) };
+}
 
 function fromWireRoundKind(kind: z.infer<typeof wireRoundKind>): RoundKind {
   return kind === 'ROUND_KIND_STATISTICS' ? 'statistics' : 'training';
@@ -84,6 +124,33 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
       return { jobFinished: { roundsCompleted: event.roundsCompleted } };
     case 'job-failed':
       return { jobFailed: { reason: event.reason } };
+    case 'key-setup-requested':
+      return { keySetupRequested: { step: KEY_SETUP_STEP_TO_WIRE[event.step], previous: event.previous.map(toWireSignedValue) } };
+    case 'key-setup-complete':
+      return {
+        keySetupComplete: { publicShares: event.publicShares.map(toWireSignedValue), collectiveKeySha256: event.collectiveKeySha256 },
+      };
+    case 'decryption-requested':
+      return {
+        decryptionRequested: {
+          round: event.round,
+          kind: toWireRoundKind(event.kind),
+          aggregateSha256: event.aggregateSha256,
+          chunkCount: event.chunkCount,
+          vectorLength: event.vectorLength,
+        },
+      };
+    case 'aggregate-decrypted':
+      return {
+        aggregateDecrypted: {
+          round: event.round,
+          kind: toWireRoundKind(event.kind),
+          totalWeight: event.totalWeight,
+          contributors: [...event.contributors],
+          chunkCount: event.chunkCount,
+          vectorLength: event.vectorLength,
+        },
+      };
   }
 }
 
@@ -106,6 +173,35 @@ const coordinatorEventSchema = z.union([
   }),
   z.object({ event: z.literal('jobFinished'), jobFinished: z.object({ roundsCompleted: round }) }),
   z.object({ event: z.literal('jobFailed'), jobFailed: z.object({ reason: z.string().max(10_000) }) }),
+  z.object({
+    event: z.literal('keySetupRequested'),
+    keySetupRequested: z.object({ step: wireKeySetupStep, previous: z.array(signedValueSchema).max(1_000) }),
+  }),
+  z.object({
+    event: z.literal('keySetupComplete'),
+    keySetupComplete: z.object({ publicShares: z.array(signedValueSchema).min(1).max(1_000), collectiveKeySha256: sha256Hex }),
+  }),
+  z.object({
+    event: z.literal('decryptionRequested'),
+    decryptionRequested: z.object({
+      round,
+      kind: wireRoundKind,
+      aggregateSha256: sha256Hex,
+      chunkCount: z.number().int().min(1).max(100_000),
+      vectorLength: z.number().int().min(1).max(100_000_000),
+    }),
+  }),
+  z.object({
+    event: z.literal('aggregateDecrypted'),
+    aggregateDecrypted: z.object({
+      round,
+      kind: wireRoundKind,
+      totalWeight: z.number().positive().finite(),
+      contributors: z.array(identifier).min(1).max(10_000),
+      chunkCount: z.number().int().min(1).max(100_000),
+      vectorLength: z.number().int().min(1).max(100_000_000),
+    }),
+  }),
 ]);
 
 export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<CoordinatorEvent> {
@@ -143,6 +239,23 @@ export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<Co
       return { success: true, data: { type: 'job-finished', roundsCompleted: message.jobFinished.roundsCompleted } };
     case 'jobFailed':
       return { success: true, data: { type: 'job-failed', reason: message.jobFailed.reason } };
+    case 'keySetupRequested':
+      return {
+        success: true,
+        data: { type: 'key-setup-requested', step: fromWireKeySetupStep(message.keySetupRequested.step), previous: message.keySetupRequested.previous },
+      };
+    case 'keySetupComplete':
+      return { success: true, data: { type: 'key-setup-complete', ...message.keySetupComplete } };
+    case 'decryptionRequested':
+      return {
+        success: true,
+        data: { type: 'decryption-requested', ...message.decryptionRequested, kind: fromWireRoundKind(message.decryptionRequested.kind) },
+      };
+    case 'aggregateDecrypted':
+      return {
+        success: true,
+        data: { type: 'aggregate-decrypted', ...message.aggregateDecrypted, kind: fromWireRoundKind(message.aggregateDecrypted.kind) },
+      };
   }
 }
 
@@ -216,4 +329,60 @@ const evaluationReportSchema = z
   });
 export function parseEvaluationReport(wire: EvaluationReport__Output): Parsed<EvaluationReport> {
   return parsed(evaluationReportSchema.safeParse(wire), 'evaluation report');
+}
+
+// --- KeySetupMessage (participant -> coordinator)
+export function toWireKeySetupMessage(message: KeySetupMessage): WireKeySetupMessage {
+  return {
+    jobId: message.jobId,
+    participantId: message.participantId,
+    step: KEY_SETUP_STEP_TO_WIRE[message.step],
+    value: toBuffer(message.value),
+    signature: toBuffer(message.signature),
+  };
+}
+const keySetupMessageSchema = z.object({
+  jobId: identifier,
+  participantId: identifier,
+  step: wireKeySetupStep,
+  value: signedValueSchema.shape.value,
+  signature: signedValueSchema.shape.signature,
+});
+export function parseKeySetupMessage(wire: KeySetupMessage__Output): Parsed<KeySetupMessage> {
+  const result = keySetupMessageSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'key-setup message');
+  return { success: true, data: { ...result.data, step: fromWireKeySetupStep(result.data.step) } };
+}
+
+// --- DecryptionShareChunk (participant -> coordinator)
+export function toWireDecryptionShareChunk(chunk: DecryptionShareChunk): WireDecryptionShareChunk {
+  return { ...chunk, share: toBuffer(chunk.share), aggregateSha256: chunk.aggregateSha256 ?? '' };
+}
+const decryptionShareChunkSchema = z.object({
+  jobId: identifier,
+  participantId: identifier,
+  round,
+  chunkIndex: z.number().int().min(0).max(100_000),
+  share: bytes,
+  aggregateSha256: z.union([sha256Hex, z.literal('')]),
+});
+export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): Parsed<DecryptionShareChunk> {
+  const result = decryptionShareChunkSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'decryption share chunk');
+  return { success: true, data: { ...result.data, aggregateSha256: result.data.aggregateSha256 || undefined } };
+}
+
+// --- DecryptedChunk (coordinator -> participant)
+export function toWireDecryptedChunk(chunk: DecryptedChunk): WireDecryptedChunk {
+  return { round: chunk.round, chunkIndex: chunk.chunkIndex, values: Array.from(chunk.values) };
+}
+const decryptedChunkSchema = z.object({
+  round,
+  chunkIndex: z.number().int().min(0).max(100_000),
+  values: z.array(z.number()).min(1).max(65_536),
+});
+export function parseDecryptedChunk(wire: DecryptedChunk__Output): Parsed<DecryptedChunk> {
+  const result = decryptedChunkSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'decrypted chunk');
+  return { success: true, data: { ...result.data, values: Float64Array.from(result.data.values) } };
 }

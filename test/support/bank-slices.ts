@@ -47,3 +47,21 @@ export function bankJob(overrides: Partial<JobSpecInput> = {}): JobSpec {
     ...overrides,
   });
 }
+
+/** `count` participants p1..pN, each with `rowsEach` rows of the real data (disjoint), as CSVs. */
+export async function writeParticipantSlices(directory: string, count: number, rowsEach: number): Promise<{ ids: string[]; files: Record<string, string> }> {
+  cachedTable ??= readCsvTable(bankMarketingDataPath);
+  const table = await cachedTable;
+  const split = splitInstitutions(table, { testFraction: 0.2, seed: 42 });
+  const pool = split.institutions.flatMap((institution) => institution.rows);
+  await mkdir(directory, { recursive: true });
+  const ids = Array.from({ length: count }, (_, index) => `p${index + 1}`);
+  const files: Record<string, string> = {};
+  for (const [index, id] of ids.entries()) {
+    // Interleaved and disjoint: participant i takes rows i, i + 11*count, ... of the pooled rows.
+    const rows = pool.filter((_, row) => row % (11 * count) === index).slice(0, rowsEach);
+    files[id] = join(directory, `${id}.csv`);
+    await writeFile(files[id], formatCsv(table.header, rows));
+  }
+  return { ids, files };
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator, type JobReport } from '../../coordinator/coordinator.js';
 import { startGrpcCoordinatorServer } from '../../coordinator/grpc-coordinator-server.js';
-import type { EgressRecord } from '../../participant/federation-connection.js';
+import type { EgressRecord, FederationConnection } from '../../participant/federation-connection.js';
 import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
@@ -17,12 +17,21 @@ export interface InProcessNode {
   /** Dial this address instead of the coordinator's (a recording proxy, say). */
   readonly viaAddress?: (coordinatorAddress: string) => Promise<string>;
   readonly onEgress?: (record: EgressRecord) => void;
+  /** Wraps the node's connection (to drop or corrupt messages in fault tests). */
+  readonly wrapConnection?: (connection: FederationConnection) => FederationConnection;
+  readonly logger?: import('pino').Logger;
 }
 
 export interface InProcessResult {
   readonly report: JobReport;
+  /** Per participant: its outcome, or the error its run ended with. */
   readonly outcomes: Readonly<Record<string, ParticipantOutcome>>;
+  readonly failures: Readonly<Record<string, Error>>;
+  /** Per participant: the global model in force when its run ended (also after a failure). */
+  readonly inForce: Readonly<Record<string, Float32Array | undefined>>;
   readonly keysDirectory: string;
+  /** Threshold custody: where each node stored its secret key share. */
+  readonly secretShareFiles: Readonly<Record<string, string>>;
 }
 
 /**
@@ -37,27 +46,41 @@ export async function runInProcessFederation(job: JobSpec, nodes: readonly InPro
   const server = await startGrpcCoordinatorServer(coordinator);
   try {
     const running = coordinator.run();
+    const secretShareFiles: Record<string, string> = {};
+    const failures: Record<string, Error> = {};
+    const inForce: Record<string, Float32Array | undefined> = {};
     const outcomes = await Promise.all(
       nodes.map(async (node) => {
         const address = node.viaAddress ? await node.viaAddress(server.address) : server.address;
-        const connection = await GrpcFederationConnection.connect({
+        const grpcConnection = await GrpcFederationConnection.connect({
           address,
           connectTimeoutMs: 10_000,
           ...(node.onEgress ? { onEgress: node.onEgress } : {}),
         });
+        const connection = node.wrapConnection ? node.wrapConnection(grpcConnection) : grpcConnection;
+        secretShareFiles[node.participantId] = join(keysDirectory, 'state', node.participantId, 'secret-share.key');
         const participant = new Participant({
           participantId: node.participantId,
           jobId: job.jobId,
           dataCsv: node.dataCsv,
           evaluationCsv: node.evaluationCsv,
+          secretShareFile: secretShareFiles[node.participantId],
           keys: await readParticipantKeys(folders.participants[node.participantId] as string),
           connection,
+          ...(node.logger ? { logger: node.logger } : {}),
         });
-        return [node.participantId, await participant.run()] as const;
+        try {
+          return [[node.participantId, await participant.run()] as const];
+        } catch (error) {
+          failures[node.participantId] = error instanceof Error ? error : new Error(String(error));
+          return [];
+        } finally {
+          inForce[node.participantId] = participant.globalWeights;
+        }
       }),
     );
     const report = await running;
-    return { report, outcomes: Object.fromEntries(outcomes), keysDirectory };
+    return { report, outcomes: Object.fromEntries(outcomes.flat()), failures, inForce, keysDirectory, secretShareFiles };
   } finally {
     await server.shutdown();
   }

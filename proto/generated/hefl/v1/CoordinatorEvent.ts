@@ -5,6 +5,10 @@ import type { RoundStarted as _hefl_v1_RoundStarted, RoundStarted__Output as _he
 import type { AggregateReady as _hefl_v1_AggregateReady, AggregateReady__Output as _hefl_v1_AggregateReady__Output } from '../../hefl/v1/AggregateReady.js';
 import type { JobFinished as _hefl_v1_JobFinished, JobFinished__Output as _hefl_v1_JobFinished__Output } from '../../hefl/v1/JobFinished.js';
 import type { JobFailed as _hefl_v1_JobFailed, JobFailed__Output as _hefl_v1_JobFailed__Output } from '../../hefl/v1/JobFailed.js';
+import type { KeySetupRequested as _hefl_v1_KeySetupRequested, KeySetupRequested__Output as _hefl_v1_KeySetupRequested__Output } from '../../hefl/v1/KeySetupRequested.js';
+import type { KeySetupComplete as _hefl_v1_KeySetupComplete, KeySetupComplete__Output as _hefl_v1_KeySetupComplete__Output } from '../../hefl/v1/KeySetupComplete.js';
+import type { DecryptionRequested as _hefl_v1_DecryptionRequested, DecryptionRequested__Output as _hefl_v1_DecryptionRequested__Output } from '../../hefl/v1/DecryptionRequested.js';
+import type { AggregateDecrypted as _hefl_v1_AggregateDecrypted, AggregateDecrypted__Output as _hefl_v1_AggregateDecrypted__Output } from '../../hefl/v1/AggregateDecrypted.js';
 
 export interface CoordinatorEvent {
   'jobAccepted'?: (_hefl_v1_JobAccepted | null);
@@ -12,7 +16,11 @@ export interface CoordinatorEvent {
   'aggregateReady'?: (_hefl_v1_AggregateReady | null);
   'jobFinished'?: (_hefl_v1_JobFinished | null);
   'jobFailed'?: (_hefl_v1_JobFailed | null);
-  'event'?: "jobAccepted"|"roundStarted"|"aggregateReady"|"jobFinished"|"jobFailed";
+  'keySetupRequested'?: (_hefl_v1_KeySetupRequested | null);
+  'keySetupComplete'?: (_hefl_v1_KeySetupComplete | null);
+  'decryptionRequested'?: (_hefl_v1_DecryptionRequested | null);
+  'aggregateDecrypted'?: (_hefl_v1_AggregateDecrypted | null);
+  'event'?: "jobAccepted"|"roundStarted"|"aggregateReady"|"jobFinished"|"jobFailed"|"keySetupRequested"|"keySetupComplete"|"decryptionRequested"|"aggregateDecrypted";
 }
 
 export interface CoordinatorEvent__Output {
@@ -21,5 +29,9 @@ export interface CoordinatorEvent__Output {
   'aggregateReady'?: (_hefl_v1_AggregateReady__Output | null);
   'jobFinished'?: (_hefl_v1_JobFinished__Output | null);
   'jobFailed'?: (_hefl_v1_JobFailed__Output | null);
-  'event'?: "jobAccepted"|"roundStarted"|"aggregateReady"|"jobFinished"|"jobFailed";
+  'keySetupRequested'?: (_hefl_v1_KeySetupRequested__Output | null);
+  'keySetupComplete'?: (_hefl_v1_KeySetupComplete__Output | null);
+  'decryptionRequested'?: (_hefl_v1_DecryptionRequested__Output | null);
+  'aggregateDecrypted'?: (_hefl_v1_AggregateDecrypted__Output | null);
+  'event'?: "jobAccepted"|"roundStarted"|"aggregateReady"|"jobFinished"|"jobFailed"|"keySetupRequested"|"keySetupComplete"|"decryptionRequested"|"aggregateDecrypted";
 }

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+
+export const BENCH_SECTIONS = ['ckks', 'paillier', 'bank-job', 'round', 'memory', 'threshold'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+export interface BenchOptions {
+  readonly mode: 'quick' | 'full';
+  readonly repeat: number;
+  readonly outFile: string;
+  readonly sections: ReadonlySet<BenchSection>;
+  /** CKKS throughput sizes (parameters). */
+  readonly ckksSizes: readonly number[];
+  /** Values Paillier encrypts per run; its per-parameter costs are extrapolated from them. */
+  readonly paillierSampleSize: number;
+  readonly bankRowsPerInstitution: number;
+  /** P and N of the synthetic round over gRPC. */
+  readonly roundParameters: number;
+  readonly roundParticipants: number;
+  /** P and the participant counts of the coordinator RSS probe. */
+  readonly memoryParameters: number;
+  readonly memoryParticipants: readonly number[];
+  /** A coordinator RSS run past this is killed and reported as capped. */
+  readonly memoryLimitSeconds: number;
+  /** Aggregate size and party count of the threshold decryption costs. */
+  readonly thresholdParameters: number;
+  readonly thresholdParties: number;
+}
+
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...]
+  --quick        small sizes and 1 run: a smoke run (under a minute)
+  --repeat N     runs per figure (default 3; 1 with --quick)
+  --out FILE     where the JSON goes (default out/bench/bench.json)
+  --only LIST    comma-separated sections: ${BENCH_SECTIONS.join(', ')} (default: all)`;
+
+export class BenchUsageError extends Error {}
+
+function readArguments(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: 'boolean', default: false },
+        repeat: { type: 'string' },
+        out: { type: 'string', default: 'out/bench/bench.json' },
+        only: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new BenchUsageError(`${error instanceof Error ? error.message : String(error)}\n${BENCH_USAGE}`);
+  }
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const parsed = readArguments(argv);
+  const { values } = parsed;
+  if (values.help) throw new BenchUsageError(BENCH_USAGE);
+  const quick = values.quick;
+  const repeat = values.repeat === undefined ? (quick ? 1 : 3) : Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new BenchUsageError(`--repeat must be an integer from 1 to 100, got ${values.repeat}\n${BENCH_USAGE}`);
+  const sections = new Set<BenchSection>();
+  for (const name of (values.only ?? BENCH_SECTIONS.join(',')).split(',').map((part) => part.trim()).filter(Boolean)) {
+    if (!(BENCH_SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${BENCH_USAGE}`);
+    sections.add(name as BenchSection);
+  }
+  return {
+    mode: quick ? 'quick' : 'full',
+    repeat,
+    outFile: values.out,
+    sections,
+    ckksSizes: quick ? [10_000] : [10_000, 100_000, 1_000_000],
+    paillierSampleSize: quick ? 10 : 200,
+    bankRowsPerInstitution: quick ? 300 : 1_000,
+    roundParameters: quick ? 10_000 : 100_000,
+    roundParticipants: 3,
+    memoryParameters: quick ? 10_000 : 1_000_000,
+    memoryParticipants: [3, 10],
+    memoryLimitSeconds: quick ? 60 : 300,
+    thresholdParameters: quick ? 10_000 : 1_000_000,
+    thresholdParties: 3,
+  };
+}

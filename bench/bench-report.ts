@@ -1,0 +1,27 @@
+import type { BankJobResult } from './bank-job-end-to-end.js';
+import type { CkksPaillierComparison } from './ckks-paillier-comparison.js';
+import type { CkksThroughputResult } from './ckks-throughput.js';
+import type { CoordinatorMemoryResult } from './coordinator-memory.js';
+import type { SyntheticRoundResult } from './in-process-round.js';
+import type { MachineInfo } from './machine-info.js';
+import type { PaillierResult } from './paillier-comparison.js';
+import type { ThresholdCostsResult } from './threshold-costs.js';
+
+export const BENCH_REPORT_FORMAT = 'hefl-bench/1';
+
+/** What `npm run bench` writes as JSON; a section is null when it was not selected with --only. */
+export interface BenchReport {
+  readonly format: typeof BENCH_REPORT_FORMAT;
+  readonly createdAt: string;
+  readonly mode: 'quick' | 'full';
+  readonly repeat: number;
+  readonly wallSeconds: number;
+  readonly machine: MachineInfo;
+  readonly ckks: CkksThroughputResult | null;
+  readonly paillier: PaillierResult | null;
+  readonly ckksVersusPaillier: CkksPaillierComparison | null;
+  readonly bankJob: BankJobResult | null;
+  readonly syntheticRound: SyntheticRoundResult | null;
+  readonly coordinatorMemory: CoordinatorMemoryResult | null;
+  readonly threshold: ThresholdCostsResult | null;
+}

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const RUN_BENCH = fileURLToPath(new URL('./run-bench.ts', import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LIMIT_MS = 90_000;
+
+const figure = z.object({ unit: z.string().min(1), median: z.number(), samples: z.array(z.number()).min(1) });
+const stage = z.object({ seconds: figure, paramsPerSecond: figure });
+const ckksSize = z.object({
+  parameterCount: z.number().int().positive(),
+  ciphertextCount: z.number().int().positive(),
+  encodeEncryptSerialize: stage,
+  serialize: stage,
+  encodeEncryptDerived: stage,
+  loadValidate: stage,
+  homomorphicAddOnly: stage,
+  aggregate3: stage,
+  aggregate10: stage,
+  decryptDecode: stage,
+  wireBytesPerParameter: figure,
+  float32Ratio: figure,
+  maxAbsoluteError: z.number().min(0).max(1e-3),
+});
+const benchReport = z.object({
+  format: z.literal('hefl-bench/1'),
+  mode: z.literal('quick'),
+  repeat: z.literal(1),
+  machine: z.object({ cpuCount: z.number().int().positive(), cpuModel: z.string(), nodeVersion: z.string().startsWith('v'), totalMemoryBytes: z.number().positive() }),
+  ckks: z.object({ slotCount: z.literal(4096), sizes: z.array(ckksSize).min(1) }),
+  paillier: z.object({
+    keyBits: z.literal(2048),
+    encryptSecondsPerParameter: figure,
+    add3SecondsPerParticipantParameter: figure,
+    add10SecondsPerParticipantParameter: figure,
+    decryptSecondsPerParameter: figure,
+    wireBytesPerParameter: figure,
+    maxAbsoluteError: z.number().min(0).max(1e-6),
+  }),
+  ckksVersusPaillier: z.object({ encrypt: figure, aggregate3: figure, aggregate10: figure, addOnly: figure, decrypt: figure, wireBytes: figure }),
+  bankJob: z.union([
+    z.object({ status: z.literal('skipped'), reason: z.string() }),
+    z.object({ status: z.literal('measured'), jobWallSeconds: figure, statisticsRoundSeconds: figure, trainingRoundSeconds: figure, bytesReceived: figure }),
+  ]),
+  syntheticRound: z.object({
+    participants: z.literal(3),
+    encryptedRoundSeconds: figure,
+    plaintextTransferSeconds: figure,
+    plaintextFedAvgSeconds: figure,
+    plaintextTotalSeconds: figure,
+    encryptedOverPlaintext: figure,
+  }),
+  coordinatorMemory: z.object({
+    cases: z
+      .array(z.object({ status: z.literal('measured'), participants: z.number(), startupRssBytes: figure, peakRssBytes: figure, peakGrowthBytes: figure, maxRssBytes: figure, trainingRoundSeconds: figure }))
+      .length(2),
+  }),
+  // 'failed' means the threshold module exists but the bench could not measure it: that is a bug to see.
+  threshold: z.object({ status: z.enum(['measured', 'not-built']) }),
+});
+
+/** Every { unit, median, samples } anywhere in the report, with its path. */
+function figuresIn(value: unknown, path = '$'): [string, z.infer<typeof figure>][] {
+  if (typeof value !== 'object' || value === null) return [];
+  const asFigure = figure.safeParse(value);
+  if (asFigure.success) return [[path, asFigure.data]];
+  return Object.entries(value).flatMap(([key, child]) => figuresIn(child, `${path}.${key}`));
+}
+
+function runQuickBench(outFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_BENCH, '--quick', '--out', outFile], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS - 5_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run bench -- --quick', () => {
+  let directory: string | undefined;
+  afterAll(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it(
+    'prints the tables and writes a JSON report whose every figure has a positive finite median',
+    async () => {
+      directory = await mkdtemp(join(tmpdir(), 'hefl-bench-test-'));
+      const outFile = join(directory, 'bench.json');
+      const run = await runQuickBench(outFile);
+      expect(run.code, run.stderr.slice(-2_000)).toBe(0);
+      expect(run.stdout).toMatch(/CKKS throughput/);
+      expect(run.stdout).toMatch(/Threshold/);
+
+      const report = benchReport.parse(JSON.parse(await readFile(outFile, 'utf8')));
+      const figures = figuresIn(report);
+      expect(figures.length).toBeGreaterThan(40);
+      for (const [path, value] of figures) {
+        expect(Number.isFinite(value.median) && value.median > 0, `${path} median ${value.median}`).toBe(true);
+        expect(value.samples, path).toHaveLength(report.repeat);
+        for (const sample of value.samples) expect(Number.isFinite(sample), `${path} sample ${sample}`).toBe(true);
+      }
+    },
+    LIMIT_MS,
+  );
+});

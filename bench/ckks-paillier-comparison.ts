@@ -1,0 +1,34 @@
+import type { CkksSizeResult } from './ckks-throughput.js';
+import { deriveFigure, ratioFigure, type Figure } from './figures.js';
+import type { PaillierResult } from './paillier-comparison.js';
+
+/** CKKS time per parameter divided by Paillier time per parameter (below 1: CKKS is faster). */
+export interface CkksPaillierComparison {
+  /** The CKKS vector size the CKKS side was measured at. */
+  readonly ckksParameterCount: number;
+  /** CKKS encode+encrypt+serialize vs Paillier encode+encrypt. */
+  readonly encrypt: Figure;
+  /** Per participant-parameter: CKKS EncryptedSumAggregator (load+validate+journal+add, finalize) vs Paillier additions. */
+  readonly aggregate3: Figure;
+  readonly aggregate10: Figure;
+  /** Per participant-parameter: CKKS addInPlace alone vs Paillier additions (summing 3). */
+  readonly addOnly: Figure;
+  /** CKKS load+decrypt+decode vs Paillier decrypt+decode. */
+  readonly decrypt: Figure;
+  /** Wire bytes per parameter, CKKS / Paillier. */
+  readonly wireBytes: Figure;
+}
+
+export function compareCkksWithPaillier(ckks: CkksSizeResult, paillier: PaillierResult): CkksPaillierComparison {
+  const perParameter = (seconds: Figure, work: number): Figure => deriveFigure(seconds, 's/param', (value) => value / work);
+  const count = ckks.parameterCount;
+  return {
+    ckksParameterCount: count,
+    encrypt: ratioFigure(perParameter(ckks.encodeEncryptSerialize.seconds, count), paillier.encryptSecondsPerParameter),
+    aggregate3: ratioFigure(perParameter(ckks.aggregate3.seconds, 3 * count), paillier.add3SecondsPerParticipantParameter),
+    aggregate10: ratioFigure(perParameter(ckks.aggregate10.seconds, 10 * count), paillier.add10SecondsPerParticipantParameter),
+    addOnly: ratioFigure(perParameter(ckks.homomorphicAddOnly.seconds, count), paillier.add3SecondsPerParticipantParameter),
+    decrypt: ratioFigure(perParameter(ckks.decryptDecode.seconds, count), paillier.decryptSecondsPerParameter),
+    wireBytes: ratioFigure(ckks.wireBytesPerParameter, paillier.wireBytesPerParameter),
+  };
+}

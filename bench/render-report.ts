@@ -1,0 +1,170 @@
+import type { BenchReport } from './bench-report.js';
+import type { CkksSizeResult, StageFigures } from './ckks-throughput.js';
+import { deriveFigure, type Figure } from './figures.js';
+import { formatBytes, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
+
+/** "median [min–max]" (just the median for one sample). */
+function cell(value: Figure, format: (value: number) => string): string {
+  const text = format(value.median);
+  if (value.samples.length < 2) return text;
+  return `${text} [${format(Math.min(...value.samples))}–${format(Math.max(...value.samples))}]`;
+}
+
+const perSecond = (value: number): string => `${formatQuantity(value)}/s`;
+const plain = (value: number): string => value.toPrecision(3);
+const microseconds = (seconds: number): string => `${formatQuantity(seconds * 1e6)} µs`;
+
+function ckksTable(report: BenchReport): Table | undefined {
+  const ckks = report.ckks;
+  if (!ckks) return undefined;
+  const { polyModulusDegree, coeffModulusBits, scaleBits } = ckks.parameters;
+  const row = (label: string, pick: (size: CkksSizeResult) => StageFigures): string[] => [label, ...ckks.sizes.map((size) => cell(pick(size).paramsPerSecond, perSecond))];
+  return {
+    title: `CKKS throughput, params/s (N=${polyModulusDegree}, primes ${coeffModulusBits.join('+')}, scale 2^${scaleBits}, ${ckks.slotCount} slots; median [min–max] of ${report.repeat})`,
+    headers: ['stage', ...ckks.sizes.map((size) => `${formatQuantity(size.parameterCount)} params (${size.ciphertextCount} ct)`)],
+    rows: [
+      row('encode+encrypt+serialize (encryptVector)', (size) => size.encodeEncryptSerialize),
+      row('  of which serialize (zstd)', (size) => size.serialize),
+      row('  of which encode+encrypt (derived)', (size) => size.encodeEncryptDerived),
+      row('load+validate (loadCiphertext)', (size) => size.loadValidate),
+      row('homomorphic add only (addInPlace)', (size) => size.homomorphicAddOnly),
+      row('aggregate 3 participants (N·P/s)', (size) => size.aggregate3),
+      row('aggregate 10 participants (N·P/s)', (size) => size.aggregate10),
+      row('decrypt+decode (decryptVector)', (size) => size.decryptDecode),
+      ['aggregate 10 participants, wall', ...ckks.sizes.map((size) => cell(size.aggregate10.seconds, formatSeconds))],
+      ['wire bytes / parameter', ...ckks.sizes.map((size) => cell(size.wireBytesPerParameter, plain))],
+      ['  vs float32 (4 B)', ...ckks.sizes.map((size) => cell(size.float32Ratio, formatRatio))],
+      ['max |decrypted − expected|', ...ckks.sizes.map((size) => size.maxAbsoluteError.toExponential(1))],
+    ],
+    notes: ['aggregate = EncryptedSumAggregator: per chunk load+validate, journal write, add; then finalize (serialize the sum).'],
+  };
+}
+
+function paillierTable(report: BenchReport): Table | undefined {
+  const { paillier, ckksVersusPaillier: comparison } = report;
+  if (!paillier) return undefined;
+  const versus = (value: Figure | undefined): string => (value ? `${cell(value, formatRatio)}  (Paillier ${formatRatio(1 / value.median)} slower)` : '-');
+  return {
+    title: `Paillier ${paillier.keyBits}-bit vs CKKS, per parameter (${paillier.sampleSize} values per run, extrapolated)`,
+    headers: ['operation', 'Paillier per param', comparison ? `CKKS/Paillier time at ${formatQuantity(comparison.ckksParameterCount)} params` : 'CKKS/Paillier'],
+    rows: [
+      ['key generation (once)', cell(paillier.keyGenerationSeconds, formatSeconds), '-'],
+      ['encode+encrypt', cell(paillier.encryptSecondsPerParameter, microseconds), versus(comparison?.encrypt)],
+      ['aggregate 3 (per participant-param)', cell(paillier.add3SecondsPerParticipantParameter, microseconds), versus(comparison?.aggregate3)],
+      ['aggregate 10 (per participant-param)', cell(paillier.add10SecondsPerParticipantParameter, microseconds), versus(comparison?.aggregate10)],
+      ['  add only (CKKS addInPlace vs Paillier)', '', versus(comparison?.addOnly)],
+      ['decrypt+decode', cell(paillier.decryptSecondsPerParameter, microseconds), versus(comparison?.decrypt)],
+      ['wire bytes / parameter', cell(paillier.wireBytesPerParameter, plain), comparison ? cell(comparison.wireBytes, formatRatio) : '-'],
+    ],
+    notes: [
+      paillier.scheme,
+      'CKKS aggregate includes load+validate+journal (the coordinator\'s real path); Paillier aggregate is the bare multiplications mod n².',
+      `max |decrypted − expected| ${paillier.maxAbsoluteError.toExponential(1)}`,
+    ],
+  };
+}
+
+function endToEndTable(report: BenchReport): Table | undefined {
+  const { bankJob, syntheticRound: round } = report;
+  if (!bankJob && !round) return undefined;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  if (bankJob?.status === 'measured') {
+    rows.push(
+      [`bank job, 3 participant processes × ${bankJob.rowsPerInstitution} rows, ${bankJob.modelParameters} params: whole job wall`, cell(bankJob.jobWallSeconds, formatSeconds)],
+      ['  statistics round (coordinator RoundSummary)', cell(bankJob.statisticsRoundSeconds, formatSeconds)],
+      ['  training round (incl. tfjs training, decrypt, evaluation)', cell(bankJob.trainingRoundSeconds, formatSeconds)],
+      ['  bytes received by the coordinator', cell(bankJob.bytesReceived, formatBytes)],
+    );
+    notes.push('whole job wall = key init + 4 process starts + both rounds + shutdown (launchLocalFederation).');
+  } else if (bankJob) {
+    rows.push(['bank job', `skipped: ${bankJob.reason}`]);
+  }
+  if (round) {
+    rows.push(
+      [`encrypted round, ${round.participants} × ${formatQuantity(round.parameterCount)} params over gRPC (round start → aggregate ready)`, cell(round.encryptedRoundSeconds, formatSeconds)],
+      [`  bytes per participant`, formatBytes(round.encryptedBytesPerParticipant)],
+      [`plaintext baseline: float32 upload over gRPC sink`, cell(round.plaintextTransferSeconds, formatSeconds)],
+      [`plaintext baseline: FedAvg (federatedAverageReference)`, cell(round.plaintextFedAvgSeconds, formatSeconds)],
+      [`plaintext baseline total`, cell(round.plaintextTotalSeconds, formatSeconds)],
+      [`  bytes per participant`, formatBytes(round.plaintextBytesPerParticipant)],
+      ['encrypted / plaintext', cell(round.encryptedOverPlaintext, formatRatio)],
+    );
+    notes.push(
+      'encrypted round: in-process Coordinator + gRPC server, clients submit pre-encrypted updates via GrpcFederationConnection.submitUpdate;',
+      '  excludes participant encryption and decryption (see the CKKS table). In-process clients share one HTTP/2 connection (grpc-js pool).',
+      'HE off is MEASURED AS the plaintext equivalent of the same data movement (the product has no plaintext mode): the same float32',
+      '  bytes streamed over loopback to a standalone gRPC sink defined in bench/, plus plaintext FedAvg in-process.',
+    );
+  }
+  return { title: `End to end over gRPC on 127.0.0.1 (median [min–max] of ${report.repeat})`, headers: ['what', 'time'], rows, notes };
+}
+
+function memoryTable(report: BenchReport): Table | undefined {
+  const memory = report.coordinatorMemory;
+  if (!memory) return undefined;
+  return {
+    title: `Coordinator peak RSS, ${formatQuantity(memory.parameterCount)} params (coordinator alone in a child process; load generators in this one)`,
+    headers: ['participants', 'RSS at start', 'peak RSS (VmHWM)', 'peak − startup peak', 'maxRSS (see note)', 'round start → aggregate'],
+    rows: memory.cases.map((entry) =>
+      entry.status === 'measured'
+        ? [
+            String(entry.participants),
+            cell(entry.startupRssBytes, formatBytes),
+            cell(entry.peakRssBytes, formatBytes),
+            cell(entry.peakGrowthBytes, formatBytes),
+            cell(entry.maxRssBytes, formatBytes),
+            cell(entry.trainingRoundSeconds, formatSeconds),
+          ]
+        : [String(entry.participants), `capped at ${entry.limitSeconds} s`, '-', '-', '-', entry.reason],
+    ),
+    notes: [
+      'peak RSS = VmHWM of the coordinator process itself. process.resourceUsage().maxRSS is shown too, but on Linux it carries over',
+      '  the spawning (load-generator) process\'s RSS at fork, so it is an upper bound, not the coordinator\'s own peak.',
+      'the job is a statistics round + one training round; each load generator submits the same pre-encrypted update.',
+    ],
+  };
+}
+
+function thresholdSection(report: BenchReport): string | undefined {
+  const threshold = report.threshold;
+  if (!threshold) return undefined;
+  if (threshold.status === 'not-built') return 'Threshold decryption costs\n  threshold: not built yet';
+  if (threshold.status === 'failed') return `Threshold decryption costs\n  threshold: FAILED — ${threshold.reason}`;
+  const { polyModulusDegree, coeffModulusBits, scaleBits } = threshold.parameters;
+  return formatTable({
+    title:
+      `Threshold (N-of-N) decryption, ${threshold.parties} parties, ${formatQuantity(threshold.parameterCount)} params ` +
+      `(N=${polyModulusDegree}, primes ${coeffModulusBits.join('+')}, scale 2^${scaleBits}, smudging σ = 2^${threshold.smudgingSigmaBits})`,
+    headers: ['step', 'time', 'params/s'],
+    rows: [
+      ['key share per party (createKeyShare)', cell(threshold.keyShareSecondsPerParty, formatSeconds), '-'],
+      ['collective public key (combinePublicShares)', cell(threshold.combinePublicSharesSeconds, formatSeconds), '-'],
+      ['encrypt under the collective key (one party)', cell(threshold.encryptSeconds, formatSeconds), cell(deriveFigure(threshold.encryptSeconds, 'params/s', (seconds) => threshold.parameterCount / seconds), perSecond)],
+      ['partial decryption per party (createDecryptionShare)', cell(threshold.partialDecryptionSecondsPerParty, formatSeconds), cell(threshold.partialDecryptionParamsPerSecond, perSecond)],
+      ['combination (combineDecryptionShares)', cell(threshold.combineSeconds, formatSeconds), cell(deriveFigure(threshold.combineSeconds, 'params/s', (seconds) => threshold.parameterCount / seconds), perSecond)],
+      ['decryption share bytes / param (per party)', cell(threshold.decryptionShareBytesPerParameter, plain), '-'],
+      ['public share bytes (per party)', formatBytes(threshold.publicShareBytes), '-'],
+      ['max |decrypted − expected|', threshold.maxAbsoluteError.toExponential(1), '-'],
+    ],
+    notes: ['measured through protocols/ckks/threshold; the aggregate is EncryptedSumAggregator over the parties\' updates.'],
+  });
+}
+
+function machineLine(report: BenchReport): string {
+  const { machine } = report;
+  return (
+    `HEFL bench (${report.mode}, ${report.repeat} run${report.repeat === 1 ? '' : 's'} per figure) on ${machine.cpuCount} × ${machine.cpuModel}, ` +
+    `${formatBytes(machine.totalMemoryBytes)} RAM, Node ${machine.nodeVersion}, ${machine.platform} ${machine.arch}; ` +
+    `load average at start ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')}; took ${report.wallSeconds.toFixed(0)} s`
+  );
+}
+
+/** The whole report as plain-text tables for stdout. */
+export function renderReport(report: BenchReport): string {
+  const tables = [ckksTable(report), paillierTable(report), endToEndTable(report), memoryTable(report)].filter((table): table is Table => table !== undefined);
+  const parts = [machineLine(report), ...tables.map(formatTable)];
+  const threshold = thresholdSection(report);
+  if (threshold) parts.push(threshold);
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: HEFL's performance figures — CKKS stage throughput, wire size, Paillier
+ * comparison, rounds over gRPC, coordinator memory — as tables on stdout and JSON (every sample
+ * plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureBankJob } from './bank-job-end-to-end.js';
+import { BenchUsageError, parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { BENCH_REPORT_FORMAT, type BenchReport } from './bench-report.js';
+import { compareCkksWithPaillier } from './ckks-paillier-comparison.js';
+import { measureCkksThroughput } from './ckks-throughput.js';
+import { measureCoordinatorMemory } from './coordinator-memory.js';
+import { measureSyntheticRound } from './in-process-round.js';
+import { machineInfo } from './machine-info.js';
+import { measurePaillier } from './paillier-comparison.js';
+import { renderReport } from './render-report.js';
+import { measureThresholdCosts } from './threshold-costs.js';
+
+/** Runs the selected sections in turn; `onProgress` gets one line per step (stderr in the CLI). */
+export async function runBench(options: BenchOptions, onProgress: (line: string) => void): Promise<BenchReport> {
+  const started = performance.now();
+  const machine = machineInfo();
+  const selected = (section: Parameters<BenchOptions['sections']['has']>[0]): boolean => options.sections.has(section);
+  const ckks = selected('ckks') ? await measureCkksThroughput(options.ckksSizes, options.repeat, onProgress) : null;
+  const paillier = selected('paillier') ? await measurePaillier(options.paillierSampleSize, options.repeat, onProgress) : null;
+  const largestCkks = ckks?.sizes.at(-1);
+  const syntheticRound = selected('round')
+    ? await measureSyntheticRound(options.roundParameters, options.roundParticipants, options.repeat, onProgress)
+    : null;
+  const bankJob = selected('bank-job') ? await measureBankJob(options.bankRowsPerInstitution, options.repeat, onProgress) : null;
+  const coordinatorMemory = selected('memory')
+    ? await measureCoordinatorMemory(options.memoryParameters, options.memoryParticipants, options.repeat, options.memoryLimitSeconds, onProgress)
+    : null;
+  const threshold = selected('threshold')
+    ? await measureThresholdCosts(options.thresholdParameters, options.thresholdParties, options.repeat, onProgress)
+    : null;
+  return {
+    format: BENCH_REPORT_FORMAT,
+    createdAt: new Date().toISOString(),
+    mode: options.mode,
+    repeat: options.repeat,
+    wallSeconds: (performance.now() - started) / 1000,
+    machine,
+    ckks,
+    paillier,
+    ckksVersusPaillier: largestCkks && paillier ? compareCkksWithPaillier(largestCkks, paillier) : null,
+    bankJob,
+    syntheticRound,
+    coordinatorMemory,
+    threshold,
+  };
+}
+
+/** The CLI: parse, run, print the tables, write the JSON. Returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(argv);
+  } catch (error) {
+    if (error instanceof BenchUsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const started = performance.now();
+  const report = await runBench(options, (line) => {
+    process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  });
+  process.stdout.write(renderReport(report));
+  const outFile = resolve(options.outFile);
+  await mkdir(dirname(outFile), { recursive: true });
+  await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nJSON written to ${outFile}\n`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      // gRPC channels and the SEAL wasm runtime can keep the event loop alive.
+      setImmediate(() => process.exit(code));
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

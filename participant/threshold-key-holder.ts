@@ -1,0 +1,196 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { writeFile, chmod, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  combinePublicShares,
+  createDecryptionShare,
+  createKeyShare,
+  createSeedContribution,
+  deriveCommonSeed,
+  publicShareCommitment,
+  verifySeedReveal,
+} from '../protocols/ckks/threshold/index.js';
+import { HeflError, KeyCustodyError } from '../protocols/errors.js';
+import { loadIdentityPublicKey, signKeySetupValue, verifyKeySetupValue } from '../protocols/identity/participant-identity.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
+import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../protocols/wire/federation-messages.js';
+import type { FederationConnection } from './federation-connection.js';
+
+type Event<T extends CoordinatorEvent['type']> = Extract<CoordinatorEvent, { type: T }>;
+
+function protocolViolation(message: string): HeflError {
+  return new HeflError('PROTOCOL_VIOLATION', message);
+}
+
+/**
+ * A participant's half of N-of-N threshold CKKS. It makes this node's secret share locally (it never
+ * leaves the node), checks every other party's signed commitments and shares so neither the
+ * coordinator nor a rogue participant can bias the common polynomial or cancel the others' shares,
+ * and releases at most one partial decryption per round, only for the aggregate it was asked about.
+ */
+export class ThresholdKeyHolder {
+  private readonly identities: ReadonlyMap<string, KeyObject>;
+  private readonly seen = new Map<KeySetupStep, readonly SignedValue[]>();
+  private seedContribution: { seed: Uint8Array; commitment: string } | undefined;
+  private keyShare: { secretShare: Uint8Array; publicShare: Uint8Array } | undefined;
+  private commonSeed: Uint8Array | undefined;
+  private readonly decryptedRounds = new Set<number>();
+
+  constructor(
+    private readonly job: JobSpec,
+    private readonly participantId: string,
+    private readonly identityKey: KeyObject,
+    roster: Readonly<Record<string, string>>,
+    private readonly connection: FederationConnection,
+    private readonly logger: Logger,
+    private readonly secretShareFile: string | undefined,
+  ) {
+    const missing = job.federation.participants.filter((id) => !roster[id]);
+    if (missing.length > 0) throw new KeyCustodyError(`the identity roster lacks ${missing.join(', ')}`);
+    this.identities = new Map(Object.entries(roster).map(([id, pem]) => [id, loadIdentityPublicKey(pem)]));
+  }
+
+  async onKeySetupRequested(event: Event<'key-setup-requested'>): Promise<void> {
+    switch (event.step) {
+      case 'seed-commitment': {
+        this.seedContribution = createSeedContribution({ jobId: this.job.jobId, participantId: this.participantId });
+        await this.send('seed-commitment', Buffer.from(this.seedContribution.commitment, 'hex'));
+        return;
+      }
+      case 'seed-reveal': {
+        this.checkRelayed('seed-commitment', event.previous, Buffer.from(this.requireSeed().commitment, 'hex'));
+        await this.send('seed-reveal', this.requireSeed().seed);
+        return;
+      }
+      case 'share-commitment': {
+        const reveals = this.checkRelayed('seed-reveal', event.previous, this.requireSeed().seed);
+        const commitments = this.seen.get('seed-commitment') ?? [];
+        for (const reveal of reveals) {
+          const commitment = commitments.find((entry) => entry.participantId === reveal.participantId);
+          const context = { jobId: this.job.jobId, participantId: reveal.participantId };
+          if (!commitment || !verifySeedReveal(Buffer.from(commitment.value).toString('hex'), reveal.value, context)) {
+            throw protocolViolation(`${reveal.participantId}'s seed does not open its commitment`);
+          }
+        }
+        this.commonSeed = deriveCommonSeed(this.job.jobId, reveals.map((reveal) => ({ participantId: reveal.participantId, seed: reveal.value })));
+        this.keyShare = await createKeyShare(this.job.ckks, this.commonSeed);
+        await this.storeSecretShare(this.keyShare.secretShare);
+        const commitment = publicShareCommitment(this.job.jobId, this.participantId, this.keyShare.publicShare);
+        await this.send('share-commitment', Buffer.from(commitment, 'hex'));
+        return;
+      }
+      case 'public-share': {
+        const share = this.requireKeyShare();
+        this.checkRelayed('share-commitment', event.previous, Buffer.from(publicShareCommitment(this.job.jobId, this.participantId, share.publicShare), 'hex'));
+        await this.send('public-share', share.publicShare);
+        return;
+      }
+    }
+  }
+
+  /** Re-sums every signed share itself and checks the coordinator's collective key against it. */
+  async onKeySetupComplete(event: Event<'key-setup-complete'>): Promise<Uint8Array> {
+    const share = this.requireKeyShare();
+    const shares = this.checkRelayed('public-share', event.publicShares, share.publicShare);
+    const commitments = this.seen.get('share-commitment') ?? [];
+    for (const entry of shares) {
+      const commitment = commitments.find((candidate) => candidate.participantId === entry.participantId);
+      const expected = publicShareCommitment(this.job.jobId, entry.participantId, entry.value);
+      if (!commitment || Buffer.from(commitment.value).toString('hex') !== expected) {
+        throw protocolViolation(`${entry.participantId}'s public-key share does not match the commitment it made first`);
+      }
+    }
+    const collective = await combinePublicShares(this.job.ckks, this.commonSeed as Uint8Array, shares.map((entry) => entry.value));
+    const sha256 = createHash('sha256').update(collective).digest('hex');
+    if (sha256 !== event.collectiveKeySha256) {
+      throw protocolViolation('the coordinator\'s collective public key differs from the sum of the signed shares; refusing to encrypt under it');
+    }
+    this.logger.info({ collectiveKeySha256: sha256 }, 'collective public key verified');
+    return collective;
+  }
+
+  /**
+   * One partial decryption, only of the aggregate named by the request, and only once per round:
+   * a second request in the same round (say, for one participant's ciphertext) is refused.
+   */
+  async onDecryptionRequested(event: Event<'decryption-requested'>, currentRound: number, fetchAggregate: () => Promise<Uint8Array[]>): Promise<void> {
+    const share = this.requireKeyShare();
+    if (event.round !== currentRound) {
+      this.logger.warn({ round: event.round, currentRound }, 'refused a decryption request for another round');
+      throw protocolViolation(`asked to decrypt round ${event.round} while in round ${currentRound}`);
+    }
+    if (this.decryptedRounds.has(event.round)) {
+      this.logger.warn({ round: event.round }, 'refused a second decryption request in the same round');
+      throw protocolViolation(`a second decryption was requested in round ${event.round}; refusing`);
+    }
+    if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
+    this.decryptedRounds.add(event.round);
+    const chunks = await fetchAggregate();
+    const hash = createHash('sha256');
+    for (const chunk of chunks) hash.update(chunk);
+    if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
+      throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
+    }
+    const partial = await createDecryptionShare(this.job.ckks, share.secretShare, chunks, {
+      smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40,
+    });
+    const receipt = await this.connection.submitDecryptionShare(
+      partial.map((bytes, chunkIndex) => ({
+        jobId: this.job.jobId,
+        participantId: this.participantId,
+        round: event.round,
+        chunkIndex,
+        share: bytes,
+        aggregateSha256: chunkIndex === 0 ? event.aggregateSha256 : undefined,
+      })),
+    );
+    if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
+  }
+
+  /** Wipes the secret share from memory. */
+  dispose(): void {
+    this.keyShare?.secretShare.fill(0);
+    this.seedContribution?.seed.fill(0);
+  }
+
+  private async send(step: KeySetupStep, value: Uint8Array): Promise<void> {
+    const signature = signKeySetupValue(this.identityKey, { jobId: this.job.jobId, participantId: this.participantId, step }, value);
+    const receipt = await this.connection.submitKeySetup({ jobId: this.job.jobId, participantId: this.participantId, step, value, signature });
+    if (!receipt.accepted) throw protocolViolation(`the coordinator refused our ${step}: ${receipt.reason}`);
+  }
+
+  /** Every participant's value for a step, each signed by its identity, ours unchanged. */
+  private checkRelayed(step: KeySetupStep, values: readonly SignedValue[], own: Uint8Array): readonly SignedValue[] {
+    const ids = values.map((value) => value.participantId).sort();
+    const expected = [...this.job.federation.participants].sort();
+    if (ids.join(',') !== expected.join(',')) throw protocolViolation(`the relayed ${step} values are from ${ids.join(', ')}, expected ${expected.join(', ')}`);
+    for (const value of values) {
+      const identity = this.identities.get(value.participantId) as KeyObject;
+      if (!verifyKeySetupValue(identity, { jobId: this.job.jobId, participantId: value.participantId, step }, value.value, value.signature)) {
+        throw protocolViolation(`the relayed ${step} of ${value.participantId} is not signed by its identity`);
+      }
+    }
+    const mine = values.find((value) => value.participantId === this.participantId);
+    if (!mine || Buffer.compare(Buffer.from(mine.value), Buffer.from(own)) !== 0) throw protocolViolation(`our own ${step} was altered in relay`);
+    this.seen.set(step, values);
+    return values;
+  }
+
+  private requireSeed(): { seed: Uint8Array; commitment: string } {
+    if (!this.seedContribution) throw protocolViolation('key setup steps arrived out of order');
+    return this.seedContribution;
+  }
+
+  private requireKeyShare(): { secretShare: Uint8Array; publicShare: Uint8Array } {
+    if (!this.keyShare) throw protocolViolation('no key share yet: key setup has not run');
+    return this.keyShare;
+  }
+
+  private async storeSecretShare(secretShare: Uint8Array): Promise<void> {
+    if (!this.secretShareFile) return;
+    await mkdir(dirname(this.secretShareFile), { recursive: true, mode: 0o700 });
+    await writeFile(this.secretShareFile, secretShare, { mode: 0o600 });
+    await chmod(this.secretShareFile, 0o600);
+  }
+}

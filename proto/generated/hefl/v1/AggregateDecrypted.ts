@@ -1,0 +1,21 @@
+// Original file: proto/federation.proto
+
+import type { RoundKind as _hefl_v1_RoundKind, RoundKind__Output as _hefl_v1_RoundKind__Output } from '../../hefl/v1/RoundKind.js';
+
+export interface AggregateDecrypted {
+  'round'?: (number);
+  'kind'?: (_hefl_v1_RoundKind);
+  'totalWeight'?: (number | string);
+  'contributors'?: (string)[];
+  'chunkCount'?: (number);
+  'vectorLength'?: (number);
+}
+
+export interface AggregateDecrypted__Output {
+  'round': (number);
+  'kind': (_hefl_v1_RoundKind__Output);
+  'totalWeight': (number);
+  'contributors': (string)[];
+  'chunkCount': (number);
+  'vectorLength': (number);
+}

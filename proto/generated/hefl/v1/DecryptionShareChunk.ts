@@ -1,0 +1,20 @@
+// Original file: proto/federation.proto
+
+
+export interface DecryptionShareChunk {
+  'jobId'?: (string);
+  'participantId'?: (string);
+  'round'?: (number);
+  'chunkIndex'?: (number);
+  'share'?: (Buffer | Uint8Array | string);
+  'aggregateSha256'?: (string);
+}
+
+export interface DecryptionShareChunk__Output {
+  'jobId': (string);
+  'participantId': (string);
+  'round': (number);
+  'chunkIndex': (number);
+  'share': (Buffer);
+  'aggregateSha256': (string);
+}

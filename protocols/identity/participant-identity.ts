@@ -1,0 +1,49 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+/**
+ * Ed25519 identities that sign the threshold key-setup messages, so the coordinator cannot forge
+ * or swap a participant's commitment or public-key share. Keys travel as PEM text.
+ */
+export interface IdentityKeyPair {
+  readonly publicKeyPem: string;
+  readonly privateKeyPem: string;
+}
+
+export function generateIdentity(): IdentityKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+export function loadIdentityPrivateKey(pem: string): KeyObject {
+  return createPrivateKey({ key: pem, format: 'pem' });
+}
+
+export function loadIdentityPublicKey(pem: string): KeyObject {
+  return createPublicKey({ key: pem, format: 'pem' });
+}
+
+/** The exact bytes a key-setup signature covers: domain, job, participant, step, then the value. */
+export function keySetupSigningPayload(context: { jobId: string; participantId: string; step: string }, value: Uint8Array): Buffer {
+  const header = Buffer.from(`hefl-key-setup/1\0${context.jobId}\0${context.participantId}\0${context.step}\0`, 'utf8');
+  return Buffer.concat([header, value]);
+}
+
+export function signKeySetupValue(privateKey: KeyObject, context: { jobId: string; participantId: string; step: string }, value: Uint8Array): Uint8Array {
+  return new Uint8Array(sign(null, keySetupSigningPayload(context, value), privateKey));
+}
+
+export function verifyKeySetupValue(
+  publicKey: KeyObject,
+  context: { jobId: string; participantId: string; step: string },
+  value: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  try {
+    return verify(null, keySetupSigningPayload(context, value), publicKey, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+import { federatedAverageReference } from '../../protocols/aggregation/federated-average-reference.js';
+import { computeFeatureStatistics } from '../../protocols/data/compute-feature-statistics.js';
+import { encodeFeatures } from '../../protocols/data/encode-features.js';
+import { parseDataset } from '../../protocols/data/parse-dataset.js';
+import { readCsvTable } from '../../protocols/data/read-csv-table.js';
+import { standardizationFromTotals } from '../../protocols/data/standardization-from-totals.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import { buildModel } from '../../protocols/model/build-model.js';
+import { clipUpdate } from '../../protocols/model/clip-update.js';
+import { computeUpdateDelta } from '../../protocols/model/compute-update-delta.js';
+import { initialWeights } from '../../protocols/model/initial-weights.js';
+import { initializeTfBackend } from '../../protocols/model/initialize-tf-backend.js';
+import { trainLocally } from '../../protocols/model/train-locally.js';
+
+/**
+ * The federation without any cryptography or network: the same local training (deterministic per
+ * seed and round) and plaintext FedAvg of the same updates. An encrypted run must land on the same
+ * global model within CKKS precision.
+ */
+export async function replayPlainFederatedAveraging(job: JobSpec, csvFiles: readonly string[]): Promise<Float32Array> {
+  await initializeTfBackend();
+  const datasets = await Promise.all(csvFiles.map(async (file) => parseDataset(await readCsvTable(file), job.features)));
+  const totals = datasets
+    .map((dataset) => computeFeatureStatistics(dataset, job.features))
+    .reduce((sum, vector) => sum.map((value, index) => value + (vector[index] as number)));
+  const standardization = standardizationFromTotals(totals, job.features);
+  const encoded = datasets.map((dataset) => encodeFeatures(dataset, job.features, standardization));
+  const model = buildModel(job.model, (encoded[0] as { width: number }).width);
+  try {
+    let global = initialWeights(model, job.training.seed);
+    for (let round = 1; round <= job.training.rounds; round += 1) {
+      const updates = [];
+      for (const data of encoded) {
+        const trained = await trainLocally({ model, globalWeights: global, ...data, settings: job.training, round });
+        updates.push({ delta: clipUpdate(computeUpdateDelta(trained.weights, global), job.training.clipNorm).delta, sampleCount: trained.sampleCount });
+      }
+      const average = federatedAverageReference(updates);
+      global = global.map((value, index) => value + (average[index] as number));
+    }
+    return global;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,161 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
+import type { UpdateChunk__Output } from '../proto/generated/hefl/v1/UpdateChunk.js';
+import { loadFederationService } from '../proto/load-federation-service.js';
+import type { EgressRecord, FederationConnection } from '../participant/federation-connection.js';
+import { combineDecryptionShares, createDecryptionShare } from '../protocols/ckks/threshold/index.js';
+import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
+import { parseDataset } from '../protocols/data/parse-dataset.js';
+import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
+import { runInProcessFederation, type InProcessNode, type InProcessResult } from './support/in-process-federation.js';
+import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
+
+const IDS = ['bank', 'ecommerce', 'government'] as const;
+let directory: string;
+let slices: BankSlices;
+const cleanup: string[] = [];
+
+beforeAll(async () => {
+  if (!bankMarketingDataAvailable) return;
+  directory = await mkdtemp(join(tmpdir(), 'hefl-custody-'));
+  cleanup.push(directory);
+  slices = await writeBankSlices(join(directory, 'data'), 250, 100);
+}, 60_000);
+
+afterAll(async () => {
+  for (const path of cleanup) await rm(path, { recursive: true, force: true });
+});
+
+function nodes(overrides: Partial<Record<(typeof IDS)[number], Partial<InProcessNode>>> = {}): InProcessNode[] {
+  return IDS.map((participantId) => ({ participantId, dataCsv: slices.files[participantId], ...overrides[participantId] }));
+}
+
+describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
+  it('no N-1 secret shares (plus everything the coordinator holds) decrypt one participant\'s ciphertext; all N do', async () => {
+    const job = bankJob({ jobId: 'custody', training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 5 } });
+    const egress: EgressRecord[] = [];
+    const logLines: string[] = [];
+    const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => { logLines.push(String(chunk)); done(); } }));
+    const result: InProcessResult = await runInProcessFederation(job, nodes({ bank: { onEgress: (record) => egress.push(record), logger } }));
+    cleanup.push(result.keysDirectory);
+    expect(result.report.status).toBe('finished');
+
+    // The bank's round-0 update: Enc(its column sums, sums of squares, row count); plaintext known.
+    const service = loadFederationService();
+    const statisticsChunk = egress
+      .filter((record) => record.method === 'SubmitUpdate')
+      .map((record) => service.SubmitUpdate.requestDeserialize(Buffer.from(record.bytes)) as UpdateChunk__Output)
+      .find((chunk) => chunk.round === 0);
+    expect(statisticsChunk).toBeDefined();
+    const ciphertext = [new Uint8Array(statisticsChunk?.ciphertext ?? [])];
+    const plaintext = computeFeatureStatistics(parseDataset(await readCsvTable(slices.files.bank), job.features), job.features);
+    const shares = Object.fromEntries(await Promise.all(IDS.map(async (id) => [id, new Uint8Array(await readFile(result.secretShareFiles[id] as string))] as const)));
+    const decryptWith = async (ids: readonly string[]): Promise<Float64Array> => {
+      const partials = await Promise.all(ids.map((id) => createDecryptionShare(job.ckks, shares[id] as Uint8Array, ciphertext, { smudgingSigmaBits: 40 })));
+      return combineDecryptionShares(job.ckks, ciphertext, partials, plaintext.length);
+    };
+    const maxError = (values: Float64Array): number => values.reduce((max, value, index) => Math.max(max, Math.abs(value - (plaintext[index] as number))), 0);
+
+    expect(maxError(await decryptWith(IDS))).toBeLessThan(1e-3); // all N: the plaintext (so the test is not vacuous)
+    for (const left of IDS) {
+      const colluders = IDS.filter((id) => id !== left);
+      expect(maxError(await decryptWith(colluders)), `without ${left}`).toBeGreaterThan(1e6);
+    }
+
+    // Neither key shares nor partial decryptions reach the logs.
+    const logged = logLines.join('');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const id of IDS) {
+      const share = shares[id] as Uint8Array;
+      for (const encoding of ['hex', 'base64'] as const) expect(logged).not.toContain(Buffer.from(share.subarray(100, 148)).toString(encoding));
+    }
+    const partialOfBank = egress.find((record) => record.method === 'SubmitDecryptionShare');
+    expect(partialOfBank).toBeDefined();
+    expect(logged).not.toContain(Buffer.from(partialOfBank?.bytes.subarray(64, 112) ?? []).toString('base64'));
+  }, 120_000);
+
+  const failures: [string, (connection: FederationConnection) => FederationConnection, RegExp][] = [
+    ['missing', (connection) => ({ ...bind(connection), submitDecryptionShare: async () => ({ accepted: true }) }), /no decryption share from government/],
+    [
+      'late',
+      (connection) => ({
+        ...bind(connection),
+        submitDecryptionShare: async (chunks) => {
+          await new Promise((resolve) => setTimeout(resolve, 4_500));
+          return connection.submitDecryptionShare(chunks);
+        },
+      }),
+      /no decryption share from government/,
+    ],
+    [
+      'malformed',
+      (connection) => ({
+        ...bind(connection),
+        submitDecryptionShare: (chunks) =>
+          connection.submitDecryptionShare([...chunks].map((chunk) => ({ ...chunk, share: chunk.share.map((byte, index) => (index > 200 ? 0xff : byte)) }))),
+      }),
+      /round 2/,
+    ],
+  ];
+
+  it.each(failures)('a %s partial decryption fails the round cleanly after its deadline; the previous global model stays in force', async (_name, wrap, reason) => {
+    const job = bankJob({
+      jobId: 'custody-failure',
+      training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 9 },
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 3, joinDeadlineSeconds: 30 },
+    });
+    let round = 0;
+    const result = await runInProcessFederation(
+      job,
+      nodes({
+        government: {
+          wrapConnection: (connection) => {
+            const faulty = wrap(connection);
+            return {
+              ...bind(connection),
+              // Faulty only in round 2: rounds 0 and 1 decrypt normally.
+              submitDecryptionShare: (chunks) => {
+                const list = [...chunks];
+                round = list[0]?.round ?? round;
+                return round === 2 ? faulty.submitDecryptionShare(list) : connection.submitDecryptionShare(list);
+              },
+            };
+          },
+        },
+      }),
+    );
+    cleanup.push(result.keysDirectory);
+    expect(result.report.status).toBe('failed');
+    expect(result.report.failure).toMatch(reason);
+    expect(result.report.rounds.map((summary) => summary.round)).toEqual([0, 1]);
+    expect(Object.keys(result.failures).sort()).toEqual([...IDS].sort());
+    // Every node keeps the round-1 model, which is exactly plaintext FedAvg after one round.
+    const afterRoundOne = await replayPlainFederatedAveraging({ ...job, training: { ...job.training, rounds: 1 } }, IDS.map((id) => slices.files[id]));
+    for (const id of IDS) {
+      const weights = result.inForce[id];
+      expect(weights).toBeDefined();
+      const error = (weights as Float32Array).reduce((max, value, index) => Math.max(max, Math.abs(value - (afterRoundOne[index] as number))), 0);
+      expect(error).toBeLessThan(1e-5);
+    }
+  }, 60_000);
+});
+
+/** The connection's methods bound to it, so a wrapper can override one and keep the rest. */
+function bind(connection: FederationConnection): FederationConnection {
+  return {
+    join: (request) => connection.join(request),
+    submitUpdate: (chunks) => connection.submitUpdate(chunks),
+    fetchAggregate: (request) => connection.fetchAggregate(request),
+    reportEvaluation: (report) => connection.reportEvaluation(report),
+    submitKeySetup: (message) => connection.submitKeySetup(message),
+    submitDecryptionShare: (chunks) => connection.submitDecryptionShare(chunks),
+    fetchDecryptedAggregate: (request) => connection.fetchDecryptedAggregate(request),
+    close: () => connection.close(),
+  };
+}

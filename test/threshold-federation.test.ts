@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
+import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
+import { flattenWeights } from '../protocols/model/flatten-weights.js';
+import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
+import { loadModel } from '../protocols/model/load-model.js';
+import { bankJob, writeParticipantSlices } from './support/bank-slices.js';
+import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
+
+const directories: string[] = [];
+afterAll(async () => {
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+});
+
+describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coordinator + participant processes over gRPC)', () => {
+  it.each([3, 5])(
+    'with %i participants, the jointly decrypted aggregates give exactly the plaintext-FedAvg model (within 1e-5)',
+    async (count) => {
+      const directory = await mkdtemp(join(tmpdir(), `hefl-threshold-${count}-`));
+      directories.push(directory);
+      const { ids, files } = await writeParticipantSlices(join(directory, 'data'), count, 250);
+      const job = bankJob({
+        jobId: `threshold-${count}`,
+        federation: { participants: ids, minParticipants: count, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+      });
+      expect(job.custody.mode).toBe('threshold');
+      const result = await launchLocalFederation({
+        workDirectory: join(directory, 'federation'),
+        job,
+        nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string })),
+        timeoutMs: 150_000,
+      });
+      expect(result.coordinatorExitCode).toBe(0);
+      expect(Object.values(result.participantExitCodes).every((code) => code === 0)).toBe(true);
+      expect(result.report.keyCustody).toBe('threshold');
+      expect(result.report.collectiveKeySha256).toMatch(/^[0-9a-f]{64}$/);
+
+      await initializeTfBackend();
+      const model = await loadModel(join(result.outputDirectories.p1 as string, 'model'));
+      const federated = flattenWeights(model);
+      model.dispose();
+      const reference = await replayPlainFederatedAveraging(job, ids.map((id) => files[id] as string));
+      let maxError = 0;
+      for (let index = 0; index < reference.length; index += 1) {
+        maxError = Math.max(maxError, Math.abs((federated[index] as number) - (reference[index] as number)));
+      }
+      expect(maxError).toBeLessThan(1e-5);
+      // The secret shares stayed on their nodes; the coordinator's log never mentions their bytes.
+      const coordinatorLog = await readFile(join(result.logDirectory, 'coordinator.log'), 'utf8');
+      for (const id of ids) {
+        const share = await readFile(join(result.outputDirectories[id] as string, 'state', 'secret-share.key'));
+        for (const encoding of ['hex', 'base64'] as const) expect(coordinatorLog).not.toContain(share.subarray(0, 48).toString(encoding));
+      }
+    },
+    180_000,
+  );
+});
