@@ -96,6 +96,11 @@ export class Participant {
     return this.state?.globalWeights?.slice();
   }
 
+  /** The federated feature standardization (after round 0). */
+  get standardization(): Standardization | undefined {
+    return this.state?.standardization;
+  }
+
   private state: JobState | undefined;
 
   async run(): Promise<ParticipantOutcome> {

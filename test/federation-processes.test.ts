@@ -81,8 +81,13 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
   it('lists every message a participant sent in its egress log', async () => {
     const lines = (await readFile(join(result.outputDirectories.bank as string, 'egress.jsonl'), 'utf8')).trim().split('\n');
     const entries = lines.map((line) => JSON.parse(line) as { method: string; bytes: number; sha256: string });
-    expect(new Set(entries.map((entry) => entry.method))).toEqual(new Set(['Join', 'SubmitUpdate', 'FetchAggregate', 'ReportEvaluation']));
+    // Threshold custody (the default): the four key-setup values and one partial decryption per round too.
+    expect(new Set(entries.map((entry) => entry.method))).toEqual(
+      new Set(['Join', 'SubmitKeySetup', 'SubmitUpdate', 'FetchAggregate', 'SubmitDecryptionShare', 'FetchDecryptedAggregate', 'ReportEvaluation']),
+    );
+    expect(entries.filter((entry) => entry.method === 'SubmitKeySetup')).toHaveLength(4);
     expect(entries.filter((entry) => entry.method === 'SubmitUpdate')).toHaveLength(3);
+    expect(entries.filter((entry) => entry.method === 'SubmitDecryptionShare')).toHaveLength(3);
     for (const entry of entries) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -136,7 +136,11 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
     expect(result.report.rounds.map((summary) => summary.round)).toEqual([0, 1]);
     expect(Object.keys(result.failures).sort()).toEqual([...IDS].sort());
     // Every node keeps the round-1 model, which is exactly plaintext FedAvg after one round.
-    const afterRoundOne = await replayPlainFederatedAveraging({ ...job, training: { ...job.training, rounds: 1 } }, IDS.map((id) => slices.files[id]));
+    const afterRoundOne = await replayPlainFederatedAveraging(
+      { ...job, training: { ...job.training, rounds: 1 } },
+      IDS.map((id) => slices.files[id]),
+      result.standardizations.bank,
+    );
     for (const id of IDS) {
       const weights = result.inForce[id];
       expect(weights).toBeDefined();

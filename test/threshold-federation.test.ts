@@ -42,7 +42,15 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
       const model = await loadModel(join(result.outputDirectories.p1 as string, 'model'));
       const federated = flattenWeights(model);
       model.dispose();
-      const reference = await replayPlainFederatedAveraging(job, ids.map((id) => files[id] as string));
+      const preprocessing = JSON.parse(await readFile(join(result.outputDirectories.p1 as string, 'model', 'preprocessing.json'), 'utf8')) as {
+        numericMeans: number[];
+        numericStds: number[];
+      };
+      const reference = await replayPlainFederatedAveraging(
+        job,
+        ids.map((id) => files[id] as string),
+        { means: Float64Array.from(preprocessing.numericMeans), stds: Float64Array.from(preprocessing.numericStds) },
+      );
       let maxError = 0;
       for (let index = 0; index < reference.length; index += 1) {
         maxError = Math.max(maxError, Math.abs((federated[index] as number) - (reference[index] as number)));

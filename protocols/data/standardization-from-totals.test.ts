@@ -46,4 +46,16 @@ describe('standardizationFromTotals', () => {
     expect(() => standardizationFromTotals([1, 2, 3, 4, 5, 6, -2], schema)).toThrow(/row count of -2/);
     expect(() => standardizationFromTotals([1, 2, 3, 4, 5, 6], schema)).toThrow(/have 6 values; 3 numeric columns need 7/);
   });
+
+  it('treats CKKS-level noise on the sums of squares of a constant column as constant, not as a tiny std', () => {
+    const constant = new Array<number>(750).fill(999);
+    const totals = totalsOf([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].flatMap((x) => new Array<number>(75).fill(x)), [...constant], constant]);
+    // Decryption error of ~1e-7 on a sum of squares near 7.5e8 leaves a "variance" of ~1e-10.
+    const noisy = Float64Array.from(totals);
+    noisy[5] = (noisy[5] as number) + 1.3e-7;
+    const { stds } = standardizationFromTotals(noisy, schema);
+    expect(stds[2]).toBe(1);
+    expect(stds[0]).toBeCloseTo(Math.sqrt(8.25), 6);
+  });
 });
+

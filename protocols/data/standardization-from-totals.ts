@@ -6,8 +6,13 @@ export interface Standardization {
   stds: Float64Array;
 }
 
-// Below this a column is treated as constant: dividing by its std would only amplify noise.
-const MIN_STD = 1e-12;
+/**
+ * A std below this fraction of max(1, |mean|) is treated as a constant column. The totals come from
+ * CKKS decryption, whose error is absolute and grows with the magnitude of the sums of squares
+ * (float64 encoding): for a column stuck at 999, E[x^2] - mean^2 cancels to pure noise around 1e-5.
+ * Dividing by that would turn a constant into random values, and differently on each run.
+ */
+const RELATIVE_MIN_STD = 1e-6;
 
 /**
  * Global means and population standard deviations from the summed round-0 statistics
@@ -32,7 +37,7 @@ export function standardizationFromTotals(totals: ArrayLike<number>, schema: Fea
     const variance = Math.max(0, (totals[columns + feature] as number) / count - mean * mean);
     const std = Math.sqrt(variance);
     means[feature] = mean;
-    stds[feature] = std < MIN_STD ? 1 : std;
+    stds[feature] = std < RELATIVE_MIN_STD * Math.max(1, Math.abs(mean)) ? 1 : std;
   }
   return { means, stds };
 }

@@ -33,7 +33,20 @@ export interface LocalTrainingResult {
  * permutation per (seed, round, epoch) instead of fit's shuffle, which draws from Math.random.
  * Clipping is not applied here; it belongs to the update delta (see clipUpdate).
  */
-export async function trainLocally(input: LocalTrainingInput): Promise<LocalTrainingResult> {
+export function trainLocally(input: LocalTrainingInput): Promise<LocalTrainingResult> {
+  // tfjs keeps training state in its process-global engine: two fits interleaving at their awaits
+  // (two participants embedded in one process) change each other's results. One fit at a time.
+  const run = trainingQueue.then(() => trainExclusively(input));
+  trainingQueue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let trainingQueue: Promise<void> = Promise.resolve();
+
+async function trainExclusively(input: LocalTrainingInput): Promise<LocalTrainingResult> {
   const { model, globalWeights, features, labels, rowCount, width, settings, round } = input;
   checkShapes(model, features, labels, rowCount, width);
   setFlatWeights(model, globalWeights);

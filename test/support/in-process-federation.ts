@@ -6,6 +6,7 @@ import { startGrpcCoordinatorServer } from '../../coordinator/grpc-coordinator-s
 import type { EgressRecord, FederationConnection } from '../../participant/federation-connection.js';
 import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
+import type { Standardization } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../../protocols/keys/read-key-folder.js';
@@ -29,6 +30,7 @@ export interface InProcessResult {
   readonly failures: Readonly<Record<string, Error>>;
   /** Per participant: the global model in force when its run ended (also after a failure). */
   readonly inForce: Readonly<Record<string, Float32Array | undefined>>;
+  readonly standardizations: Readonly<Record<string, Standardization | undefined>>;
   readonly keysDirectory: string;
   /** Threshold custody: where each node stored its secret key share. */
   readonly secretShareFiles: Readonly<Record<string, string>>;
@@ -49,6 +51,7 @@ export async function runInProcessFederation(job: JobSpec, nodes: readonly InPro
     const secretShareFiles: Record<string, string> = {};
     const failures: Record<string, Error> = {};
     const inForce: Record<string, Float32Array | undefined> = {};
+    const standardizations: Record<string, Standardization | undefined> = {};
     const outcomes = await Promise.all(
       nodes.map(async (node) => {
         const address = node.viaAddress ? await node.viaAddress(server.address) : server.address;
@@ -76,11 +79,12 @@ export async function runInProcessFederation(job: JobSpec, nodes: readonly InPro
           return [];
         } finally {
           inForce[node.participantId] = participant.globalWeights;
+          standardizations[node.participantId] = participant.standardization;
         }
       }),
     );
     const report = await running;
-    return { report, outcomes: Object.fromEntries(outcomes.flat()), failures, inForce, keysDirectory, secretShareFiles };
+    return { report, outcomes: Object.fromEntries(outcomes.flat()), failures, inForce, standardizations, keysDirectory, secretShareFiles };
   } finally {
     await server.shutdown();
   }

@@ -3,7 +3,7 @@ import { computeFeatureStatistics } from '../../protocols/data/compute-feature-s
 import { encodeFeatures } from '../../protocols/data/encode-features.js';
 import { parseDataset } from '../../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../../protocols/data/read-csv-table.js';
-import { standardizationFromTotals } from '../../protocols/data/standardization-from-totals.js';
+import { standardizationFromTotals, type Standardization } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { buildModel } from '../../protocols/model/build-model.js';
 import { clipUpdate } from '../../protocols/model/clip-update.js';
@@ -17,13 +17,21 @@ import { trainLocally } from '../../protocols/model/train-locally.js';
  * seed and round) and plaintext FedAvg of the same updates. An encrypted run must land on the same
  * global model within CKKS precision.
  */
-export async function replayPlainFederatedAveraging(job: JobSpec, csvFiles: readonly string[]): Promise<Float32Array> {
+export async function replayPlainFederatedAveraging(
+  job: JobSpec,
+  csvFiles: readonly string[],
+  /**
+   * The federation's own standardization (from its decrypted round-0 totals). Passing it isolates the
+   * aggregation: CKKS-approximate column statistics shift a near-constant column's scale by ~1e-5.
+   */
+  federatedStandardization?: Standardization,
+): Promise<Float32Array> {
   await initializeTfBackend();
   const datasets = await Promise.all(csvFiles.map(async (file) => parseDataset(await readCsvTable(file), job.features)));
   const totals = datasets
     .map((dataset) => computeFeatureStatistics(dataset, job.features))
     .reduce((sum, vector) => sum.map((value, index) => value + (vector[index] as number)));
-  const standardization = standardizationFromTotals(totals, job.features);
+  const standardization = federatedStandardization ?? standardizationFromTotals(totals, job.features);
   const encoded = datasets.map((dataset) => encodeFeatures(dataset, job.features, standardization));
   const model = buildModel(job.model, (encoded[0] as { width: number }).width);
   try {
