@@ -6,7 +6,7 @@ import { federatedAveraging } from '../protocols/aggregation/federated-averaging
 import type { FederatedStrategy, RoundPlan } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
-import { combineDecryptionShares } from '../protocols/ckks/threshold/index.js';
+import { combineDecryptionShares, ThresholdCkksContext } from '../protocols/ckks/threshold/index.js';
 import { ConfigError, HeflError, RoundFailedError } from '../protocols/errors.js';
 import { countModelParameters, countStatisticsValues } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
@@ -135,6 +135,8 @@ export class Coordinator {
   private keySetup: ThresholdKeySetup | undefined;
   private collectiveKeySha256: string | null = null;
   private decryption: JointDecryption | undefined;
+  /** Threshold custody: SEAL contexts for combining decryption shares, built once per job. */
+  private thresholdContext: ThresholdCkksContext | undefined;
   private bytesReceived = 0;
   private bytesSent = 0;
   private readonly startedAt = new Date().toISOString();
@@ -430,6 +432,7 @@ export class Coordinator {
       this.finishedAt = new Date().toISOString();
       for (const participant of this.participants.values()) if (participant.connected) participant.sink.close();
       this.session.dispose();
+      this.thresholdContext?.[Symbol.dispose]();
     }
     return this.report();
   }
@@ -595,7 +598,8 @@ export class Coordinator {
       }
       let values: Float64Array;
       try {
-        values = await combineDecryptionShares(job.ckks, [...chunks], job.federation.participants.map((id) => decryption.shares.get(id) as Uint8Array[]), ready.vectorLength);
+        this.thresholdContext ??= await ThresholdCkksContext.create(job.ckks);
+        values = await combineDecryptionShares(this.thresholdContext, [...chunks], job.federation.participants.map((id) => decryption.shares.get(id) as Uint8Array[]), ready.vectorLength);
       } catch (error) {
         throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -9,6 +9,7 @@ import {
   createSeedContribution,
   deriveCommonSeed,
   publicShareCommitment,
+  ThresholdCkksContext,
   verifySeedReveal,
 } from '../protocols/ckks/threshold/index.js';
 import { HeflError, KeyCustodyError } from '../protocols/errors.js';
@@ -36,6 +37,8 @@ export class ThresholdKeyHolder {
   private keyShare: { secretShare: Uint8Array; publicShare: Uint8Array } | undefined;
   private commonSeed: Uint8Array | undefined;
   private readonly decryptedRounds = new Set<number>();
+  /** SEAL contexts for key and decryption shares, built once per job rather than per call. */
+  private context: ThresholdCkksContext | undefined;
 
   constructor(
     private readonly job: JobSpec,
@@ -74,7 +77,7 @@ export class ThresholdKeyHolder {
           }
         }
         this.commonSeed = deriveCommonSeed(this.job.jobId, reveals.map((reveal) => ({ participantId: reveal.participantId, seed: reveal.value })));
-        this.keyShare = await createKeyShare(this.job.ckks, this.commonSeed);
+        this.keyShare = await createKeyShare(await this.thresholdContext(), this.commonSeed);
         await this.storeSecretShare(this.keyShare.secretShare);
         const commitment = publicShareCommitment(this.job.jobId, this.participantId, this.keyShare.publicShare);
         await this.send('share-commitment', Buffer.from(commitment, 'hex'));
@@ -101,7 +104,7 @@ export class ThresholdKeyHolder {
         throw protocolViolation(`${entry.participantId}'s public-key share does not match the commitment it made first`);
       }
     }
-    const collective = await combinePublicShares(this.job.ckks, this.commonSeed as Uint8Array, shares.map((entry) => entry.value));
+    const collective = await combinePublicShares(await this.thresholdContext(), this.commonSeed as Uint8Array, shares.map((entry) => entry.value));
     const sha256 = createHash('sha256').update(collective).digest('hex');
     if (sha256 !== event.collectiveKeySha256) {
       throw protocolViolation('the coordinator\'s collective public key differs from the sum of the signed shares; refusing to encrypt under it');
@@ -132,7 +135,7 @@ export class ThresholdKeyHolder {
     if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
       throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
     }
-    const partial = await createDecryptionShare(this.job.ckks, share.secretShare, chunks, {
+    const partial = await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, {
       smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40,
     });
     const receipt = await this.connection.submitDecryptionShare(
@@ -148,10 +151,17 @@ export class ThresholdKeyHolder {
     if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
   }
 
-  /** Wipes the secret share from memory. */
+  /** Wipes the secret share from memory and frees the SEAL contexts. */
   dispose(): void {
     this.keyShare?.secretShare.fill(0);
     this.seedContribution?.seed.fill(0);
+    this.context?.[Symbol.dispose]();
+    this.context = undefined;
+  }
+
+  private async thresholdContext(): Promise<ThresholdCkksContext> {
+    this.context ??= await ThresholdCkksContext.create(this.job.ckks);
+    return this.context;
   }
 
   private async send(step: KeySetupStep, value: Uint8Array): Promise<void> {
