@@ -12,9 +12,11 @@ import { countModelParameters, countStatisticsValues } from '../protocols/job/co
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { ThresholdKeySetup } from './threshold-key-setup.js';
+import { UpdateDigest, verifyUpdateSignature } from '../protocols/identity/participant-identity.js';
 import {
   PROTOCOL_VERSION,
   KEY_SETUP_STEPS,
+  type ContributionChunk,
   type CoordinatorEvent,
   type DecryptedChunk,
   type DecryptionShareChunk,
@@ -114,6 +116,8 @@ interface ActiveRound {
   readonly aggregator: EncryptedSumAggregator;
   readonly localLosses: Map<string, { loss: number; sampleCount: number }>;
   readonly inFlight: Set<IncomingUpdate>;
+  /** Threshold custody: each contributor's signature over its update, for verifyAggregate. */
+  readonly signatures: Map<string, Uint8Array>;
   open: boolean;
 }
 
@@ -249,6 +253,8 @@ export class Coordinator {
       return refuse(error instanceof Error ? error.message : String(error));
     }
     let closed = false;
+    const digest = new UpdateDigest();
+    let signature: Uint8Array | undefined;
     const incoming: IncomingUpdate = {
       accept: (chunk) => {
         if (closed || !round.open) throw new RoundFailedError(`round ${first.round} closed before the update was complete`);
@@ -256,9 +262,17 @@ export class Coordinator {
           throw new HeflError('WIRE_MESSAGE_INVALID', 'chunks of one update must all carry the same job, participant and round');
         }
         contribution.accept(chunk.chunkIndex, chunk.ciphertext);
+        digest.add(chunk.ciphertext);
+        if (chunk.updateSignature) signature = chunk.updateSignature;
       },
       finish: () => {
         if (closed || !round.open) return { accepted: false, reason: `round ${first.round} closed before the update was complete` };
+        const signatureProblem = this.checkUpdateSignature(first, metadata, digest.digest(), signature);
+        if (signatureProblem) {
+          incoming.abort(signatureProblem);
+          return { accepted: false, reason: signatureProblem };
+        }
+        if (signature) round.signatures.set(first.participantId, signature);
         try {
           contribution.commit();
         } catch (error) {
@@ -389,6 +403,53 @@ export class Coordinator {
     return { success: true, data: chunks };
   }
 
+  /** Threshold custody: every update must carry its sender's identity signature over all its chunks. */
+  private checkUpdateSignature(
+    first: UpdateChunk,
+    metadata: NonNullable<UpdateChunk['metadata']>,
+    digest: Uint8Array,
+    signature: Uint8Array | undefined,
+  ): string | undefined {
+    if (!this.keySetup) return undefined;
+    const identity = this.keySetup.identityOf(first.participantId);
+    if (!signature || !identity) return `the update of ${first.participantId} is not signed; threshold custody requires signed updates`;
+    const context = { jobId: first.jobId, participantId: first.participantId, round: first.round, ...metadata };
+    if (!verifyUpdateSignature(identity, context, digest, signature)) return `the signature on ${first.participantId}'s update does not verify`;
+    return undefined;
+  }
+
+  /** verifyAggregate: every signed contribution to the round awaiting decryption, chunk by chunk. */
+  contributionsFor(request: FetchAggregateRequest): Parsed<Iterable<ContributionChunk>> {
+    const { job } = this.options;
+    if (request.jobId !== job.jobId) return { success: false, reason: `unknown job "${request.jobId}"` };
+    if (job.custody.mode !== 'threshold' || !job.custody.verifyAggregate) return { success: false, reason: 'this job does not relay contributions (verifyAggregate is off)' };
+    if (!this.participants.get(request.participantId)?.connected) return { success: false, reason: 'participant has not joined' };
+    const round = this.activeRound;
+    if (!round || round.plan.round !== request.round || this.decryption?.round !== request.round) {
+      return { success: false, reason: `round ${request.round} is not awaiting decryption` };
+    }
+    const { aggregator, localLosses, signatures, layout } = round;
+    const contributors = [...signatures.keys()].sort();
+    function* chunks(): Generator<ContributionChunk> {
+      for (const participantId of contributors) {
+        let chunkIndex = 0;
+        for (const ciphertext of aggregator.contributionChunks(participantId)) {
+          const last = chunkIndex === layout.chunkCount - 1;
+          yield {
+            participantId,
+            chunkIndex,
+            ciphertext,
+            sampleCount: chunkIndex === 0 ? (localLosses.get(participantId)?.sampleCount ?? 0) : 0,
+            chunkCount: layout.chunkCount,
+            updateSignature: last ? signatures.get(participantId) : undefined,
+          };
+          chunkIndex += 1;
+        }
+      }
+    }
+    return { success: true, data: chunks() };
+  }
+
   recordBytesReceived(count: number): void {
     this.bytesReceived += count;
   }
@@ -484,9 +545,12 @@ export class Coordinator {
     const active: ActiveRound = {
       plan,
       layout,
-      aggregator: this.strategy.createAggregator(this.session, layout),
+      aggregator: this.strategy.createAggregator(this.session, layout, {
+        retainContributions: job.custody.mode === 'threshold' && job.custody.verifyAggregate,
+      }),
       localLosses: new Map(),
       inFlight: new Set(),
+      signatures: new Map(),
       open: true,
     };
     this.activeRound = active;
@@ -574,7 +638,7 @@ export class Coordinator {
    * global model is published, so the previous one stays in force.
    */
   private async decryptJointly(
-    ready: { round: number; kind: RoundKind; chunkCount: number; vectorLength: number },
+    ready: { round: number; kind: RoundKind; chunkCount: number; vectorLength: number; contributors: readonly string[]; totalWeight: number },
     chunks: readonly Uint8Array[],
   ): Promise<void> {
     const { job } = this.options;

@@ -11,6 +11,7 @@ import {
   parseKeySetupMessage,
   parseUpdateChunk,
   toWireAggregateChunk,
+  toWireContributionChunk,
   toWireCoordinatorEvent,
   toWireDecryptedChunk,
 } from '../protocols/wire/wire-mapping.js';
@@ -187,6 +188,22 @@ export async function startGrpcCoordinatorServer(
 
     SubmitDecryptionShare(call, callback) {
       receiveChunkStream(call, callback, parseDecryptionShareChunk, (first) => coordinator.openDecryptionShare(first));
+    },
+
+    FetchContributions(call) {
+      const request = parseFetchAggregateRequest(call.request);
+      if (!request.success) {
+        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const chunks = coordinator.contributionsFor(request.data);
+      if (!chunks.success) {
+        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
+        return;
+      }
+      sendStream(call, (function* () {
+        for (const chunk of chunks.data) yield toWireContributionChunk(chunk);
+      })());
     },
 
     FetchDecryptedAggregate(call) {

@@ -27,6 +27,11 @@ export class ThresholdKeySetup {
     this.identities = new Map(Object.entries(identityRoster).map(([id, pem]) => [id, loadIdentityPublicKey(pem)]));
   }
 
+  /** A participant's Ed25519 identity (signs its key-setup values and its updates). */
+  identityOf(participantId: string): KeyObject | undefined {
+    return this.identities.get(participantId);
+  }
+
   get step(): KeySetupStep | undefined {
     return this.currentStep;
   }

@@ -1,5 +1,6 @@
 import type { FederationMethodName } from '../proto/load-federation-service.js';
 import type {
+  ContributionChunk,
   CoordinatorEvent,
   DecryptionShareChunk,
   EvaluationReport,
@@ -26,6 +27,8 @@ export interface FederationConnection {
   submitDecryptionShare(chunks: Iterable<DecryptionShareChunk>): Promise<Receipt>;
   /** Threshold custody: the jointly decrypted aggregate (plain sums). */
   fetchDecryptedAggregate(request: FetchAggregateRequest): Promise<Float64Array[]>;
+  /** Threshold custody with verifyAggregate: every signed contribution to the round's aggregate. */
+  fetchContributions(request: FetchAggregateRequest): AsyncIterable<ContributionChunk>;
   close(): void;
 }
 

@@ -4,6 +4,7 @@ import { observeFederationService } from '../proto/load-federation-service.js';
 import { HeflError, WireMessageError } from '../protocols/errors.js';
 import {
   MAX_CHUNK_BYTES,
+  type ContributionChunk,
   type CoordinatorEvent,
   type DecryptionShareChunk,
   type KeySetupMessage,
@@ -12,6 +13,7 @@ import {
 } from '../protocols/wire/federation-messages.js';
 import {
   parseAggregateChunk,
+  parseContributionChunk,
   parseCoordinatorEvent,
   parseDecryptedChunk,
   toWireDecryptionShareChunk,
@@ -127,6 +129,19 @@ export class GrpcFederationConnection implements FederationConnection {
       throw describeCallFailure(error, this.address);
     }
     return chunks;
+  }
+
+  async *fetchContributions(request: Parameters<FederationConnection['fetchContributions']>[0]): AsyncIterable<ContributionChunk> {
+    try {
+      for await (const wire of this.client.fetchContributions(toWireFetchAggregateRequest(request))) {
+        const chunk = parseContributionChunk(wire);
+        if (!chunk.success) throw new WireMessageError(`from the coordinator: ${chunk.reason}`);
+        yield chunk.data;
+      }
+    } catch (error) {
+      if (error instanceof HeflError) throw error;
+      throw describeCallFailure(error, this.address);
+    }
   }
 
   /** A refusal is an answer, not a transport failure: it becomes a receipt; only a lost link rejects. */

@@ -26,6 +26,7 @@ import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
 import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
 import { ThresholdKeyHolder } from './threshold-key-holder.js';
+import { signUpdate, UpdateDigest } from '../protocols/identity/participant-identity.js';
 import { writeModelBundle } from './write-model-bundle.js';
 
 export type ParticipantStatus = 'created' | 'joining' | 'training' | 'finished' | 'failed';
@@ -326,17 +327,23 @@ export class Participant {
     localLoss: number,
   ): Promise<void> {
     const ciphertexts = session.encryptVector(vector);
-    const { participantId } = this.options;
+    const { participantId, keys } = this.options;
+    const metadata = { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount: ciphertexts.length };
+    // Threshold custody: the update is signed, so every party can check the aggregate's contributions.
+    let updateSignature: Uint8Array | undefined;
+    if (job.custody.mode === 'threshold' && keys.identityKey) {
+      const digest = new UpdateDigest();
+      for (const ciphertext of ciphertexts) digest.add(ciphertext);
+      updateSignature = signUpdate(keys.identityKey, { jobId: job.jobId, participantId, round, ...metadata }, digest.digest());
+    }
     const chunks: UpdateChunk[] = ciphertexts.map((ciphertext, chunkIndex) => ({
       jobId: job.jobId,
       participantId,
       round,
       chunkIndex,
       ciphertext,
-      metadata:
-        chunkIndex === 0
-          ? { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount: ciphertexts.length }
-          : undefined,
+      metadata: chunkIndex === 0 ? metadata : undefined,
+      updateSignature: chunkIndex === ciphertexts.length - 1 ? updateSignature : undefined,
     }));
     const receipt = await this.options.connection.submitUpdate(chunks);
     if (receipt.accepted) this.logger.info({ round, kind, chunks: chunks.length }, 'encrypted update accepted');

@@ -13,7 +13,14 @@ import {
   verifySeedReveal,
 } from '../protocols/ckks/threshold/index.js';
 import { HeflError, KeyCustodyError } from '../protocols/errors.js';
-import { loadIdentityPublicKey, signKeySetupValue, verifyKeySetupValue } from '../protocols/identity/participant-identity.js';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import {
+  loadIdentityPublicKey,
+  signKeySetupValue,
+  UpdateDigest,
+  verifyKeySetupValue,
+  verifyUpdateSignature,
+} from '../protocols/identity/participant-identity.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
@@ -39,6 +46,8 @@ export class ThresholdKeyHolder {
   private readonly decryptedRounds = new Set<number>();
   /** SEAL contexts for key and decryption shares, built once per job rather than per call. */
   private context: ThresholdCkksContext | undefined;
+  /** verifyAggregate: a key-less session that loads and adds the contributions. */
+  private publicSession: CkksSession | undefined;
 
   constructor(
     private readonly job: JobSpec,
@@ -135,6 +144,7 @@ export class ThresholdKeyHolder {
     if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
       throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
     }
+    if (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate) await this.verifyAggregate(event, chunks);
     const partial = await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, {
       smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40,
     });
@@ -151,12 +161,81 @@ export class ThresholdKeyHolder {
     if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
   }
 
+  /**
+   * verifyAggregate: recompute the aggregate from every contribution, each signed by its sender, and
+   * refuse unless it is exactly (bit for bit) the ciphertext we are asked to decrypt. This stops a
+   * coordinator from passing one participant's update off as the aggregate.
+   */
+  private async verifyAggregate(event: Event<'decryption-requested'>, aggregate: readonly Uint8Array[]): Promise<void> {
+    this.publicSession ??= await CkksSession.create(this.job.ckks);
+    const session = this.publicSession;
+    const sums: (ReturnType<CkksSession['loadCiphertext']> | undefined)[] = new Array(event.chunkCount).fill(undefined);
+    const seen = new Map<string, { digest: UpdateDigest; chunks: number; sampleCount: number; signature: Uint8Array | undefined }>();
+    try {
+      for await (const chunk of this.connection.fetchContributions({ jobId: this.job.jobId, participantId: this.participantId, round: event.round })) {
+        const entry = seen.get(chunk.participantId) ?? { digest: new UpdateDigest(), chunks: 0, sampleCount: chunk.sampleCount, signature: undefined };
+        seen.set(chunk.participantId, entry);
+        if (chunk.chunkIndex !== entry.chunks || chunk.chunkIndex >= event.chunkCount) {
+          throw protocolViolation(`contribution of ${chunk.participantId} arrived out of order`);
+        }
+        entry.digest.add(chunk.ciphertext);
+        entry.chunks += 1;
+        if (chunk.updateSignature) entry.signature = chunk.updateSignature;
+        const ciphertext = session.loadCiphertext(chunk.ciphertext, `contribution of ${chunk.participantId}, chunk ${chunk.chunkIndex}`);
+        const sum = sums[chunk.chunkIndex];
+        if (sum) {
+          session.addInPlace(sum, ciphertext);
+          session.release(ciphertext);
+        } else {
+          sums[chunk.chunkIndex] = ciphertext;
+        }
+      }
+      const contributors = [...seen.keys()].sort();
+      if (contributors.join(',') !== [...event.contributors].sort().join(',')) {
+        throw protocolViolation(`round ${event.round}: contributions from ${contributors.join(', ')}, the request names ${event.contributors.join(', ')}`);
+      }
+      let totalWeight = 0;
+      for (const [participantId, entry] of seen) {
+        const identity = this.identities.get(participantId);
+        const context = {
+          jobId: this.job.jobId,
+          participantId,
+          round: event.round,
+          kind: event.kind,
+          sampleCount: entry.sampleCount,
+          vectorLength: event.vectorLength,
+          chunkCount: event.chunkCount,
+        };
+        if (entry.chunks !== event.chunkCount || !entry.signature || !identity || !verifyUpdateSignature(identity, context, entry.digest.digest(), entry.signature)) {
+          throw protocolViolation(`round ${event.round}: the contribution of ${participantId} is incomplete or not signed by it`);
+        }
+        totalWeight += entry.sampleCount;
+      }
+      if (totalWeight !== event.totalWeight) throw protocolViolation(`round ${event.round}: the contributions' sample counts do not add up to the announced total`);
+      aggregate.forEach((bytes, index) => {
+        const served = session.loadCiphertext(bytes, `aggregate chunk ${index}`);
+        const expected = sums[index];
+        const same = expected !== undefined && Buffer.compare(session.serializeCiphertext(served, 'none'), session.serializeCiphertext(expected, 'none')) === 0;
+        session.release(served);
+        if (!same) throw protocolViolation(`round ${event.round}: the aggregate is not the sum of the signed contributions; refusing to decrypt it`);
+      });
+      this.logger.info({ round: event.round, contributors: contributors.length }, 'aggregate verified against every signed contribution');
+    } catch (error) {
+      this.logger.warn({ round: event.round, reason: error instanceof Error ? error.message : String(error) }, 'refused to decrypt an unverified aggregate');
+      throw error;
+    } finally {
+      for (const sum of sums) if (sum) session.release(sum);
+    }
+  }
+
   /** Wipes the secret share from memory and frees the SEAL contexts. */
   dispose(): void {
     this.keyShare?.secretShare.fill(0);
     this.seedContribution?.seed.fill(0);
     this.context?.[Symbol.dispose]();
     this.context = undefined;
+    this.publicSession?.dispose();
+    this.publicSession = undefined;
   }
 
   private async thresholdContext(): Promise<ThresholdCkksContext> {

@@ -32,7 +32,8 @@ export type FederationMethodName =
   | 'ReportEvaluation'
   | 'SubmitKeySetup'
   | 'SubmitDecryptionShare'
-  | 'FetchDecryptedAggregate';
+  | 'FetchDecryptedAggregate'
+  | 'FetchContributions';
 
 /**
  * A copy of the service definition whose (de)serializers also report each message's exact bytes:

@@ -9,6 +9,8 @@ import type { UpdateChunk__Output } from '../proto/generated/hefl/v1/UpdateChunk
 import { loadFederationService } from '../proto/load-federation-service.js';
 import type { EgressRecord, FederationConnection } from '../participant/federation-connection.js';
 import { combineDecryptionShares, createDecryptionShare } from '../protocols/ckks/threshold/index.js';
+import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
+import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
 import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
 import { parseDataset } from '../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../protocols/data/read-csv-table.js';
@@ -150,6 +152,67 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
   }, 60_000);
 });
 
+describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
+  const job = bankJob({
+    jobId: 'verify-aggregate',
+    custody: { mode: 'threshold', verifyAggregate: true },
+    training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 4 },
+    federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 5, joinDeadlineSeconds: 30 },
+  });
+
+  it('lets an honest round through after every participant re-summed the signed contributions', async () => {
+    const egress: EgressRecord[] = [];
+    const result = await runInProcessFederation(job, nodes({ bank: { onEgress: (record) => egress.push(record) } }));
+    cleanup.push(result.keysDirectory);
+    expect(result.report.status).toBe('finished');
+    expect(egress.filter((record) => record.method === 'FetchContributions')).toHaveLength(2); // statistics + training round
+  }, 60_000);
+
+  it.each([
+    { verify: true, outcome: 'refused by every participant' },
+    { verify: false, outcome: 'not caught (why the option exists)' },
+  ])('with verifyAggregate=$verify, a coordinator passing one update off as the aggregate is $outcome', async ({ verify }) => {
+    // A deviating coordinator, built through the strategy seam: it "aggregates" by serving bank's update alone.
+    const substituting: FederatedStrategy = {
+      ...federatedAveraging,
+      createAggregator: (session, layout, options) => {
+        const honest = federatedAveraging.createAggregator(session, layout, options);
+        const bankChunks: Uint8Array[] = [];
+        const begin = honest.begin.bind(honest);
+        honest.begin = (participantId, weight) => {
+          const contribution = begin(participantId, weight);
+          return {
+            ...contribution,
+            accept: (index, bytes) => {
+              if (participantId === 'bank') bankChunks.push(bytes);
+              contribution.accept(index, bytes);
+            },
+          };
+        };
+        const finalize = honest.finalize.bind(honest);
+        honest.finalize = () => ({ ...finalize(), chunks: [...bankChunks] });
+        return honest;
+      },
+    };
+    const variant = bankJob({ ...job, jobId: 'substitution', custody: { mode: 'threshold', verifyAggregate: verify } });
+    const result = await runInProcessFederation(variant, nodes(), { strategy: substituting });
+    cleanup.push(result.keysDirectory);
+    if (verify) {
+      // Every participant refuses its share: the round fails and nothing is decrypted.
+      expect(result.report.status).toBe('failed');
+      expect(result.report.failure).toMatch(/round 0.*no decryption share/);
+      expect(result.report.rounds).toHaveLength(0);
+    } else {
+      // Without the option the attack works: the "aggregate" decrypts to bank's statistics alone.
+      expect(result.report.status).toBe('finished');
+      const bankTotals = computeFeatureStatistics(parseDataset(await readCsvTable(slices.files.bank), variant.features), variant.features);
+      const bankCount = bankTotals[bankTotals.length - 1] as number;
+      const meanAge = (bankTotals[0] as number) / bankCount;
+      expect(result.standardizations.ecommerce?.means[0]).toBeCloseTo(meanAge, 6);
+    }
+  }, 60_000);
+});
+
 /** The connection's methods bound to it, so a wrapper can override one and keep the rest. */
 function bind(connection: FederationConnection): FederationConnection {
   return {
@@ -160,6 +223,7 @@ function bind(connection: FederationConnection): FederationConnection {
     submitKeySetup: (message) => connection.submitKeySetup(message),
     submitDecryptionShare: (chunks) => connection.submitDecryptionShare(chunks),
     fetchDecryptedAggregate: (request) => connection.fetchDecryptedAggregate(request),
+    fetchContributions: (request) => connection.fetchContributions(request),
     close: () => connection.close(),
   };
 }

@@ -4,6 +4,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from './hefl/v1/AggregateChunk.js';
 import type { AggregateDecrypted as _hefl_v1_AggregateDecrypted, AggregateDecrypted__Output as _hefl_v1_AggregateDecrypted__Output } from './hefl/v1/AggregateDecrypted.js';
 import type { AggregateReady as _hefl_v1_AggregateReady, AggregateReady__Output as _hefl_v1_AggregateReady__Output } from './hefl/v1/AggregateReady.js';
+import type { ContributionChunk as _hefl_v1_ContributionChunk, ContributionChunk__Output as _hefl_v1_ContributionChunk__Output } from './hefl/v1/ContributionChunk.js';
 import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from './hefl/v1/CoordinatorEvent.js';
 import type { DecryptedChunk as _hefl_v1_DecryptedChunk, DecryptedChunk__Output as _hefl_v1_DecryptedChunk__Output } from './hefl/v1/DecryptedChunk.js';
 import type { DecryptionRequested as _hefl_v1_DecryptionRequested, DecryptionRequested__Output as _hefl_v1_DecryptionRequested__Output } from './hefl/v1/DecryptionRequested.js';
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
       AggregateChunk: MessageTypeDefinition<_hefl_v1_AggregateChunk, _hefl_v1_AggregateChunk__Output>
       AggregateDecrypted: MessageTypeDefinition<_hefl_v1_AggregateDecrypted, _hefl_v1_AggregateDecrypted__Output>
       AggregateReady: MessageTypeDefinition<_hefl_v1_AggregateReady, _hefl_v1_AggregateReady__Output>
+      ContributionChunk: MessageTypeDefinition<_hefl_v1_ContributionChunk, _hefl_v1_ContributionChunk__Output>
       CoordinatorEvent: MessageTypeDefinition<_hefl_v1_CoordinatorEvent, _hefl_v1_CoordinatorEvent__Output>
       DecryptedChunk: MessageTypeDefinition<_hefl_v1_DecryptedChunk, _hefl_v1_DecryptedChunk__Output>
       DecryptionRequested: MessageTypeDefinition<_hefl_v1_DecryptionRequested, _hefl_v1_DecryptionRequested__Output>

@@ -41,10 +41,13 @@ export class EncryptedSumAggregator implements Disposable {
   private readonly committed = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private journalDirectory: string | undefined;
+  /** Journals of committed contributions, kept when the round's contributions must be re-served. */
+  private readonly retained = new Map<string, { path: string; entries: { offset: number; length: number }[] }>();
 
   constructor(
     private readonly session: CkksSession,
     readonly layout: AggregateLayout,
+    private readonly options: { retainContributions?: boolean } = {},
   ) {
     if (layout.chunkCount !== session.chunkCountFor(layout.vectorLength)) {
       throw new Error(`layout mismatch: ${layout.vectorLength} values need ${session.chunkCountFor(layout.vectorLength)} chunks`);
@@ -71,11 +74,12 @@ export class EncryptedSumAggregator implements Disposable {
     let journalLength = 0;
     let nextChunk = 0;
     let open = true;
-    const close = (): void => {
+    const close = (keep = false): void => {
       open = false;
       this.inFlight.delete(participantId);
       closeSync(journal.fd);
-      rmSync(journal.path, { force: true });
+      if (keep) this.retained.set(participantId, { path: journal.path, entries: offsets });
+      else rmSync(journal.path, { force: true });
     };
     return {
       accept: (chunkIndex, bytes) => {
@@ -106,7 +110,7 @@ export class EncryptedSumAggregator implements Disposable {
           throw new WireMessageError(`${participantId}: update ended after ${nextChunk} of ${this.layout.chunkCount} chunks`);
         }
         this.committed.set(participantId, weight);
-        close();
+        close(this.options.retainContributions === true);
       },
       abort: () => {
         if (!open) return;
@@ -130,6 +134,22 @@ export class EncryptedSumAggregator implements Disposable {
     };
   }
 
+  /** A committed contribution's chunks, read back from its journal (retainContributions only). */
+  *contributionChunks(participantId: string): Generator<Uint8Array> {
+    const journal = this.retained.get(participantId);
+    if (!journal) throw new Error(`no retained contribution from ${participantId}`);
+    const fd = openSync(journal.path, 'r');
+    try {
+      for (const entry of journal.entries) {
+        const bytes = new Uint8Array(entry.length);
+        readSync(fd, bytes, 0, entry.length, entry.offset);
+        yield bytes;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** The aggregate of every committed contribution. Refuses while an update is still streaming. */
   finalize(): FinalizedAggregate {
     if (this.inFlight.size > 0) throw new Error(`cannot finalize while ${[...this.inFlight].join(', ')} still stream`);
@@ -145,6 +165,7 @@ export class EncryptedSumAggregator implements Disposable {
     this.sums.fill(undefined);
     this.termCounts.fill(0);
     this.committed.clear();
+    this.retained.clear();
     if (this.journalDirectory) rmSync(this.journalDirectory, { recursive: true, force: true });
     this.journalDirectory = undefined;
   }

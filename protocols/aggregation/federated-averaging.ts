@@ -18,7 +18,7 @@ export const federatedAveraging: FederatedStrategy = {
       deadlineUnixMs: input.now + input.roundDeadlineMs,
     };
   },
-  createAggregator: (session, layout) => new EncryptedSumAggregator(session, layout),
+  createAggregator: (session, layout, options) => new EncryptedSumAggregator(session, layout, options),
   weightUpdate,
   nextGlobalWeights: applyAggregate,
 };

@@ -31,7 +31,7 @@ export interface FederatedStrategy {
   readonly name: string;
   configureRound(input: RoundPlanInput): RoundPlan;
   /** Coordinator side: accumulates contributions of one round, ciphertexts only. */
-  createAggregator(session: CkksSession, layout: AggregateLayout): EncryptedSumAggregator;
+  createAggregator(session: CkksSession, layout: AggregateLayout, options?: { retainContributions?: boolean }): EncryptedSumAggregator;
   /** Participant side, before encryption: what a participant contributes for its local delta. */
   weightUpdate(delta: Float32Array, sampleCount: number): Float64Array;
   /** Participant side, after decryption: the next global weights. */

@@ -200,8 +200,9 @@ export class CkksSession implements Disposable {
     this.evaluator.subInplace(accumulator, subtrahend);
   }
 
-  serializeCiphertext(ciphertext: Ciphertext): Uint8Array {
-    return this.toBytes(ciphertext.saveToArray(this.seal.ComprModeType.zstd));
+  /** SEAL bytes of a ciphertext; `none` gives a canonical form for comparing two ciphertexts. */
+  serializeCiphertext(ciphertext: Ciphertext, compression: 'zstd' | 'none' = 'zstd'): Uint8Array {
+    return this.toBytes(ciphertext.saveToArray(this.seal.ComprModeType[compression]));
   }
 
   /** Decrypts serialized ciphertext chunks back into the first `length` values. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { generateIdentity, loadIdentityPrivateKey, loadIdentityPublicKey, signKeySetupValue, verifyKeySetupValue } from './participant-identity.js';
+import {
+  generateIdentity,
+  loadIdentityPrivateKey,
+  loadIdentityPublicKey,
+  signKeySetupValue,
+  signUpdate,
+  UpdateDigest,
+  verifyKeySetupValue,
+  verifyUpdateSignature,
+} from './participant-identity.js';
 
 describe('key-setup signatures', () => {
   const identity = generateIdentity();
@@ -19,5 +28,26 @@ describe('key-setup signatures', () => {
     expect(verifyKeySetupValue(publicKey, { ...context, step: 'seed-reveal' }, value, signature)).toBe(false);
     expect(verifyKeySetupValue(loadIdentityPublicKey(generateIdentity().publicKeyPem), context, value, signature)).toBe(false);
     expect(verifyKeySetupValue(publicKey, context, value, signature.subarray(1))).toBe(false);
+  });
+});
+
+describe('update signatures', () => {
+  const identity = generateIdentity();
+  const privateKey = loadIdentityPrivateKey(identity.privateKeyPem);
+  const publicKey = loadIdentityPublicKey(identity.publicKeyPem);
+  const context = { jobId: 'job', participantId: 'bank', round: 3, kind: 'training', sampleCount: 1200, vectorLength: 63, chunkCount: 2 };
+  const digestOf = (chunks: Uint8Array[]): Buffer => {
+    const digest = new UpdateDigest();
+    for (const chunk of chunks) digest.add(chunk);
+    return digest.digest();
+  };
+  const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])];
+
+  it('binds the chunks, their boundaries, the round and the sample count', () => {
+    const signature = signUpdate(privateKey, context, digestOf(chunks));
+    expect(verifyUpdateSignature(publicKey, context, digestOf(chunks), signature)).toBe(true);
+    expect(verifyUpdateSignature(publicKey, context, digestOf([new Uint8Array([1, 2]), new Uint8Array([3, 4, 5])]), signature)).toBe(false);
+    expect(verifyUpdateSignature(publicKey, { ...context, round: 4 }, digestOf(chunks), signature)).toBe(false);
+    expect(verifyUpdateSignature(publicKey, { ...context, sampleCount: 12_000 }, digestOf(chunks), signature)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 /**
  * Ed25519 identities that sign the threshold key-setup messages, so the coordinator cannot forge
@@ -43,6 +43,53 @@ export function verifyKeySetupValue(
 ): boolean {
   try {
     return verify(null, keySetupSigningPayload(context, value), publicKey, signature);
+  } catch {
+    return false;
+  }
+}
+
+export interface UpdateSigningContext {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly round: number;
+  readonly kind: string;
+  readonly sampleCount: number;
+  readonly vectorLength: number;
+  readonly chunkCount: number;
+}
+
+/** Running digest of an update's chunks in order; each chunk is length-prefixed so boundaries count. */
+export class UpdateDigest {
+  private readonly hash = createHash('sha256');
+
+  add(chunk: Uint8Array): void {
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(chunk.length));
+    this.hash.update(length).update(chunk);
+  }
+
+  digest(): Buffer {
+    return this.hash.digest();
+  }
+}
+
+function updateSigningPayload(context: UpdateSigningContext, digest: Uint8Array): Buffer {
+  const header = Buffer.from(
+    `hefl-update/1\0${context.jobId}\0${context.participantId}\0${context.round}\0${context.kind}\0` +
+      `${context.sampleCount}\0${context.vectorLength}\0${context.chunkCount}\0`,
+    'utf8',
+  );
+  return Buffer.concat([header, digest]);
+}
+
+/** A participant's signature over its whole encrypted update (threshold custody). */
+export function signUpdate(privateKey: KeyObject, context: UpdateSigningContext, digest: Uint8Array): Uint8Array {
+  return new Uint8Array(sign(null, updateSigningPayload(context, digest), privateKey));
+}
+
+export function verifyUpdateSignature(publicKey: KeyObject, context: UpdateSigningContext, digest: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return verify(null, updateSigningPayload(context, digest), publicKey, signature);
   } catch {
     return false;
   }

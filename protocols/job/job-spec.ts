@@ -162,9 +162,6 @@ export const jobSpecSchema = z
         message: `threshold custody needs scaleBits >= smudgingSigmaBits + 30 (${job.custody.smudgingSigmaBits + 30}) to keep precision`,
       });
     }
-    if (job.custody.mode === 'threshold' && job.custody.verifyAggregate) {
-      ctx.addIssue({ code: 'custom', path: ['custody', 'verifyAggregate'], message: 'is not available in this version of HEFL; leave it false' });
-    }
     if (job.custody.mode === 'threshold' && job.federation.participants.length < 2) {
       ctx.addIssue({ code: 'custom', path: ['federation', 'participants'], message: 'threshold custody needs at least 2 participants' });
     }

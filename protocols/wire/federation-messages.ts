@@ -50,6 +50,8 @@ export type CoordinatorEvent =
       readonly aggregateSha256: string;
       readonly chunkCount: number;
       readonly vectorLength: number;
+      readonly contributors: readonly string[];
+      readonly totalWeight: number;
     }
   | {
       readonly type: 'aggregate-decrypted';
@@ -101,6 +103,20 @@ export interface UpdateChunk {
   readonly chunkIndex: number;
   readonly ciphertext: Uint8Array;
   readonly metadata: UpdateMetadata | undefined;
+  /** Threshold custody, last chunk only: the sender's signature over the whole update. */
+  readonly updateSignature?: Uint8Array | undefined;
+}
+
+/** One chunk of one contribution, relayed for verifyAggregate. */
+export interface ContributionChunk {
+  readonly participantId: string;
+  readonly chunkIndex: number;
+  readonly ciphertext: Uint8Array;
+  /** Chunk 0 only (0 elsewhere). */
+  readonly sampleCount: number;
+  readonly chunkCount: number;
+  /** Last chunk only. */
+  readonly updateSignature: Uint8Array | undefined;
 }
 
 export interface FetchAggregateRequest {

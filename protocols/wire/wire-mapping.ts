@@ -16,9 +16,11 @@ import type { KeySetupStep as WireKeySetupStep } from '../../proto/generated/hef
 import type { SignedValue as WireSignedValue } from '../../proto/generated/hefl/v1/SignedValue.js';
 import type { DecryptionShareChunk as WireDecryptionShareChunk, DecryptionShareChunk__Output } from '../../proto/generated/hefl/v1/DecryptionShareChunk.js';
 import type { DecryptedChunk as WireDecryptedChunk, DecryptedChunk__Output } from '../../proto/generated/hefl/v1/DecryptedChunk.js';
+import type { ContributionChunk as WireContributionChunk, ContributionChunk__Output } from '../../proto/generated/hefl/v1/ContributionChunk.js';
 import { jobSpecSchema } from '../job/job-spec.js';
 import {
   MAX_CHUNK_BYTES,
+  type ContributionChunk,
   type CoordinatorEvent,
   type DecryptedChunk,
   type DecryptionShareChunk,
@@ -138,6 +140,8 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
           aggregateSha256: event.aggregateSha256,
           chunkCount: event.chunkCount,
           vectorLength: event.vectorLength,
+          contributors: [...event.contributors],
+          totalWeight: event.totalWeight,
         },
       };
     case 'aggregate-decrypted':
@@ -189,6 +193,8 @@ const coordinatorEventSchema = z.union([
       aggregateSha256: sha256Hex,
       chunkCount: z.number().int().min(1).max(100_000),
       vectorLength: z.number().int().min(1).max(100_000_000),
+      contributors: z.array(identifier).min(1).max(10_000),
+      totalWeight: z.number().positive().finite(),
     }),
   }),
   z.object({
@@ -268,6 +274,7 @@ export function toWireUpdateChunk(chunk: UpdateChunk): WireUpdateChunk {
     chunkIndex: chunk.chunkIndex,
     ciphertext: Buffer.from(chunk.ciphertext.buffer, chunk.ciphertext.byteOffset, chunk.ciphertext.byteLength),
     metadata: chunk.metadata ? { ...chunk.metadata, kind: toWireRoundKind(chunk.metadata.kind) } : null,
+    updateSignature: chunk.updateSignature ? toBuffer(chunk.updateSignature) : Buffer.alloc(0),
   };
 }
 const updateChunkSchema = z.object({
@@ -285,14 +292,47 @@ const updateChunkSchema = z.object({
       chunkCount: z.number().int().min(1).max(100_000),
     })
     .nullable(),
+  updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
 });
 export function parseUpdateChunk(wire: UpdateChunk__Output): Parsed<UpdateChunk> {
   const result = updateChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'update chunk');
-  const { metadata, ...rest } = result.data;
+  const { metadata, updateSignature, ...rest } = result.data;
   return {
     success: true,
-    data: { ...rest, metadata: metadata ? { ...metadata, kind: fromWireRoundKind(metadata.kind) } : undefined },
+    data: {
+      ...rest,
+      metadata: metadata ? { ...metadata, kind: fromWireRoundKind(metadata.kind) } : undefined,
+      updateSignature: updateSignature.length > 0 ? updateSignature : undefined,
+    },
+  };
+}
+
+// --- ContributionChunk (coordinator -> participant, verifyAggregate)
+export function toWireContributionChunk(chunk: ContributionChunk): WireContributionChunk {
+  return {
+    participantId: chunk.participantId,
+    chunkIndex: chunk.chunkIndex,
+    ciphertext: toBuffer(chunk.ciphertext),
+    sampleCount: chunk.sampleCount,
+    chunkCount: chunk.chunkCount,
+    updateSignature: chunk.updateSignature ? toBuffer(chunk.updateSignature) : Buffer.alloc(0),
+  };
+}
+const contributionChunkSchema = z.object({
+  participantId: identifier,
+  chunkIndex: z.number().int().min(0).max(100_000),
+  ciphertext: bytes,
+  sampleCount: z.number().min(0).max(1_000_000_000),
+  chunkCount: z.number().int().min(1).max(100_000),
+  updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
+});
+export function parseContributionChunk(wire: ContributionChunk__Output): Parsed<ContributionChunk> {
+  const result = contributionChunkSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'contribution chunk');
+  return {
+    success: true,
+    data: { ...result.data, updateSignature: result.data.updateSignature.length > 0 ? result.data.updateSignature : undefined },
   };
 }
 

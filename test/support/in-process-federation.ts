@@ -6,6 +6,7 @@ import { startGrpcCoordinatorServer } from '../../coordinator/grpc-coordinator-s
 import type { EgressRecord, FederationConnection } from '../../participant/federation-connection.js';
 import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
+import type { FederatedStrategy } from '../../protocols/aggregation/federated-strategy.js';
 import type { Standardization } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
@@ -41,10 +42,18 @@ export interface InProcessResult {
  * tfjs: for tests that need to look inside (leak counts, recorded egress). The multi-process test
  * covers the same path with separate OS processes.
  */
-export async function runInProcessFederation(job: JobSpec, nodes: readonly InProcessNode[]): Promise<InProcessResult> {
+export async function runInProcessFederation(
+  job: JobSpec,
+  nodes: readonly InProcessNode[],
+  options: { strategy?: FederatedStrategy } = {},
+): Promise<InProcessResult> {
   const keysDirectory = await mkdtemp(join(tmpdir(), 'hefl-inproc-keys-'));
   const folders = await initFederationKeys(job, keysDirectory);
-  const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
+  const coordinator = await Coordinator.create({
+    job,
+    keys: await readCoordinatorKeys(folders.coordinator),
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+  });
   const server = await startGrpcCoordinatorServer(coordinator);
   try {
     const running = coordinator.run();

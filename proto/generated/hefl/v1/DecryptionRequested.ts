@@ -8,6 +8,8 @@ export interface DecryptionRequested {
   'aggregateSha256'?: (string);
   'chunkCount'?: (number);
   'vectorLength'?: (number);
+  'contributors'?: (string)[];
+  'totalWeight'?: (number | string);
 }
 
 export interface DecryptionRequested__Output {
@@ -16,4 +18,6 @@ export interface DecryptionRequested__Output {
   'aggregateSha256': (string);
   'chunkCount': (number);
   'vectorLength': (number);
+  'contributors': (string)[];
+  'totalWeight': (number);
 }

@@ -3,6 +3,7 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from '../../hefl/v1/AggregateChunk.js';
+import type { ContributionChunk as _hefl_v1_ContributionChunk, ContributionChunk__Output as _hefl_v1_ContributionChunk__Output } from '../../hefl/v1/ContributionChunk.js';
 import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from '../../hefl/v1/CoordinatorEvent.js';
 import type { DecryptedChunk as _hefl_v1_DecryptedChunk, DecryptedChunk__Output as _hefl_v1_DecryptedChunk__Output } from '../../hefl/v1/DecryptedChunk.js';
 import type { DecryptionShareChunk as _hefl_v1_DecryptionShareChunk, DecryptionShareChunk__Output as _hefl_v1_DecryptionShareChunk__Output } from '../../hefl/v1/DecryptionShareChunk.js';
@@ -19,6 +20,11 @@ export interface FederationClient extends grpc.Client {
   FetchAggregate(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
   fetchAggregate(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
   fetchAggregate(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;
+  
+  FetchContributions(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_ContributionChunk__Output>;
+  FetchContributions(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_ContributionChunk__Output>;
+  fetchContributions(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_ContributionChunk__Output>;
+  fetchContributions(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_ContributionChunk__Output>;
   
   FetchDecryptedAggregate(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_DecryptedChunk__Output>;
   FetchDecryptedAggregate(argument: _hefl_v1_FetchAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_DecryptedChunk__Output>;
@@ -71,6 +77,8 @@ export interface FederationClient extends grpc.Client {
 export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   FetchAggregate: grpc.handleServerStreamingCall<_hefl_v1_FetchAggregateRequest__Output, _hefl_v1_AggregateChunk>;
   
+  FetchContributions: grpc.handleServerStreamingCall<_hefl_v1_FetchAggregateRequest__Output, _hefl_v1_ContributionChunk>;
+  
   FetchDecryptedAggregate: grpc.handleServerStreamingCall<_hefl_v1_FetchAggregateRequest__Output, _hefl_v1_DecryptedChunk>;
   
   Join: grpc.handleServerStreamingCall<_hefl_v1_JoinRequest__Output, _hefl_v1_CoordinatorEvent>;
@@ -87,6 +95,7 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
 
 export interface FederationDefinition extends grpc.ServiceDefinition {
   FetchAggregate: MethodDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_AggregateChunk, _hefl_v1_FetchAggregateRequest__Output, _hefl_v1_AggregateChunk__Output>
+  FetchContributions: MethodDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_ContributionChunk, _hefl_v1_FetchAggregateRequest__Output, _hefl_v1_ContributionChunk__Output>
   FetchDecryptedAggregate: MethodDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_DecryptedChunk, _hefl_v1_FetchAggregateRequest__Output, _hefl_v1_DecryptedChunk__Output>
   Join: MethodDefinition<_hefl_v1_JoinRequest, _hefl_v1_CoordinatorEvent, _hefl_v1_JoinRequest__Output, _hefl_v1_CoordinatorEvent__Output>
   ReportEvaluation: MethodDefinition<_hefl_v1_EvaluationReport, _hefl_v1_EvaluationReceipt, _hefl_v1_EvaluationReport__Output, _hefl_v1_EvaluationReceipt__Output>

@@ -9,6 +9,7 @@ export interface UpdateChunk {
   'chunkIndex'?: (number);
   'ciphertext'?: (Buffer | Uint8Array | string);
   'metadata'?: (_hefl_v1_UpdateMetadata | null);
+  'updateSignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface UpdateChunk__Output {
@@ -18,4 +19,5 @@ export interface UpdateChunk__Output {
   'chunkIndex': (number);
   'ciphertext': (Buffer);
   'metadata': (_hefl_v1_UpdateMetadata__Output | null);
+  'updateSignature': (Buffer);
 }

@@ -1,0 +1,20 @@
+// Original file: proto/federation.proto
+
+
+export interface ContributionChunk {
+  'participantId'?: (string);
+  'chunkIndex'?: (number);
+  'ciphertext'?: (Buffer | Uint8Array | string);
+  'sampleCount'?: (number | string);
+  'chunkCount'?: (number);
+  'updateSignature'?: (Buffer | Uint8Array | string);
+}
+
+export interface ContributionChunk__Output {
+  'participantId': (string);
+  'chunkIndex': (number);
+  'ciphertext': (Buffer);
+  'sampleCount': (number);
+  'chunkCount': (number);
+  'updateSignature': (Buffer);
+}
