@@ -8,6 +8,7 @@ import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fin
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { combineDecryptionShares, ThresholdCkksContext } from '../protocols/ckks/threshold/index.js';
 import { ConfigError, HeflError, RoundFailedError } from '../protocols/errors.js';
+import { assertSmudgingBudget } from '../protocols/job/assert-smudging-budget.js';
 import { countModelParameters, countStatisticsValues } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
@@ -166,6 +167,7 @@ export class Coordinator {
     if (keys.manifest.parametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
       throw new ConfigError('the job file\'s ckks parameters differ from those the coordinator keys were made for');
     }
+    assertSmudgingBudget(job);
     if (keys.manifest.custody !== job.custody.mode) {
       throw new ConfigError(`the job asks for ${job.custody.mode} custody; the coordinator key folder was made for ${keys.manifest.custody}`);
     }

@@ -11,6 +11,7 @@ import { parseDataset, type LocalDataset } from '../protocols/data/parse-dataset
 import { readCsvTable } from '../protocols/data/read-csv-table.js';
 import { standardizationFromTotals, type Standardization } from '../protocols/data/standardization-from-totals.js';
 import { ConfigError, HeflError, RoundFailedError, WireMessageError } from '../protocols/errors.js';
+import { assertSmudgingBudget } from '../protocols/job/assert-smudging-budget.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { ParticipantKeys } from '../protocols/keys/read-key-folder.js';
@@ -296,6 +297,7 @@ export class Participant {
     if (ckksParametersFingerprint(job.ckks) !== keys.manifest.parametersFingerprint) {
       throw new ConfigError('the job\'s CKKS parameters differ from those of this node\'s key folder; refusing to take part');
     }
+    assertSmudgingBudget(job);
     if (job.custody.mode !== keys.manifest.custody) {
       throw new ConfigError(`the job uses ${job.custody.mode} custody; this node's key folder was made for ${keys.manifest.custody}`);
     }
