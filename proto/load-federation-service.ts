@@ -25,6 +25,19 @@ export function loadFederationService(): FederationDefinition {
   return definition;
 }
 
+/**
+ * What a request deserializer returns for bytes that are not a valid protobuf message: grpc-js would
+ * answer a throwing deserializer with INTERNAL; the wire mapping turns this into INVALID_ARGUMENT
+ * with the decoder's reason instead.
+ */
+export interface MalformedMessage {
+  readonly malformedMessage: string;
+}
+
+export function isMalformedMessage(value: unknown): value is MalformedMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { malformedMessage?: unknown }).malformedMessage === 'string';
+}
+
 export type FederationMethodName =
   | 'Join'
   | 'SubmitUpdate'
@@ -53,9 +66,13 @@ export function observeFederationService(observer: {
         observer.onRequestBytes?.(name, bytes, message);
         return bytes;
       },
-      requestDeserialize: (bytes: Buffer) => {
+      requestDeserialize: (bytes: Buffer): object => {
         observer.onRequestBytes?.(name, bytes, undefined);
-        return method.requestDeserialize(bytes);
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (error) {
+          return { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
+        }
       },
       responseSerialize: (message: object) => {
         const bytes = method.responseSerialize(message);

@@ -17,6 +17,7 @@ import type { SignedValue as WireSignedValue } from '../../proto/generated/hefl/
 import type { DecryptionShareChunk as WireDecryptionShareChunk, DecryptionShareChunk__Output } from '../../proto/generated/hefl/v1/DecryptionShareChunk.js';
 import type { DecryptedChunk as WireDecryptedChunk, DecryptedChunk__Output } from '../../proto/generated/hefl/v1/DecryptedChunk.js';
 import type { ContributionChunk as WireContributionChunk, ContributionChunk__Output } from '../../proto/generated/hefl/v1/ContributionChunk.js';
+import { isMalformedMessage } from '../../proto/load-federation-service.js';
 import { jobSpecSchema } from '../job/job-spec.js';
 import {
   MAX_CHUNK_BYTES,
@@ -86,6 +87,11 @@ function failure(error: z.ZodError, what: string): { success: false; reason: str
   return { success: false, reason: `invalid ${what}: ${issues.join('; ')}` };
 }
 
+/** Bytes that did not even decode as protobuf (see proto/load-federation-service.ts). */
+function undecodable(wire: unknown, what: string): { success: false; reason: string } | undefined {
+  return isMalformedMessage(wire) ? { success: false, reason: `malformed ${what}: not a valid protobuf message (${wire.malformedMessage})` } : undefined;
+}
+
 function parsed<T>(result: z.ZodSafeParseResult<T>, what: string): Parsed<T> {
   return result.success ? { success: true, data: result.data } : failure(result.error, what);
 }
@@ -101,6 +107,8 @@ const joinRequestSchema = z.object({
   keyFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest> {
+  const malformed = undecodable(wire, 'join request');
+  if (malformed) return malformed;
   return parsed(joinRequestSchema.safeParse(wire), 'join request');
 }
 
@@ -295,6 +303,8 @@ const updateChunkSchema = z.object({
   updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
 });
 export function parseUpdateChunk(wire: UpdateChunk__Output): Parsed<UpdateChunk> {
+  const malformed = undecodable(wire, 'update chunk');
+  if (malformed) return malformed;
   const result = updateChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'update chunk');
   const { metadata, updateSignature, ...rest } = result.data;
@@ -342,6 +352,8 @@ export function toWireFetchAggregateRequest(request: FetchAggregateRequest): Wir
 }
 const fetchAggregateRequestSchema = z.object({ jobId: identifier, participantId: identifier, round });
 export function parseFetchAggregateRequest(wire: FetchAggregateRequest__Output): Parsed<FetchAggregateRequest> {
+  const malformed = undecodable(wire, 'aggregate request');
+  if (malformed) return malformed;
   return parsed(fetchAggregateRequestSchema.safeParse(wire), 'aggregate request');
 }
 
@@ -368,6 +380,8 @@ const evaluationReportSchema = z
     loss: z.number().min(0).max(1e6),
   });
 export function parseEvaluationReport(wire: EvaluationReport__Output): Parsed<EvaluationReport> {
+  const malformed = undecodable(wire, 'evaluation report');
+  if (malformed) return malformed;
   return parsed(evaluationReportSchema.safeParse(wire), 'evaluation report');
 }
 
@@ -389,6 +403,8 @@ const keySetupMessageSchema = z.object({
   signature: signedValueSchema.shape.signature,
 });
 export function parseKeySetupMessage(wire: KeySetupMessage__Output): Parsed<KeySetupMessage> {
+  const malformed = undecodable(wire, 'key-setup message');
+  if (malformed) return malformed;
   const result = keySetupMessageSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'key-setup message');
   return { success: true, data: { ...result.data, step: fromWireKeySetupStep(result.data.step) } };
@@ -407,6 +423,8 @@ const decryptionShareChunkSchema = z.object({
   aggregateSha256: z.union([sha256Hex, z.literal('')]),
 });
 export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): Parsed<DecryptionShareChunk> {
+  const malformed = undecodable(wire, 'decryption share chunk');
+  if (malformed) return malformed;
   const result = decryptionShareChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'decryption share chunk');
   return { success: true, data: { ...result.data, aggregateSha256: result.data.aggregateSha256 || undefined } };
