@@ -1,6 +1,7 @@
 import { HeflError } from '../protocols/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runCoordinatorCommand } from './run-coordinator-command.js';
+import { runInitCommand } from './run-init-command.js';
 import { runKeysCommand } from './run-keys-command.js';
 import { runParticipantCommand } from './run-participant-command.js';
 import { UsageError } from './usage-error.js';
@@ -11,7 +12,8 @@ Privacy-preserving federated learning: participants train locally and send only 
 updates; the coordinator sums ciphertexts it cannot decrypt.
 
 Commands:
-  keys init      create the federation's CKKS keys, one folder per node
+  init           scaffold a federation folder (commented job file, node configs)
+  keys init      create the key folders, one per node
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
 
@@ -21,6 +23,7 @@ Exit codes: 0 ok, 1 job failed, 2 usage, 3 config invalid, 4 dataset invalid,
 5 key custody violation, 6 coordinator unreachable, 7 protocol violation, 70 internal error.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  init: runInitCommand,
   keys: runKeysCommand,
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,

@@ -220,7 +220,8 @@ export class Coordinator {
     const participant = this.participants.get(participantId);
     if (!participant?.connected) return;
     participant.connected = false;
-    this.logger.warn({ participantId }, 'participant disconnected');
+    if (this.statusValue === 'finished' || this.statusValue === 'failed') this.logger.info({ participantId }, 'participant left');
+    else this.logger.warn({ participantId }, 'participant disconnected');
     this.changed.emit('change');
   }
 
