@@ -1,4 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+/** What grpc-js knows about the caller's TLS session (its verified certificate, under mutual TLS). */
+type AuthContext = ReturnType<grpc.ServerUnaryCall<unknown, unknown>['getAuthContext']>;
 import type { FederationHandlers } from '../proto/generated/hefl/v1/Federation.js';
 import { observeFederationService } from '../proto/load-federation-service.js';
 import { MAX_CHUNK_BYTES } from '../protocols/wire/federation-messages.js';
@@ -45,6 +47,7 @@ function receiveChunkStream<Wire, Chunk>(
   callback: grpc.sendUnaryData<{ accepted: boolean; reason: string }>,
   parse: (wire: Wire) => Parsed<Chunk>,
   open: (first: Chunk) => Parsed<ChunkSink<Chunk>>,
+  authorize: (first: Chunk) => string | undefined,
 ): void {
   let sink: ChunkSink<Chunk> | undefined;
   let done = false;
@@ -59,6 +62,8 @@ function receiveChunkStream<Wire, Chunk>(
     const chunk = parse(wire);
     if (!chunk.success) return fail(grpc.status.INVALID_ARGUMENT, chunk.reason);
     if (!sink) {
+      const refusal = authorize(chunk.data);
+      if (refusal) return fail(grpc.status.PERMISSION_DENIED, refusal);
       const opened = open(chunk.data);
       if (!opened.success) return fail(grpc.status.FAILED_PRECONDITION, opened.reason);
       sink = opened.data;
@@ -103,10 +108,28 @@ function sendStream<Message>(call: grpc.ServerWritableStream<unknown, Message>, 
 }
 
 /** Serves the Federation gRPC service for one coordinator on `host:port` (loopback by default). */
+/** Who the verified client certificate says the caller is (mutual TLS), or why it is refused. */
+export type PeerAuthenticator = (auth: AuthContext) => { nodeId: string } | { refused: string };
+
 export async function startGrpcCoordinatorServer(
   coordinator: Coordinator,
-  options: { host?: string; port?: number; credentials?: grpc.ServerCredentials } = {},
+  options: {
+    host?: string;
+    port?: number;
+    credentials?: grpc.ServerCredentials;
+    /** With mutual TLS: the participant id is taken from the verified certificate, never from a message field. */
+    authenticatePeer?: PeerAuthenticator;
+  } = {},
 ): Promise<RunningCoordinatorServer> {
+  const { authenticatePeer } = options;
+  /** A refusal when the message's participant id is not the one its certificate proves. */
+  const authorize = (call: { getAuthContext(): AuthContext }, claimed: string): string | undefined => {
+    if (!authenticatePeer) return undefined;
+    const identity = authenticatePeer(call.getAuthContext());
+    if ('refused' in identity) return identity.refused;
+    if (identity.nodeId !== claimed) return `the message names participant "${claimed}", but the client certificate is "${identity.nodeId}"`;
+    return undefined;
+  };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -127,6 +150,11 @@ export async function startGrpcCoordinatorServer(
         return;
       }
       const { participantId } = request.data;
+      const refusal = authorize(call, participantId);
+      if (refusal) {
+        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
+        return;
+      }
       let open = true;
       const receipt = coordinator.join(request.data, {
         send: (event) => {
@@ -153,13 +181,18 @@ export async function startGrpcCoordinatorServer(
     },
 
     SubmitUpdate(call, callback) {
-      receiveChunkStream(call, callback, parseUpdateChunk, (first) => coordinator.openUpdate(first));
+      receiveChunkStream(call, callback, parseUpdateChunk, (first) => coordinator.openUpdate(first), (first) => authorize(call, first.participantId));
     },
 
     FetchAggregate(call) {
       const request = parseFetchAggregateRequest(call.request);
       if (!request.success) {
         call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const refusal = authorize(call, request.data.participantId);
+      if (refusal) {
+        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
         return;
       }
       const chunks = coordinator.aggregateFor(request.data);
@@ -173,6 +206,8 @@ export async function startGrpcCoordinatorServer(
     ReportEvaluation(call, callback) {
       const report = parseEvaluationReport(call.request);
       if (!report.success) return callback(failure(grpc.status.INVALID_ARGUMENT, report.reason));
+      const refusal = authorize(call, report.data.participantId);
+      if (refusal) return callback(failure(grpc.status.PERMISSION_DENIED, refusal));
       const receipt = coordinator.reportEvaluation(report.data);
       if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
       callback(null, { accepted: true, reason: '' });
@@ -181,19 +216,32 @@ export async function startGrpcCoordinatorServer(
     SubmitKeySetup(call, callback) {
       const message = parseKeySetupMessage(call.request);
       if (!message.success) return callback(failure(grpc.status.INVALID_ARGUMENT, message.reason));
+      const refusal = authorize(call, message.data.participantId);
+      if (refusal) return callback(failure(grpc.status.PERMISSION_DENIED, refusal));
       const receipt = coordinator.submitKeySetup(message.data);
       if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
       callback(null, { accepted: true, reason: '' });
     },
 
     SubmitDecryptionShare(call, callback) {
-      receiveChunkStream(call, callback, parseDecryptionShareChunk, (first) => coordinator.openDecryptionShare(first));
+      receiveChunkStream(
+        call,
+        callback,
+        parseDecryptionShareChunk,
+        (first) => coordinator.openDecryptionShare(first),
+        (first) => authorize(call, first.participantId),
+      );
     },
 
     FetchContributions(call) {
       const request = parseFetchAggregateRequest(call.request);
       if (!request.success) {
         call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const refusal = authorize(call, request.data.participantId);
+      if (refusal) {
+        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
         return;
       }
       const chunks = coordinator.contributionsFor(request.data);
@@ -210,6 +258,11 @@ export async function startGrpcCoordinatorServer(
       const request = parseFetchAggregateRequest(call.request);
       if (!request.success) {
         call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+        return;
+      }
+      const refusal = authorize(call, request.data.participantId);
+      if (refusal) {
+        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
         return;
       }
       const chunks = coordinator.decryptedFor(request.data);
