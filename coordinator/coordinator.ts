@@ -119,6 +119,8 @@ interface ActiveRound {
   readonly inFlight: Set<IncomingUpdate>;
   /** Threshold custody: each contributor's signature over its update, for verifyAggregate. */
   readonly signatures: Map<string, Uint8Array>;
+  /** Digest of each accepted update: a resent copy is acknowledged, never added twice. */
+  readonly digests: Map<string, string>;
   open: boolean;
 }
 
@@ -246,9 +248,8 @@ export class Coordinator {
           `${round.layout.vectorLength} / ${round.layout.chunkCount}`,
       );
     }
-    if (round.aggregator.hasContribution(first.participantId)) {
-      return refuse(`participant "${first.participantId}" already contributed to round ${first.round}`);
-    }
+    const accepted = round.digests.get(first.participantId);
+    if (accepted !== undefined) return { success: true, data: this.duplicateCheck(first, metadata.sampleCount, accepted) };
     let contribution: Contribution;
     try {
       contribution = round.aggregator.begin(first.participantId, metadata.sampleCount);
@@ -270,12 +271,14 @@ export class Coordinator {
       },
       finish: () => {
         if (closed || !round.open) return { accepted: false, reason: `round ${first.round} closed before the update was complete` };
-        const signatureProblem = this.checkUpdateSignature(first, metadata, digest.digest(), signature);
+        const finalDigest = digest.digest();
+        const signatureProblem = this.checkUpdateSignature(first, metadata, finalDigest, signature);
         if (signatureProblem) {
           incoming.abort(signatureProblem);
           return { accepted: false, reason: signatureProblem };
         }
         if (signature) round.signatures.set(first.participantId, signature);
+        round.digests.set(first.participantId, `${metadata.sampleCount}:${Buffer.from(finalDigest).toString('hex')}`);
         try {
           contribution.commit();
         } catch (error) {
@@ -404,6 +407,33 @@ export class Coordinator {
       chunks.push({ round, chunkIndex: index, values: values.subarray(start, start + this.session.slotCount) });
     }
     return { success: true, data: chunks };
+  }
+
+  /**
+   * A participant that restarts or retries may resend an update the coordinator already added. The
+   * copy is read to the end and acknowledged if it is identical; it is never added a second time.
+   */
+  private duplicateCheck(first: UpdateChunk, sampleCount: number, acceptedDigest: string): IncomingUpdate {
+    const digest = new UpdateDigest();
+    let valid = true;
+    let expectedChunk = 0;
+    const take = (chunk: UpdateChunk): void => {
+      if (chunk.chunkIndex !== expectedChunk || chunk.participantId !== first.participantId || chunk.round !== first.round) valid = false;
+      expectedChunk += 1;
+      digest.add(chunk.ciphertext);
+    };
+    take(first);
+    return {
+      accept: take,
+      finish: () => {
+        if (valid && `${sampleCount}:${digest.digest().toString('hex')}` === acceptedDigest) {
+          this.logger.info({ participantId: first.participantId, round: first.round }, 'duplicate of an accepted update acknowledged, not added again');
+          return { accepted: true };
+        }
+        return { accepted: false, reason: `participant "${first.participantId}" already contributed a different update to round ${first.round}` };
+      },
+      abort: () => undefined,
+    };
   }
 
   /** Threshold custody: every update must carry its sender's identity signature over all its chunks. */
@@ -554,6 +584,7 @@ export class Coordinator {
       localLosses: new Map(),
       inFlight: new Set(),
       signatures: new Map(),
+      digests: new Map(),
       open: true,
     };
     this.activeRound = active;
