@@ -18,6 +18,7 @@ import {
   toWireDecryptedChunk,
 } from '../protocols/wire/wire-mapping.js';
 import type { Coordinator } from './coordinator.js';
+import { RequestRateLimiter } from './request-rate-limiter.js';
 
 export interface RunningCoordinatorServer {
   /** host:port actually bound (port 0 in the request becomes the real port). */
@@ -47,7 +48,7 @@ function receiveChunkStream<Wire, Chunk>(
   callback: grpc.sendUnaryData<{ accepted: boolean; reason: string }>,
   parse: (wire: Wire) => Parsed<Chunk>,
   open: (first: Chunk) => Parsed<ChunkSink<Chunk>>,
-  authorize: (first: Chunk) => string | undefined,
+  authorize: (first: Chunk) => grpc.ServiceError | undefined,
 ): void {
   let sink: ChunkSink<Chunk> | undefined;
   let done = false;
@@ -63,7 +64,7 @@ function receiveChunkStream<Wire, Chunk>(
     if (!chunk.success) return fail(grpc.status.INVALID_ARGUMENT, chunk.reason);
     if (!sink) {
       const refusal = authorize(chunk.data);
-      if (refusal) return fail(grpc.status.PERMISSION_DENIED, refusal);
+      if (refusal) return fail(refusal.code, refusal.details);
       const opened = open(chunk.data);
       if (!opened.success) return fail(grpc.status.FAILED_PRECONDITION, opened.reason);
       sink = opened.data;
@@ -119,21 +120,29 @@ export async function startGrpcCoordinatorServer(
     credentials?: grpc.ServerCredentials;
     /** With mutual TLS: the participant id is taken from the verified certificate, never from a message field. */
     authenticatePeer?: PeerAuthenticator;
+    /** Requests per second per participant (burst: 20 seconds' worth); default 50. */
+    requestsPerSecond?: number;
   } = {},
 ): Promise<RunningCoordinatorServer> {
   const { authenticatePeer } = options;
-  /** A refusal when the message's participant id is not the one its certificate proves. */
-  const authorize = (call: { getAuthContext(): AuthContext }, claimed: string): string | undefined => {
+  const rateLimiter = new RequestRateLimiter(options.requestsPerSecond ?? 50, (options.requestsPerSecond ?? 50) * 20);
+  /** A refusal when the message's participant id is not the one its certificate proves, or it floods us. */
+  const authorize = (call: { getAuthContext(): AuthContext }, claimed: string): grpc.ServiceError | undefined => {
+    if (!rateLimiter.take(claimed)) return failure(grpc.status.RESOURCE_EXHAUSTED, `rate limit: too many requests from "${claimed}"`);
     if (!authenticatePeer) return undefined;
     const identity = authenticatePeer(call.getAuthContext());
-    if ('refused' in identity) return identity.refused;
-    if (identity.nodeId !== claimed) return `the message names participant "${claimed}", but the client certificate is "${identity.nodeId}"`;
+    if ('refused' in identity) return failure(grpc.status.PERMISSION_DENIED, identity.refused);
+    if (identity.nodeId !== claimed) {
+      return failure(grpc.status.PERMISSION_DENIED, `the message names participant "${claimed}", but the client certificate is "${identity.nodeId}"`);
+    }
     return undefined;
   };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     'grpc.keepalive_permit_without_calls': 1,
+    // Bounded concurrency per connection: more streams wait in HTTP/2 flow control, not in our memory.
+    'grpc.max_concurrent_streams': 32,
   });
   const service = observeFederationService({
     onRequestBytes: (_method, bytes, message) => {
@@ -152,7 +161,7 @@ export async function startGrpcCoordinatorServer(
       const { participantId } = request.data;
       const refusal = authorize(call, participantId);
       if (refusal) {
-        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
+        call.emit('error', refusal);
         return;
       }
       let open = true;
@@ -192,7 +201,7 @@ export async function startGrpcCoordinatorServer(
       }
       const refusal = authorize(call, request.data.participantId);
       if (refusal) {
-        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
+        call.emit('error', refusal);
         return;
       }
       const chunks = coordinator.aggregateFor(request.data);
@@ -207,7 +216,7 @@ export async function startGrpcCoordinatorServer(
       const report = parseEvaluationReport(call.request);
       if (!report.success) return callback(failure(grpc.status.INVALID_ARGUMENT, report.reason));
       const refusal = authorize(call, report.data.participantId);
-      if (refusal) return callback(failure(grpc.status.PERMISSION_DENIED, refusal));
+      if (refusal) return callback(refusal);
       const receipt = coordinator.reportEvaluation(report.data);
       if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
       callback(null, { accepted: true, reason: '' });
@@ -217,7 +226,7 @@ export async function startGrpcCoordinatorServer(
       const message = parseKeySetupMessage(call.request);
       if (!message.success) return callback(failure(grpc.status.INVALID_ARGUMENT, message.reason));
       const refusal = authorize(call, message.data.participantId);
-      if (refusal) return callback(failure(grpc.status.PERMISSION_DENIED, refusal));
+      if (refusal) return callback(refusal);
       const receipt = coordinator.submitKeySetup(message.data);
       if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
       callback(null, { accepted: true, reason: '' });
@@ -241,7 +250,7 @@ export async function startGrpcCoordinatorServer(
       }
       const refusal = authorize(call, request.data.participantId);
       if (refusal) {
-        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
+        call.emit('error', refusal);
         return;
       }
       const chunks = coordinator.contributionsFor(request.data);
@@ -262,7 +271,7 @@ export async function startGrpcCoordinatorServer(
       }
       const refusal = authorize(call, request.data.participantId);
       if (refusal) {
-        call.emit('error', failure(grpc.status.PERMISSION_DENIED, refusal));
+        call.emit('error', refusal);
         return;
       }
       const chunks = coordinator.decryptedFor(request.data);
