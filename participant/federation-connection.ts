@@ -18,7 +18,8 @@ import type {
 export interface FederationConnection {
   /** Joins the job; yields the job spec, then round events, until the coordinator ends the stream. */
   join(request: JoinRequest): AsyncIterable<CoordinatorEvent>;
-  submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt>;
+  /** Chunks may be produced while streaming (an async iterable): only a few are held at a time. */
+  submitUpdate(chunks: Iterable<UpdateChunk> | AsyncIterable<UpdateChunk>): Promise<Receipt>;
   fetchAggregate(request: FetchAggregateRequest): Promise<Uint8Array[]>;
   reportEvaluation(report: EvaluationReport): Promise<Receipt>;
   /** Threshold custody: one signed key-setup value. */

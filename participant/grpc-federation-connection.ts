@@ -99,7 +99,7 @@ export class GrpcFederationConnection implements FederationConnection {
     }
   }
 
-  submitUpdate(chunks: Iterable<UpdateChunk>): Promise<Receipt> {
+  submitUpdate(chunks: Iterable<UpdateChunk> | AsyncIterable<UpdateChunk>): Promise<Receipt> {
     return this.sendChunkStream((callback) => this.client.submitUpdate(callback), chunks, toWireUpdateChunk);
   }
 
@@ -161,13 +161,13 @@ export class GrpcFederationConnection implements FederationConnection {
 
   private sendChunkStream<Chunk, Wire>(
     open: (callback: grpc.requestCallback<{ accepted?: boolean; reason?: string }>) => grpc.ClientWritableStream<Wire>,
-    chunks: Iterable<Chunk>,
+    chunks: Iterable<Chunk> | AsyncIterable<Chunk>,
     toWire: (chunk: Chunk) => Wire,
   ): Promise<Receipt> {
     return new Promise<Receipt>((resolve, reject) => {
       const call = open((error, receipt) => this.settle(error, receipt, resolve, reject));
       void (async () => {
-        for (const chunk of chunks) {
+        for await (const chunk of chunks) {
           if (!call.write(toWire(chunk))) await new Promise<void>((drained) => call.once('drain', drained));
         }
         call.end();
