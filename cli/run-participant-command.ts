@@ -60,6 +60,13 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     connection,
     logger,
   });
+  // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).
+  const leave = (signal: string): void => {
+    logger.warn({ signal }, 'stopping: leaving the job');
+    connection.close();
+  };
+  process.once('SIGINT', () => leave('SIGINT'));
+  process.once('SIGTERM', () => leave('SIGTERM'));
   let outcome;
   try {
     outcome = await participant.run();
