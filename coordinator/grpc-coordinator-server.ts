@@ -4,7 +4,8 @@ type AuthContext = ReturnType<grpc.ServerUnaryCall<unknown, unknown>['getAuthCon
 import type { FederationHandlers } from '../proto/generated/hefl/v1/Federation.js';
 import { observeFederationService } from '../proto/load-federation-service.js';
 import { MAX_CHUNK_BYTES } from '../protocols/wire/federation-messages.js';
-import type { Parsed, Receipt } from '../protocols/wire/federation-messages.js';
+import type { FetchAggregateRequest__Output } from '../proto/generated/hefl/v1/FetchAggregateRequest.js';
+import type { FetchAggregateRequest, Parsed, Receipt } from '../protocols/wire/federation-messages.js';
 import {
   parseDecryptionShareChunk,
   parseEvaluationReport,
@@ -137,6 +138,36 @@ export async function startGrpcCoordinatorServer(
     }
     return undefined;
   };
+
+  /** A fetch: parse the request, check the caller, then stream what the coordinator has for it. */
+  const serveFetch = <Wire>(
+    call: grpc.ServerWritableStream<FetchAggregateRequest__Output, Wire>,
+    lookup: (request: FetchAggregateRequest) => Parsed<Iterable<Wire>>,
+  ): void => {
+    const request = parseFetchAggregateRequest(call.request);
+    if (!request.success) return void call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
+    const refusal = authorize(call, request.data.participantId);
+    if (refusal) return void call.emit('error', refusal);
+    const found = lookup(request.data);
+    if (!found.success) return void call.emit('error', failure(grpc.status.FAILED_PRECONDITION, found.reason));
+    sendStream(call, found.data);
+  };
+
+  /** A unary message answered with a receipt: parse, check the caller, hand it to the coordinator. */
+  const answerWithReceipt = <WireIn, Message extends { participantId: string }>(
+    call: grpc.ServerUnaryCall<WireIn, unknown>,
+    callback: grpc.sendUnaryData<{ accepted: boolean; reason: string }>,
+    parse: (wire: WireIn) => Parsed<Message>,
+    handle: (message: Message) => Receipt,
+  ): void => {
+    const message = parse(call.request);
+    if (!message.success) return callback(failure(grpc.status.INVALID_ARGUMENT, message.reason));
+    const refusal = authorize(call, message.data.participantId);
+    if (refusal) return callback(refusal);
+    const receipt = handle(message.data);
+    if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
+    callback(null, { accepted: true, reason: '' });
+  };
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -194,42 +225,20 @@ export async function startGrpcCoordinatorServer(
     },
 
     FetchAggregate(call) {
-      const request = parseFetchAggregateRequest(call.request);
-      if (!request.success) {
-        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
-        return;
-      }
-      const refusal = authorize(call, request.data.participantId);
-      if (refusal) {
-        call.emit('error', refusal);
-        return;
-      }
-      const chunks = coordinator.aggregateFor(request.data);
-      if (!chunks.success) {
-        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
-        return;
-      }
-      sendStream(call, chunks.data.map((ciphertext, index) => toWireAggregateChunk(request.data.round, index, ciphertext)));
+      serveFetch(call, (request) => {
+        const chunks = coordinator.aggregateFor(request);
+        return chunks.success
+          ? { success: true, data: chunks.data.map((ciphertext, index) => toWireAggregateChunk(request.round, index, ciphertext)) }
+          : chunks;
+      });
     },
 
     ReportEvaluation(call, callback) {
-      const report = parseEvaluationReport(call.request);
-      if (!report.success) return callback(failure(grpc.status.INVALID_ARGUMENT, report.reason));
-      const refusal = authorize(call, report.data.participantId);
-      if (refusal) return callback(refusal);
-      const receipt = coordinator.reportEvaluation(report.data);
-      if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
-      callback(null, { accepted: true, reason: '' });
+      answerWithReceipt(call, callback, parseEvaluationReport, (report) => coordinator.reportEvaluation(report));
     },
 
     SubmitKeySetup(call, callback) {
-      const message = parseKeySetupMessage(call.request);
-      if (!message.success) return callback(failure(grpc.status.INVALID_ARGUMENT, message.reason));
-      const refusal = authorize(call, message.data.participantId);
-      if (refusal) return callback(refusal);
-      const receipt = coordinator.submitKeySetup(message.data);
-      if (!receipt.accepted) return callback(failure(grpc.status.FAILED_PRECONDITION, receipt.reason));
-      callback(null, { accepted: true, reason: '' });
+      answerWithReceipt(call, callback, parseKeySetupMessage, (message) => coordinator.submitKeySetup(message));
     },
 
     SubmitDecryptionShare(call, callback) {
@@ -243,43 +252,23 @@ export async function startGrpcCoordinatorServer(
     },
 
     FetchContributions(call) {
-      const request = parseFetchAggregateRequest(call.request);
-      if (!request.success) {
-        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
-        return;
-      }
-      const refusal = authorize(call, request.data.participantId);
-      if (refusal) {
-        call.emit('error', refusal);
-        return;
-      }
-      const chunks = coordinator.contributionsFor(request.data);
-      if (!chunks.success) {
-        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
-        return;
-      }
-      sendStream(call, (function* () {
-        for (const chunk of chunks.data) yield toWireContributionChunk(chunk);
-      })());
+      serveFetch(call, (request) => {
+        const chunks = coordinator.contributionsFor(request);
+        if (!chunks.success) return chunks;
+        return {
+          success: true,
+          data: (function* () {
+            for (const chunk of chunks.data) yield toWireContributionChunk(chunk);
+          })(),
+        };
+      });
     },
 
     FetchDecryptedAggregate(call) {
-      const request = parseFetchAggregateRequest(call.request);
-      if (!request.success) {
-        call.emit('error', failure(grpc.status.INVALID_ARGUMENT, request.reason));
-        return;
-      }
-      const refusal = authorize(call, request.data.participantId);
-      if (refusal) {
-        call.emit('error', refusal);
-        return;
-      }
-      const chunks = coordinator.decryptedFor(request.data);
-      if (!chunks.success) {
-        call.emit('error', failure(grpc.status.FAILED_PRECONDITION, chunks.reason));
-        return;
-      }
-      sendStream(call, chunks.data.map(toWireDecryptedChunk));
+      serveFetch(call, (request) => {
+        const chunks = coordinator.decryptedFor(request);
+        return chunks.success ? { success: true, data: chunks.data.map(toWireDecryptedChunk) } : chunks;
+      });
     },
   };
 

@@ -16,6 +16,7 @@ import { parseDataset } from '../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../protocols/data/read-csv-table.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runInProcessFederation, type InProcessNode, type InProcessResult } from './support/in-process-federation.js';
+import { forwardConnection } from './support/forward-connection.js';
 import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
 
 const IDS = ['bank', 'ecommerce', 'government'] as const;
@@ -83,11 +84,11 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
   }, 120_000);
 
   const failures: [string, (connection: FederationConnection) => FederationConnection, RegExp][] = [
-    ['missing', (connection) => ({ ...bind(connection), submitDecryptionShare: async () => ({ accepted: true }) }), /no decryption share from government/],
+    ['missing', (connection) => ({ ...forwardConnection(connection), submitDecryptionShare: async () => ({ accepted: true }) }), /no decryption share from government/],
     [
       'late',
       (connection) => ({
-        ...bind(connection),
+        ...forwardConnection(connection),
         submitDecryptionShare: async (chunks) => {
           await new Promise((resolve) => setTimeout(resolve, 4_500));
           return connection.submitDecryptionShare(chunks);
@@ -98,7 +99,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
     [
       'malformed',
       (connection) => ({
-        ...bind(connection),
+        ...forwardConnection(connection),
         submitDecryptionShare: (chunks) =>
           connection.submitDecryptionShare([...chunks].map((chunk) => ({ ...chunk, share: chunk.share.map((byte, index) => (index > 200 ? 0xff : byte)) }))),
       }),
@@ -120,7 +121,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
           wrapConnection: (connection) => {
             const faulty = wrap(connection);
             return {
-              ...bind(connection),
+              ...forwardConnection(connection),
               // Faulty only in round 2: rounds 0 and 1 decrypt normally.
               submitDecryptionShare: (chunks) => {
                 const list = [...chunks];
@@ -212,18 +213,3 @@ describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
     }
   }, 60_000);
 });
-
-/** The connection's methods bound to it, so a wrapper can override one and keep the rest. */
-function bind(connection: FederationConnection): FederationConnection {
-  return {
-    join: (request) => connection.join(request),
-    submitUpdate: (chunks) => connection.submitUpdate(chunks),
-    fetchAggregate: (request) => connection.fetchAggregate(request),
-    reportEvaluation: (report) => connection.reportEvaluation(report),
-    submitKeySetup: (message) => connection.submitKeySetup(message),
-    submitDecryptionShare: (chunks) => connection.submitDecryptionShare(chunks),
-    fetchDecryptedAggregate: (request) => connection.fetchDecryptedAggregate(request),
-    fetchContributions: (request) => connection.fetchContributions(request),
-    close: () => connection.close(),
-  };
-}

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FederationConnection } from '../../participant/federation-connection.js';
+import { forwardConnection } from './forward-connection.js';
 import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
 import { Participant } from '../../participant/participant.js';
 import { readParticipantKeys } from '../../protocols/keys/read-key-folder.js';
@@ -23,14 +24,7 @@ interface VictimConfig {
 const config = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as VictimConfig;
 const connection = await GrpcFederationConnection.connect({ address: config.address, connectTimeoutMs: 30_000 });
 const dying: FederationConnection = {
-  join: (request) => connection.join(request),
-  fetchAggregate: (request) => connection.fetchAggregate(request),
-  reportEvaluation: (report) => connection.reportEvaluation(report),
-  submitKeySetup: (message) => connection.submitKeySetup(message),
-  submitDecryptionShare: (chunks) => connection.submitDecryptionShare(chunks),
-  fetchDecryptedAggregate: (request) => connection.fetchDecryptedAggregate(request),
-  fetchContributions: (request) => connection.fetchContributions(request),
-  close: () => connection.close(),
+  ...forwardConnection(connection),
   submitUpdate: async (chunks) => {
     const list: UpdateChunk[] = [];
     for await (const chunk of chunks) list.push(chunk);
