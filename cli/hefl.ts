@@ -4,6 +4,7 @@ import { runCoordinatorCommand } from './run-coordinator-command.js';
 import { runInitCommand } from './run-init-command.js';
 import { runKeysCommand } from './run-keys-command.js';
 import { runParticipantCommand } from './run-participant-command.js';
+import { runStatusCommand } from './run-status-command.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: hefl <command> [options]
@@ -16,6 +17,7 @@ Commands:
   keys init      create the key folders, one per node
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
+  status         ask a running coordinator (started with --http) how its job is going
 
 Run \`hefl <command> --help\` for a command's options and an example.
 
@@ -27,6 +29,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   keys: runKeysCommand,
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,
+  status: runStatusCommand,
 };
 
 /** Runs the CLI and returns its exit code; errors become one clear line on stderr, never a stack dump. */

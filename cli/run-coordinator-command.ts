@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Coordinator } from '../coordinator/coordinator.js';
+import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
@@ -23,6 +24,8 @@ Options:
   --port PORT         port to listen on; 0 picks a free one       (default 7700)
   --report FILE       write the job report (JSON) here when the job ends
   --ready-file FILE   write the bound host:port here once listening
+  --http HOST:PORT    serve GET /metrics (Prometheus) and GET /status (JSON) there; off by default
+  --http-token TOKEN  bearer token for --http (required when HOST is not loopback)
   --quiet             no per-round table on stdout
 
 Example:
@@ -38,6 +41,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       port: { type: 'string', default: '7700' },
       report: { type: 'string' },
       'ready-file': { type: 'string' },
+      http: { type: 'string' },
+      'http-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -57,6 +62,17 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const coordinator = await Coordinator.create({ job, keys, logger, onRoundCompleted: (summary) => print(roundTableRow(summary)) });
   const server = await startGrpcCoordinatorServer(coordinator, { host: values.host, port });
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
+  let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
+  if (values.http) {
+    const match = /^(.+):(\d{1,5})$/.exec(values.http);
+    if (!match) throw new UsageError(`--http must be HOST:PORT, got "${values.http}"`, COORDINATOR_HELP);
+    http = await startCoordinatorHttpServer(coordinator, {
+      host: match[1] as string,
+      port: Number(match[2]),
+      ...(values['http-token'] ? { token: values['http-token'] } : {}),
+    });
+    logger.info({ address: http.address }, 'status and metrics at /status and /metrics');
+  }
   if (values['ready-file']) await writeFile(values['ready-file'], server.address);
   print(`HEFL coordinator for job ${job.jobId} on ${server.address}: waiting for ${job.federation.participants.join(', ')}`);
   print(roundTableHeader());
@@ -67,6 +83,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const report = await coordinator.run();
   // Let participants receive the final event before the server goes away.
   await server.shutdown();
+  await http?.close();
   if (values.report) {
     await mkdir(dirname(values.report), { recursive: true });
     await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);

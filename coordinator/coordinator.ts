@@ -74,6 +74,13 @@ export interface JobReport {
   readonly finishedAt: string | null;
 }
 
+/** What a dashboard or a metrics exporter can observe; never key material or plaintext values. */
+export type CoordinatorObservation =
+  | { readonly type: 'round-completed'; readonly summary: RoundSummary }
+  | { readonly type: 'refused'; readonly what: 'update' | 'decryption-share' | 'key-setup' }
+  | { readonly type: 'participant'; readonly participantId: string; readonly state: 'joined' | 'left' }
+  | { readonly type: 'status'; readonly status: CoordinatorStatus };
+
 export interface CoordinatorOptions {
   readonly job: JobSpec;
   readonly keys: CoordinatorKeys;
@@ -151,6 +158,7 @@ export class Coordinator {
   private readonly strategy: FederatedStrategy;
   private readonly logger: Logger;
   private stopRequested: string | undefined;
+  private readonly observers = new Set<(observation: CoordinatorObservation) => void>();
 
   private constructor(
     private readonly options: CoordinatorOptions,
@@ -184,6 +192,27 @@ export class Coordinator {
     return this.statusValue;
   }
 
+  /** Subscribes to round, participant, refusal and status events; returns the unsubscribe function. */
+  observe(observer: (observation: CoordinatorObservation) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(observation: CoordinatorObservation): void {
+    for (const observer of this.observers) {
+      try {
+        observer(observation);
+      } catch (error) {
+        this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'an observer failed');
+      }
+    }
+  }
+
+  private setStatus(status: CoordinatorStatus): void {
+    this.statusValue = status;
+    this.notify({ type: 'status', status });
+  }
+
   get job(): JobSpec {
     return this.options.job;
   }
@@ -213,6 +242,7 @@ export class Coordinator {
     if (existing?.connected) return { accepted: false, reason: `participant "${request.participantId}" is already connected` };
     this.participants.set(request.participantId, { id: request.participantId, sink, connected: true, sampleCount: null });
     this.logger.info({ participantId: request.participantId }, 'participant joined');
+    this.notify({ type: 'participant', participantId: request.participantId, state: 'joined' });
     this.sendTo(request.participantId, { type: 'job-accepted', job });
     this.changed.emit('change');
     return { accepted: true };
@@ -222,6 +252,7 @@ export class Coordinator {
     const participant = this.participants.get(participantId);
     if (!participant?.connected) return;
     participant.connected = false;
+    this.notify({ type: 'participant', participantId, state: 'left' });
     if (this.statusValue === 'finished' || this.statusValue === 'failed') this.logger.info({ participantId }, 'participant left');
     else this.logger.warn({ participantId }, 'participant disconnected');
     this.changed.emit('change');
@@ -231,6 +262,7 @@ export class Coordinator {
     const round = this.activeRound;
     const participant = this.participants.get(first.participantId);
     const refuse = (reason: string): Parsed<IncomingUpdate> => {
+      this.notify({ type: 'refused', what: 'update' });
       this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'update refused');
       return { success: false, reason };
     };
@@ -342,7 +374,10 @@ export class Coordinator {
     if (!this.participants.get(message.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
     const receipt = this.keySetup.accept(message);
     if (receipt.accepted) this.changed.emit('change');
-    else this.logger.warn({ participantId: message.participantId, step: message.step, reason: receipt.reason }, 'key-setup message refused');
+    else {
+      this.logger.warn({ participantId: message.participantId, step: message.step, reason: receipt.reason }, 'key-setup message refused');
+      this.notify({ type: 'refused', what: 'key-setup' });
+    }
     return receipt;
   }
 
@@ -350,6 +385,7 @@ export class Coordinator {
   openDecryptionShare(first: DecryptionShareChunk): Parsed<IncomingDecryptionShare> {
     const decryption = this.decryption;
     const refuse = (reason: string): Parsed<IncomingDecryptionShare> => {
+      this.notify({ type: 'refused', what: 'decryption-share' });
       this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'decryption share refused');
       return { success: false, reason };
     };
@@ -497,7 +533,7 @@ export class Coordinator {
   async run(): Promise<JobReport> {
     const { job } = this.options;
     try {
-      this.statusValue = 'waiting-for-participants';
+      this.setStatus('waiting-for-participants');
       this.logger.info({ jobId: job.jobId, expected: job.federation.participants }, 'waiting for participants');
       const everyoneJoined = await this.waitFor(
         () => this.connectedParticipants().length === job.federation.participants.length,
@@ -510,15 +546,15 @@ export class Coordinator {
             `(minParticipants is ${job.federation.minParticipants})`,
         );
       }
-      this.statusValue = 'running';
+      this.setStatus('running');
       if (this.keySetup) await this.runKeySetup(this.keySetup);
       await this.runRound(0, 'statistics');
       for (let round = 1; round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
-      this.statusValue = 'finished';
+      this.setStatus('finished');
       this.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.statusValue = this.stopRequested ? 'stopped' : 'failed';
+      this.setStatus(this.stopRequested ? 'stopped' : 'failed');
       this.failure = message;
       this.logger.error({ reason: message }, 'job did not finish');
       this.broadcast({ type: 'job-failed', reason: message });
@@ -637,6 +673,7 @@ export class Coordinator {
       this.rounds.push(summary);
       this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
       this.options.onRoundCompleted?.(summary);
+      this.notify({ type: 'round-completed', summary });
     } finally {
       active.open = false;
       active.aggregator.dispose();

@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Coordinator } from '../coordinator/coordinator.js';
+import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
+import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
+import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
+import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
+import { Participant } from '../participant/participant.js';
+import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
+import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
+import { bankJob, writeBankSlices } from './support/bank-slices.js';
+import { runHefl } from './support/run-hefl.js';
+
+const directories: string[] = [];
+afterAll(async () => {
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+});
+
+describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus metrics', () => {
+  it('reports rounds, participants and bytes on /metrics and /status, and `hefl status` prints them', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-observe-'));
+    directories.push(directory);
+    const slices = await writeBankSlices(join(directory, 'data'), 200, 50);
+    const job = bankJob({ jobId: 'observe', training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 3 } });
+    const folders = await initFederationKeys(job, join(directory, 'keys'));
+    const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
+    const grpcServer = await startGrpcCoordinatorServer(coordinator);
+    const http = await startCoordinatorHttpServer(coordinator, { host: '127.0.0.1', port: 0 });
+    await expect(startCoordinatorHttpServer(coordinator, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/token/);
+    try {
+      const running = coordinator.run();
+      await Promise.all(
+        (['bank', 'ecommerce', 'government'] as const).map(async (id) =>
+          new Participant({
+            participantId: id,
+            jobId: job.jobId,
+            dataCsv: slices.files[id],
+            keys: await readParticipantKeys(folders.participants[id] as string),
+            connection: await GrpcFederationConnection.connect({ address: grpcServer.address }),
+          }).run(),
+        ),
+      );
+      expect((await running).status).toBe('finished');
+
+      const metrics = await (await fetch(`http://${http.address}/metrics`)).text();
+      expect(metrics).toMatch(/hefl_coordinator_rounds_completed_total\{kind="training"\} 2/);
+      expect(metrics).toMatch(/hefl_coordinator_rounds_completed_total\{kind="statistics"\} 1/);
+      expect(Number(/hefl_coordinator_bytes_received (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(1_000_000);
+      expect(metrics).toMatch(/hefl_coordinator_round_seconds_count 3/);
+
+      const status = (await (await fetch(`http://${http.address}/status`)).json()) as { status: string; roundsCompleted: number; keyCustody: string };
+      expect(status).toMatchObject({ status: 'finished', roundsCompleted: 2, keyCustody: 'threshold' });
+      const cli = await runHefl(['status', '--http', http.address]);
+      expect(cli.code).toBe(0);
+      expect(cli.stdout).toMatch(/job observe: finished \(threshold custody\)/);
+      expect(cli.stdout).toMatch(/training rounds completed: 2/);
+    } finally {
+      await http.close();
+      await grpcServer.shutdown();
+    }
+  }, 90_000);
+});
