@@ -5,6 +5,7 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
+import { writeTrainingReport } from '../protocols/report/write-training-report.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { createLogger } from './create-logger.js';
@@ -23,6 +24,7 @@ Options:
   --host HOST         address to listen on                        (default 127.0.0.1)
   --port PORT         port to listen on; 0 picks a free one       (default 7700)
   --report FILE       write the job report (JSON) here when the job ends
+  --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
   --http HOST:PORT    serve GET /metrics (Prometheus) and GET /status (JSON) there; off by default
   --http-token TOKEN  bearer token for --http (required when HOST is not loopback)
@@ -40,6 +42,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '7700' },
       report: { type: 'string' },
+      'report-dir': { type: 'string' },
       'ready-file': { type: 'string' },
       http: { type: 'string' },
       'http-token': { type: 'string' },
@@ -87,6 +90,20 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   if (values.report) {
     await mkdir(dirname(values.report), { recursive: true });
     await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (values['report-dir']) {
+    await writeTrainingReport(
+      values['report-dir'],
+      {
+        job,
+        rounds: report.rounds,
+        participants: report.participants,
+        finalAuc: report.rounds.at(-1)?.heldOutAuc ?? null,
+        ckksParametersFingerprint: report.ckks.parametersFingerprint,
+        generatedAt: new Date().toISOString(),
+      },
+      report,
+    );
   }
   if (report.status !== 'finished') {
     process.stderr.write(`hefl coordinator: job ${job.jobId} ${report.status}: ${report.failure ?? 'unknown reason'}\n`);

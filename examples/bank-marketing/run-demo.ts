@@ -18,6 +18,7 @@ import { launchLocalFederation } from '../local-federation/launch-local-federati
 import { bankMarketingDataPath } from './bank-marketing-data.js';
 import { bankMarketingFeatures } from './bank-marketing-job.js';
 import { evaluateModelBundle } from './evaluate-model-bundle.js';
+import { writeTrainingReport } from '../../protocols/report/write-training-report.js';
 import { splitInstitutions } from './split-institutions.js';
 import { trainCentralizedBaseline } from './train-centralized-baseline.js';
 
@@ -118,10 +119,23 @@ const report = {
   seconds: (performance.now() - started) / 1000,
   model: modelDirectory,
 };
-await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+await writeTrainingReport(
+  out,
+  {
+    job,
+    rounds: federation.report.rounds,
+    participants: federation.report.participants,
+    finalAuc: federated.auc,
+    baselineAuc: centralized.testAuc,
+    dataset: 'UCI Bank Marketing (Moro et al., 2014), split into three institutions by job',
+    ckksParametersFingerprint: federation.report.ckks.parametersFingerprint,
+    generatedAt: new Date().toISOString(),
+  },
+  report,
+);
 
 console.log(`\nFederated model   held-out AUC ${federated.auc.toFixed(4)}  (${training.length} encrypted rounds)`);
 console.log(`Centralized model held-out AUC ${centralized.testAuc.toFixed(4)}  (pooled data, same code)`);
 console.log(`Gap ${Math.abs(centralized.testAuc - federated.auc).toFixed(4)} AUC; ${(federation.report.bytesReceived / 1024 / 1024).toFixed(2)} MiB received by the coordinator`);
-console.log(`\nWrote ${join(out, 'report.json')} and the model (tfjs model.json + weights.bin) to ${modelDirectory}`);
+console.log(`\nWrote ${join(out, 'report.json')}, model-card.md, auc.svg, loss.svg and the model (tfjs model.json + weights.bin) to ${out}`);
 console.log(`in ${report.seconds.toFixed(1)} s. Logs: ${federation.logDirectory}`);

@@ -1,0 +1,73 @@
+import { featureNames } from '../data/feature-names.js';
+import type { JobSpec } from '../job/job-spec.js';
+
+/** The per-round figures a report shows (a subset of the coordinator's round summaries). */
+export interface ReportRound {
+  readonly round: number;
+  readonly kind: 'statistics' | 'training';
+  readonly contributors: readonly string[];
+  readonly meanLocalLoss: number | null;
+  readonly heldOutAuc: number | null;
+  readonly bytesReceived: number;
+  readonly seconds: number;
+}
+
+export interface ModelCardInput {
+  readonly job: JobSpec;
+  readonly rounds: readonly ReportRound[];
+  readonly participants: readonly { readonly id: string; readonly sampleCount: number | null }[];
+  readonly finalAuc: number | null;
+  readonly baselineAuc?: number | null;
+  readonly dataset?: string;
+  readonly ckksParametersFingerprint: string;
+  readonly generatedAt: string;
+}
+
+const format = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
+
+/** A Markdown model card: data schema, participants, rounds, metrics, HE parameters, custody, privacy. */
+export function renderModelCard(input: ModelCardInput): string {
+  const { job } = input;
+  const model = job.model.kind === 'logistic-regression' ? 'logistic regression' : `dense network, hidden layers ${job.model.hiddenLayers.map((layer) => `${layer.units} ${layer.activation}`).join(', ')}, sigmoid output`;
+  const training = input.rounds.filter((round) => round.kind === 'training');
+  const lines = [
+    `# Model card: ${job.jobId}`,
+    '',
+    `Generated ${input.generatedAt} by HEFL.${input.dataset ? ` Data: ${input.dataset}.` : ''}`,
+    '',
+    '## Model',
+    `- ${model}; ${featureNames(job.features).length} input features; binary label \`${job.features.label.column}\` (positive: \`${job.features.label.positive}\`).`,
+    `- Held-out AUC of the final federated model: **${format(input.finalAuc)}**${input.baselineAuc !== undefined ? `; centralized baseline (same code, pooled data): ${format(input.baselineAuc)}` : ''}.`,
+    '',
+    '## Data schema',
+    `- Numeric (standardized with federated means and standard deviations): ${job.features.numeric.map((name) => `\`${name}\``).join(', ') || 'none'}`,
+    `- Categorical (one-hot): ${job.features.categorical.map((column) => `\`${column.name}\` (${column.categories.length})`).join(', ') || 'none'}`,
+    `- Ignored: ${job.features.ignored.map((name) => `\`${name}\``).join(', ') || 'none'}`,
+    '',
+    '## Participants',
+    '| participant | training rows |',
+    '|---|---|',
+    ...input.participants.map((participant) => `| ${participant.id} | ${participant.sampleCount ?? '-'} |`),
+    '',
+    '## Training',
+    `- ${job.training.rounds} rounds of FedAvg, ${job.training.localEpochs} local epoch(s), batch ${job.training.batchSize}, ${job.training.optimizer} at ${job.training.learningRate}, seed ${job.training.seed}${job.training.clipNorm > 0 ? `, updates clipped to L2 norm ${job.training.clipNorm}` : ''}.`,
+    '',
+    '| round | participants | mean local loss | held-out AUC | bytes received | seconds |',
+    '|---|---|---|---|---|---|',
+    ...training.map((round) => `| ${round.round} | ${round.contributors.length} | ${format(round.meanLocalLoss)} | ${format(round.heldOutAuc)} | ${round.bytesReceived} | ${round.seconds.toFixed(2)} |`),
+    '',
+    'Charts: `auc.svg` (held-out AUC per round) and `loss.svg` (mean local loss per round).',
+    '',
+    '## Homomorphic encryption and key custody',
+    `- CKKS (Microsoft SEAL via node-seal): N = ${job.ckks.polyModulusDegree}, coefficient primes ${job.ckks.coeffModulusBits.join('+')} bits, scale 2^${job.ckks.scaleBits}; 128-bit security checked by SEAL. Parameters fingerprint \`${input.ckksParametersFingerprint}\`.`,
+    job.custody.mode === 'threshold'
+      ? `- Key custody: N-of-N threshold CKKS with a dealer-free key; no single party can decrypt an individual update. Partial decryptions are flooded with noise of sigma 2^${job.custody.smudgingSigmaBits}; verifyAggregate is ${job.custody.verifyAggregate ? 'on' : 'off'}.`
+      : '- Key custody: single key made offline; the coordinator holds the public key only; every participant holds the secret key.',
+    '',
+    '## Privacy',
+    '- Only CKKS ciphertexts and bounded metadata (sample counts, local loss, evaluation metrics) left the participants; each node keeps an egress log.',
+    '- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.',
+    '',
+  ];
+  return lines.join('\n');
+}

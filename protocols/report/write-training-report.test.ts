@@ -1,0 +1,47 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jobSpecSchema } from '../job/job-spec.js';
+import { writeTrainingReport } from './write-training-report.js';
+
+const directories: string[] = [];
+afterAll(async () => {
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+});
+
+describe('writeTrainingReport', () => {
+  it('writes report.json, a model card with schema, participants, rounds and custody, and two charts', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-report-'));
+    directories.push(directory);
+    const job = jobSpecSchema.parse({
+      jobId: 'card',
+      model: { kind: 'logistic-regression' },
+      features: { numeric: ['age'], categorical: [{ name: 'job', categories: ['a', 'b'] }], label: { column: 'y', positive: 'yes', negative: 'no' }, ignored: ['duration'] },
+      training: { rounds: 2 },
+      federation: { participants: ['bank', 'shop'], minParticipants: 2 },
+    });
+    const round = (number: number, auc: number) => ({ round: number, kind: 'training' as const, contributors: ['bank', 'shop'], meanLocalLoss: 0.3, heldOutAuc: auc, bytesReceived: 1000, seconds: 0.5 });
+    await writeTrainingReport(
+      directory,
+      {
+        job,
+        rounds: [{ ...round(0, 0), kind: 'statistics', heldOutAuc: null, meanLocalLoss: null }, round(1, 0.71), round(2, 0.7712)],
+        participants: [{ id: 'bank', sampleCount: 100 }, { id: 'shop', sampleCount: 50 }],
+        finalAuc: 0.7712,
+        baselineAuc: 0.78,
+        ckksParametersFingerprint: 'f'.repeat(64),
+        generatedAt: '2026-11-22T00:00:00Z',
+      },
+      { any: 'json' },
+    );
+    expect((await readdir(directory)).sort()).toEqual(['auc.svg', 'loss.svg', 'model-card.md', 'report.json']);
+    const card = await readFile(join(directory, 'model-card.md'), 'utf8');
+    expect(card).toContain('**0.7712**');
+    expect(card).toContain('| bank | 100 |');
+    expect(card).toContain('| 2 | 2 | 0.3000 | 0.7712 | 1000 | 0.50 |');
+    expect(card).toContain('`duration`');
+    expect(card).toMatch(/N-of-N threshold CKKS/);
+    expect(await readFile(join(directory, 'auc.svg'), 'utf8')).toContain('centralized baseline');
+  });
+});
