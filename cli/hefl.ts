@@ -1,4 +1,5 @@
 import { HeflError } from '../protocols/errors.js';
+import { runAuditCommand } from './run-audit-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runCoordinatorCommand } from './run-coordinator-command.js';
 import { runInitCommand } from './run-init-command.js';
@@ -18,6 +19,7 @@ Commands:
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
   status         ask a running coordinator (started with --http) how its job is going
+  audit verify   check the signed, hash-chained egress ledgers of the participants
 
 Run \`hefl <command> --help\` for a command's options and an example.
 
@@ -30,6 +32,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,
   status: runStatusCommand,
+  audit: runAuditCommand,
 };
 
 /** Runs the CLI and returns its exit code; errors become one clear line on stderr, never a stack dump. */

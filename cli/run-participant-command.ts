@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EgressLog } from '../participant/egress-log.js';
+import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { KeyCustodyError } from '../protocols/errors.js';
 import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
 import { Participant } from '../participant/participant.js';
 import { participantConfigSchema } from '../participant/participant-config.js';
@@ -15,7 +16,8 @@ export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG
 
 Runs one participant node: joins the coordinator's job, trains on the local CSV and sends only
 CKKS-encrypted updates plus bounded metadata (sample count, local loss, evaluation metrics).
-Every message that leaves the node is listed in OUTPUT_DIR/egress.jsonl (type, bytes, SHA-256).
+Every message that leaves the node is recorded in OUTPUT_DIR/egress.jsonl (type, size, SHA-256 of its
+exact bytes), hash-chained and signed with the node's identity key; \`hefl audit verify\` checks it.
 
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, connectTimeoutSeconds.
@@ -42,11 +44,13 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
 
   const logger = createLogger({ name: `participant:${config.participantId}` });
   const keys = await readParticipantKeys(fromConfig(config.keysDir));
-  const egress = new EgressLog(join(outputDir, 'egress.jsonl'));
+  if (!keys.identityKey) throw new KeyCustodyError(`${fromConfig(config.keysDir)} has no identity key to sign this node's egress ledger`);
+  // Every message that leaves the node is recorded, signed and hash-chained, before it reaches the socket.
+  const egress = new LedgerWriter(join(outputDir, 'egress.jsonl'), config.participantId, keys.identityKey);
   const connection = await GrpcFederationConnection.connect({
     address: config.coordinator,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
-    onEgress: (record) => egress.record(record),
+    onEgress: (record) => egress.recordBytes('egress', record.method, record.bytes),
   });
   const participant = new Participant({
     participantId: config.participantId,
@@ -74,6 +78,6 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     keys.secretKey?.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
   }
   const summary = egress.summary();
-  logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byMethod: summary.byMethod }, 'job finished; egress summary');
+  logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byType: summary.byType }, 'job finished; egress summary');
   return EXIT.ok;
 }

@@ -2,5 +2,5 @@
 export { Participant, type ParticipantOptions, type ParticipantOutcome, type ParticipantStatus } from './participant.js';
 export { GrpcFederationConnection, type GrpcConnectionOptions } from './grpc-federation-connection.js';
 export type { FederationConnection, EgressRecord } from './federation-connection.js';
-export { EgressLog, type EgressSummary } from './egress-log.js';
+export { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 export { participantConfigSchema, type ParticipantConfig } from './participant-config.js';

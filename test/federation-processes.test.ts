@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js
 import { loadModel } from '../protocols/model/load-model.js';
 import { featureWidth } from '../protocols/data/feature-width.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
+import { runHefl } from './support/run-hefl.js';
 
 const job = bankJob({ jobId: 'process-test' });
 let directory: string;
@@ -80,7 +81,7 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
 
   it('lists every message a participant sent in its egress log', async () => {
     const lines = (await readFile(join(result.outputDirectories.bank as string, 'egress.jsonl'), 'utf8')).trim().split('\n');
-    const entries = lines.map((line) => JSON.parse(line) as { method: string; bytes: number; sha256: string });
+    const entries = lines.map((line) => JSON.parse(line) as { messageType: string; size: number; sha256: string }).map((entry) => ({ ...entry, method: entry.messageType }));
     // Threshold custody (the default): the four key-setup values and one partial decryption per round too.
     expect(new Set(entries.map((entry) => entry.method))).toEqual(
       new Set(['Join', 'SubmitKeySetup', 'SubmitUpdate', 'FetchAggregate', 'SubmitDecryptionShare', 'FetchDecryptedAggregate', 'ReportEvaluation']),
@@ -89,5 +90,25 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
     expect(entries.filter((entry) => entry.method === 'SubmitUpdate')).toHaveLength(3);
     expect(entries.filter((entry) => entry.method === 'SubmitDecryptionShare')).toHaveLength(3);
     for (const entry of entries) expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('`hefl audit verify` accepts the signed ledgers, and names a tampered record', async () => {
+    const roster = join(directory, 'federation', 'keys', 'coordinator', 'keys.json');
+    const ledgers = ['bank', 'ecommerce', 'government'].map((id) => join(result.outputDirectories[id] as string, 'egress.jsonl'));
+    const report = join(directory, 'audit.md');
+    const intact = await runHefl(['audit', 'verify', '--roster', roster, '--report', report, ...ledgers]);
+    expect(intact.code, intact.stdout + intact.stderr).toBe(0);
+    expect(intact.stdout).toMatch(/bank: VERIFIED/);
+    expect(await readFile(report, 'utf8')).toContain('every ledger verifies');
+
+    const lines = (await readFile(ledgers[0] as string, 'utf8')).trim().split('\n');
+    const edited = JSON.parse(lines[3] as string) as { size: number };
+    edited.size += 1;
+    lines[3] = JSON.stringify(edited);
+    const tampered = join(directory, 'tampered.jsonl');
+    await writeFile(tampered, `${lines.join('\n')}\n`);
+    const caught = await runHefl(['audit', 'verify', '--roster', roster, tampered, ledgers[1] as string]);
+    expect(caught.code).toBe(1);
+    expect(caught.stdout).toMatch(/line 4: record #3 was edited/);
   });
 });

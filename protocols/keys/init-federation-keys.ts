@@ -42,8 +42,10 @@ export async function initFederationKeys(job: JobSpec, outDirectory: string): Pr
   } finally {
     session.dispose();
   }
+  // Every participant gets an Ed25519 identity: it signs its egress ledger and, under threshold
+  // custody, its key-setup messages and updates.
   const identities = new Map<string, IdentityKeyPair>();
-  if (job.custody.mode === 'threshold') for (const id of job.federation.participants) identities.set(id, generateIdentity());
+  for (const id of job.federation.participants) identities.set(id, generateIdentity());
   const roster = Object.fromEntries([...identities].map(([id, identity]) => [id, identity.publicKeyPem]));
   const fingerprint = keyPair ? keyFingerprint(parametersFingerprint, keyPair.publicKey) : identityRosterFingerprint(parametersFingerprint, roster);
   const manifest = (role: KeyFolderManifest['role'], participantId?: string): KeyFolderManifest => ({
@@ -54,7 +56,7 @@ export async function initFederationKeys(job: JobSpec, outDirectory: string): Pr
     custody: job.custody.mode,
     ckks: job.ckks,
     parametersFingerprint,
-    ...(keyPair ? {} : { identities: roster }),
+    identities: roster,
     keyFingerprint: fingerprint,
     createdAt: new Date().toISOString(),
   });

@@ -27,6 +27,7 @@ describe('federation key folders', () => {
     directories.push(out);
     const folders = await initFederationKeys(job, out);
     expect((await readdir(folders.coordinator)).sort()).toEqual(['keys.json', 'public.key']);
+    expect((await readdir(folders.participants.bank as string)).sort()).toEqual(['identity.key', 'keys.json', 'public.key', 'secret.key']);
     const coordinator = await readCoordinatorKeys(folders.coordinator);
     const bank = await readParticipantKeys(folders.participants.bank as string);
     expect(bank.manifest.keyFingerprint).toBe(coordinator.manifest.keyFingerprint);

@@ -25,7 +25,7 @@ export interface CoordinatorKeys {
 export interface ParticipantKeys extends CoordinatorKeys {
   /** Single-key custody only: the shared CKKS secret key. */
   readonly secretKey: Uint8Array | undefined;
-  /** Threshold custody only: this participant's Ed25519 identity for signing key-setup messages. */
+  /** This participant's Ed25519 identity: signs its egress ledger (and, under threshold custody, its key setup and updates). */
   readonly identityKey: KeyObject | undefined;
 }
 
@@ -96,10 +96,7 @@ export async function readParticipantKeys(folder: string): Promise<ParticipantKe
   if (manifest.role !== 'participant') {
     throw new KeyCustodyError(`${folder} is the ${manifest.role}'s key folder; a participant needs its own`);
   }
-  if (manifest.custody === 'single-key') {
-    const secretKey = new Uint8Array(await readPrivateFile(join(folder, SECRET_KEY_FILE)));
-    return { manifest, publicKey, secretKey, identityKey: undefined };
-  }
+  const secretKey = manifest.custody === 'single-key' ? new Uint8Array(await readPrivateFile(join(folder, SECRET_KEY_FILE))) : undefined;
   const pem = await readPrivateFile(join(folder, IDENTITY_KEY_FILE));
   let identityKey: KeyObject;
   try {
@@ -109,5 +106,5 @@ export async function readParticipantKeys(folder: string): Promise<ParticipantKe
   } finally {
     pem.fill(0);
   }
-  return { manifest, publicKey: undefined, secretKey: undefined, identityKey };
+  return { manifest, publicKey, secretKey, identityKey };
 }

@@ -1,0 +1,57 @@
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * One line of a node's ledger: what one message that left it was, by type, size and the SHA-256 of
+ * its exact bytes. Records are hash-chained (each names the previous record's hash) and signed with
+ * the node's Ed25519 identity, so an auditor can detect any edited, deleted, reordered or inserted
+ * record without trusting the node or the coordinator.
+ */
+export const ledgerRecordSchema = z.object({
+  sequence: z.number().int().min(0),
+  time: z.string(),
+  nodeId: z.string().min(1),
+  direction: z.enum(['egress', 'ingress']),
+  messageType: z.string().min(1),
+  size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  previousHash: z.string().regex(/^[0-9a-f]{64}$/),
+  recordHash: z.string().regex(/^[0-9a-f]{64}$/),
+  signature: z.string().min(1),
+});
+
+export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
+export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'messageType' | 'size' | 'sha256'>;
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** SHA-256 over the record's fields in a fixed order (everything but recordHash and signature). */
+export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'signature'>): string {
+  const canonical = JSON.stringify([
+    record.sequence,
+    record.time,
+    record.nodeId,
+    record.direction,
+    record.messageType,
+    record.size,
+    record.sha256,
+    record.previousHash,
+  ]);
+  return createHash('sha256').update('hefl-ledger/1\0').update(canonical).digest('hex');
+}
+
+export function sealLedgerRecord(
+  fields: Omit<LedgerRecord, 'recordHash' | 'signature'>,
+  signingKey: KeyObject,
+): LedgerRecord {
+  const recordHash = hashLedgerRecord(fields);
+  return { ...fields, recordHash, signature: sign(null, Buffer.from(recordHash, 'hex'), signingKey).toString('base64') };
+}
+
+export function verifyLedgerSignature(record: LedgerRecord, publicKey: KeyObject): boolean {
+  try {
+    return verify(null, Buffer.from(record.recordHash, 'hex'), publicKey, Buffer.from(record.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
