@@ -17,7 +17,6 @@ const ckksSize = z.object({
   ciphertextCount: z.number().int().positive(),
   encodeEncryptSerialize: stage,
   serialize: stage,
-  encodeEncryptDerived: stage,
   loadValidate: stage,
   homomorphicAddOnly: stage,
   aggregate3: stage,

@@ -20,8 +20,6 @@ export interface CkksSizeResult {
   readonly encodeEncryptSerialize: StageFigures;
   /** `serializeCiphertext` alone, on the same ciphertexts loaded back. */
   readonly serialize: StageFigures;
-  /** encode + encrypt, derived run by run as encryptVector minus serialize. */
-  readonly encodeEncryptDerived: StageFigures;
   /** `loadCiphertext`: deserialization plus the size/level/scale checks the coordinator runs. */
   readonly loadValidate: StageFigures;
   /** `addInPlace` alone on loaded ciphertexts (one participant's update added to another's). */
@@ -120,16 +118,11 @@ async function measureSize(participant: CkksSession, coordinator: CkksSession, p
       };
     },
   );
-  const encodeEncrypt = figure(
-    's',
-    runs.encryptVector.samples.map((seconds, index) => seconds - (runs.serialize.samples[index] as number)),
-  );
   return {
     parameterCount,
     ciphertextCount: participant.chunkCountFor(parameterCount),
     encodeEncryptSerialize: stage(runs.encryptVector, parameterCount),
     serialize: stage(runs.serialize, parameterCount),
-    encodeEncryptDerived: stage(encodeEncrypt, parameterCount),
     loadValidate: stage(runs.loadValidate, parameterCount),
     homomorphicAddOnly: stage(runs.addOnly, parameterCount),
     aggregate3: stage(runs.aggregate3, 3 * parameterCount),

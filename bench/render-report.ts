@@ -25,7 +25,6 @@ function ckksTable(report: BenchReport): Table | undefined {
     rows: [
       row('encode+encrypt+serialize (encryptVector)', (size) => size.encodeEncryptSerialize),
       row('  of which serialize (zstd)', (size) => size.serialize),
-      row('  of which encode+encrypt (derived)', (size) => size.encodeEncryptDerived),
       row('load+validate (loadCiphertext)', (size) => size.loadValidate),
       row('homomorphic add only (addInPlace)', (size) => size.homomorphicAddOnly),
       row('aggregate 3 participants (N·P/s)', (size) => size.aggregate3),
