@@ -1,7 +1,7 @@
 import { EncryptedSumAggregator } from '../protocols/aggregation/encrypted-sum-aggregator.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import type { CkksParameters } from '../protocols/job/job-spec.js';
-import { deriveFigure, figure, repeatRuns, timeSecondsSync, type Figure } from './figures.js';
+import { deriveFigure, repeatRuns, timeSecondsSync, type Figure } from './figures.js';
 import { maxAbsoluteError, SYNTHETIC_SAMPLE_COUNT, syntheticWeightedUpdate } from './synthetic-update.js';
 
 /** The job schema's default CKKS parameters, the ones every figure here is measured with. */
