@@ -24,7 +24,7 @@ import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js
 import { predictScores } from '../protocols/model/predict-scores.js';
 import { trainLocally } from '../protocols/model/train-locally.js';
 import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
-import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import { PROTOCOL_VERSION, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
 import { ThresholdKeyHolder } from './threshold-key-holder.js';
 import { signUpdate, UpdateDigest } from '../protocols/identity/participant-identity.js';
