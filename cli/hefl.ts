@@ -5,6 +5,7 @@ import { runCoordinatorCommand } from './run-coordinator-command.js';
 import { runInitCommand } from './run-init-command.js';
 import { runKeysCommand } from './run-keys-command.js';
 import { runParticipantCommand } from './run-participant-command.js';
+import { runProvisionCommand } from './run-provision-command.js';
 import { runStatusCommand } from './run-status-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -16,6 +17,7 @@ updates; the coordinator sums ciphertexts it cannot decrypt.
 Commands:
   init           scaffold a federation folder (commented job file, node configs)
   keys init      create the key folders, one per node
+  provision      create a federation CA and mutual-TLS startup kits (and revoke nodes)
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
   status         ask a running coordinator (started with --http) how its job is going
@@ -29,6 +31,7 @@ Exit codes: 0 ok, 1 job failed, 2 usage, 3 config invalid, 4 dataset invalid,
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   init: runInitCommand,
   keys: runKeysCommand,
+  provision: runProvisionCommand,
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,
   status: runStatusCommand,

@@ -6,6 +6,9 @@ import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-serv
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { writeTrainingReport } from '../protocols/report/write-training-report.js';
+import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
+import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
+import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { createLogger } from './create-logger.js';
@@ -26,6 +29,7 @@ Options:
   --report FILE       write the job report (JSON) here when the job ends
   --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
+  --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
   --http HOST:PORT    serve GET /metrics (Prometheus) and GET /status (JSON) there; off by default
   --http-token TOKEN  bearer token for --http (required when HOST is not loopback)
   --quiet             no per-round table on stdout
@@ -45,6 +49,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'report-dir': { type: 'string' },
       'ready-file': { type: 'string' },
       http: { type: 'string' },
+      kit: { type: 'string' },
       'http-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -63,7 +68,20 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const keys = await readCoordinatorKeys(values.keys);
   const print = values.quiet ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
   const coordinator = await Coordinator.create({ job, keys, logger, onRoundCompleted: (summary) => print(roundTableRow(summary)) });
-  const server = await startGrpcCoordinatorServer(coordinator, { host: values.host, port });
+  const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
+  if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
+  if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
+    throw new ConfigError('the job\'s CKKS parameters are not the ones pinned in the federation manifest');
+  }
+  const server = await startGrpcCoordinatorServer(coordinator, {
+    host: values.host,
+    port,
+    ...(kit
+      ? { credentials: serverCredentialsFor(kit), authenticatePeer: (auth) => participantFromPeerCertificate(kit.manifest, auth.sslPeerCertificate) }
+      : {}),
+  });
+  if (kit) logger.info({ federationId: kit.manifest.federationId, revoked: kit.manifest.revoked.length }, 'mutual TLS on: participant ids come from their certificates');
+  else logger.warn('no --kit: plain gRPC without TLS; use only on a trusted network or loopback');
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
   let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
   if (values.http) {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { channelCredentialsFor, loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { KeyCustodyError } from '../protocols/errors.js';
 import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
 import { Participant } from '../participant/participant.js';
@@ -47,8 +48,13 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   if (!keys.identityKey) throw new KeyCustodyError(`${fromConfig(config.keysDir)} has no identity key to sign this node's egress ledger`);
   // Every message that leaves the node is recorded, signed and hash-chained, before it reaches the socket.
   const egress = new LedgerWriter(join(outputDir, 'egress.jsonl'), config.participantId, keys.identityKey);
+  const kit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
+  if (kit && kit.nodeId !== config.participantId) {
+    throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${kit.nodeId}", this node is "${config.participantId}"`);
+  }
   const connection = await GrpcFederationConnection.connect({
     address: config.coordinator,
+    ...(kit ? { credentials: channelCredentialsFor(kit) } : {}),
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     onEgress: (record) => egress.recordBytes('egress', record.method, record.bytes),
   });

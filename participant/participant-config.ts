@@ -14,6 +14,8 @@ export const participantConfigSchema = z.object({
   /** Where the final model, its preprocessing and the egress log are written. */
   outputDir: z.string().min(1).optional(),
   csvDelimiter: z.enum([';', ',']).optional(),
+  /** Startup kit from \`hefl provision\`: talk to the coordinator over mutual TLS. */
+  kitDir: z.string().min(1).optional(),
   connectTimeoutSeconds: z.number().positive().max(3_600).default(60),
 });
 
