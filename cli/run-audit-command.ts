@@ -1,4 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import type { CkksParameters } from '../protocols/job/job-spec.js';
+import { classifyEgress } from '../protocols/ledger/classify-egress.js';
 import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import { loadIdentityPublicKey } from '../protocols/identity/participant-identity.js';
@@ -12,7 +17,9 @@ export const AUDIT_HELP = `Usage: hefl audit verify --roster KEYS_JSON [--report
 
 Checks participants' egress ledgers (OUTPUT_DIR/egress.jsonl of each node): every record's place in
 the hash chain, its hash and its signature by the node's identity key (the public keys come from the
-identities roster in any key folder's keys.json, e.g. the coordinator's). Prints a verdict per node
+identities roster in any key folder's keys.json, e.g. the coordinator's). Where the node kept its
+payloads (keepPayloads: OUTPUT_DIR/payloads beside the ledger), each payload is re-classified from its
+bytes under the federation's CKKS parameters and must be what its record claims. Prints a verdict per node
 and, with --report, writes a Markdown report to file. Exit code 0 only when every ledger verifies.
 
 Example:
@@ -21,6 +28,56 @@ Example:
 interface NodeVerdict {
   readonly ledger: string;
   readonly verification: LedgerVerification;
+  /** Records whose kept payload is not what the record claims (or is missing or altered). */
+  readonly reclassified: readonly string[];
+  readonly payloadsChecked: number;
+}
+
+/**
+ * With payloads kept beside a ledger (--keep-payloads on the node), judge each payload again from its
+ * bytes and compare with what the record claims: a participant that bypassed its egress guard, or
+ * lied in its ledger, is caught here.
+ */
+async function reclassify(ledger: string, verification: LedgerVerification, parameters: CkksParameters): Promise<{ problems: string[]; checked: number }> {
+  const directory = join(dirname(ledger), 'payloads');
+  const available = await stat(directory).then((info) => info.isDirectory()).catch(() => false);
+  if (!available) return { problems: [], checked: 0 };
+  const session = await CkksSession.create(parameters);
+  const problems: string[] = [];
+  let checked = 0;
+  try {
+    for (const record of verification.records) {
+      const bytes = await readFile(join(directory, `${record.sha256}.bin`)).catch(() => undefined);
+      if (!bytes) {
+        problems.push(`record #${record.sequence}: payload not kept`);
+        continue;
+      }
+      checked += 1;
+      if (createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
+        problems.push(`record #${record.sequence}: the kept payload does not match the record's SHA-256`);
+        continue;
+      }
+      const verdict = classifyEgress(record.messageType, new Uint8Array(bytes), {
+        parameters,
+        isCiphertext: (payload) => {
+          try {
+            session.release(session.loadCiphertext(payload, 'kept payload'));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      });
+      const actual = 'refused' in verdict ? 'refused' : verdict.classification;
+      if (actual !== record.classification) {
+        const why = 'refused' in verdict ? `: ${verdict.refused}` : '';
+        problems.push(`record #${record.sequence} (${record.messageType}) claims "${record.classification}" but its payload is "${actual}"${why}`);
+      }
+    }
+  } finally {
+    session.dispose();
+  }
+  return { problems, checked };
 }
 
 function describe(verdict: NodeVerdict): string[] {
@@ -33,10 +90,19 @@ function describe(verdict: NodeVerdict): string[] {
     byType.set(record.messageType, totals);
   }
   const node = verification.nodeId ?? '(unknown node)';
-  const head = verification.valid
-    ? `${node}: VERIFIED - ${verification.records.length} records, hash chain and signatures intact (${verdict.ledger})`
-    : `${node}: FAILED - ${verification.problem}`;
-  return [head, ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`)];
+  const refused = verification.records.filter((record) => record.classification === 'refused').length;
+  const head = !verification.valid
+    ? `${node}: FAILED - ${verification.problem}`
+    : verdict.reclassified.length > 0
+      ? `${node}: FAILED - ${verdict.reclassified.length} records are not what they claim (${verdict.ledger})`
+      : `${node}: VERIFIED - ${verification.records.length} records, hash chain and signatures intact` +
+        `${verdict.payloadsChecked > 0 ? `, ${verdict.payloadsChecked} kept payloads re-classified` : ''} (${verdict.ledger})`;
+  return [
+    head,
+    ...verdict.reclassified.map((problem) => `    ${problem}`),
+    ...(refused > 0 ? [`    ${refused} messages refused by the node's egress guard (never sent)`] : []),
+    ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`),
+  ];
 }
 
 export async function runAuditCommand(argv: string[]): Promise<number> {
@@ -63,12 +129,13 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     const text = await readFile(ledger, 'utf8').catch(() => undefined);
     const verification: LedgerVerification =
       text === undefined ? { valid: false, nodeId: undefined, records: [], problem: `${ledger}: cannot be read` } : verifyLedger(text, ledger, (id) => keys.get(id));
-    verdicts.push({ ledger, verification });
+    const { problems, checked } = verification.valid ? await reclassify(ledger, verification, manifest.ckks) : { problems: [], checked: 0 };
+    verdicts.push({ ledger, verification, reclassified: problems, payloadsChecked: checked });
   }
   const missing = [...keys.keys()].filter((id) => !verdicts.some((verdict) => verdict.verification.nodeId === id));
   const lines = verdicts.flatMap(describe);
   if (missing.length > 0) lines.push(`no ledger given for: ${missing.join(', ')}`);
-  const allValid = verdicts.every((verdict) => verdict.verification.valid);
+  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0);
   lines.push(allValid ? 'verdict: every ledger verifies' : 'verdict: FAILED - at least one ledger does not verify');
   console.log(lines.join('\n'));
   if (values.report) {

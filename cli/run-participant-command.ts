@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { EgressGuard } from '../participant/egress-guard.js';
 import { channelCredentialsFor, loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { KeyCustodyError } from '../protocols/errors.js';
 import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
@@ -47,7 +48,13 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   const keys = await readParticipantKeys(fromConfig(config.keysDir));
   if (!keys.identityKey) throw new KeyCustodyError(`${fromConfig(config.keysDir)} has no identity key to sign this node's egress ledger`);
   // Every message that leaves the node is recorded, signed and hash-chained, before it reaches the socket.
-  const egress = new LedgerWriter(join(outputDir, 'egress.jsonl'), config.participantId, keys.identityKey);
+  const egress = new LedgerWriter(
+    join(outputDir, 'egress.jsonl'),
+    config.participantId,
+    keys.identityKey,
+    config.keepPayloads ? join(outputDir, 'payloads') : undefined,
+  );
+  using guard = await EgressGuard.create(egress, keys.manifest.ckks, logger);
   const kit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
   if (kit && kit.nodeId !== config.participantId) {
     throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${kit.nodeId}", this node is "${config.participantId}"`);
@@ -56,7 +63,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     address: config.coordinator,
     ...(kit ? { credentials: channelCredentialsFor(kit) } : {}),
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
-    onEgress: (record) => egress.recordBytes('egress', record.method, record.bytes),
+    onEgress: (record) => guard.check(record),
   });
   const participant = new Participant({
     participantId: config.participantId,

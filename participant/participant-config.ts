@@ -16,6 +16,8 @@ export const participantConfigSchema = z.object({
   csvDelimiter: z.enum([';', ',']).optional(),
   /** Startup kit from \`hefl provision\`: talk to the coordinator over mutual TLS. */
   kitDir: z.string().min(1).optional(),
+  /** Also keep the exact bytes of every outgoing message (outputDir/payloads) for auditors to re-classify. */
+  keepPayloads: z.boolean().default(false),
   connectTimeoutSeconds: z.number().positive().max(3_600).default(60),
 });
 

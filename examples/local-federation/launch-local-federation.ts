@@ -25,6 +25,8 @@ export interface LocalFederationOptions {
   readonly onCoordinatorLine?: (line: string) => void;
   /** Kills every process after this long (default 10 minutes). */
   readonly timeoutMs?: number;
+  /** Participants also keep every outgoing payload for auditors (--keep-payloads). */
+  readonly keepPayloads?: boolean;
   /** Extra environment for the child processes. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -114,6 +116,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         ...(node.evaluationCsv ? { evaluationCsv: relative(nodeDirectory, node.evaluationCsv) } : {}),
         keysDir: relative(nodeDirectory, keys.participants[node.participantId] ?? join(work, 'keys', node.participantId)),
         outputDir: relative(nodeDirectory, outputDir),
+        keepPayloads: options.keepPayloads ?? false,
         connectTimeoutSeconds: 60,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);

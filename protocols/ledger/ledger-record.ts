@@ -15,13 +15,16 @@ export const ledgerRecordSchema = z.object({
   messageType: z.string().min(1),
   size: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** What the payload is: a ciphertext (or threshold share), bounded metadata, or refused by the egress guard. */
+  classification: z.enum(['ciphertext', 'metadata', 'refused']),
+  refusalReason: z.string().max(2_000).optional(),
   previousHash: z.string().regex(/^[0-9a-f]{64}$/),
   recordHash: z.string().regex(/^[0-9a-f]{64}$/),
   signature: z.string().min(1),
 });
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
-export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'messageType' | 'size' | 'sha256'>;
+export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -35,6 +38,8 @@ export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'sign
     record.messageType,
     record.size,
     record.sha256,
+    record.classification,
+    record.refusalReason ?? null,
     record.previousHash,
   ]);
   return createHash('sha256').update('hefl-ledger/1\0').update(canonical).digest('hex');

@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { GENESIS_HASH, sealLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.js';
 
 /**
@@ -15,16 +16,30 @@ export class LedgerWriter {
     private readonly path: string | undefined,
     private readonly nodeId: string,
     private readonly signingKey: KeyObject,
-  ) {}
+    /** --keep-payloads: the exact bytes of every message, as <sha256>.bin, for the auditor to re-classify. */
+    private readonly payloadDirectory?: string,
+  ) {
+    if (payloadDirectory) mkdirSync(payloadDirectory, { recursive: true, mode: 0o700 });
+  }
 
-  /** Records one message by its exact bytes. */
-  recordBytes(direction: LedgerEntry['direction'], messageType: string, bytes: Uint8Array): LedgerRecord {
+  /** Records one message by its exact bytes and what it was judged to be. */
+  recordBytes(
+    direction: LedgerEntry['direction'],
+    messageType: string,
+    bytes: Uint8Array,
+    classification: LedgerEntry['classification'],
+    refusalReason?: string,
+  ): LedgerRecord {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (this.payloadDirectory) writeFileSync(join(this.payloadDirectory, `${sha256}.bin`), bytes, { mode: 0o600 });
     return this.append({
       time: new Date().toISOString(),
       direction,
       messageType,
       size: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256,
+      classification,
+      ...(refusalReason ? { refusalReason } : {}),
     });
   }
 

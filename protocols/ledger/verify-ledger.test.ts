@@ -12,7 +12,7 @@ const keys = (nodeId: string) => (nodeId === 'bank' ? publicKey : undefined);
 function ledger(): LedgerRecord[] {
   const writer = new LedgerWriter(undefined, 'bank', signingKey);
   return ['Join', 'SubmitUpdate', 'SubmitUpdate', 'ReportEvaluation', 'SubmitDecryptionShare'].map((type, index) =>
-    writer.recordBytes('egress', type, new Uint8Array(100 + index).fill(index)),
+    writer.recordBytes('egress', type, new Uint8Array(100 + index).fill(index), type === 'SubmitUpdate' ? 'ciphertext' : 'metadata'),
   );
 }
 const text = (records: readonly LedgerRecord[]): string => `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;

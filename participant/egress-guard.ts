@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { HeflError } from '../protocols/errors.js';
+import type { CkksParameters } from '../protocols/job/job-spec.js';
+import { classifyEgress } from '../protocols/ledger/classify-egress.js';
+import type { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import type { EgressRecord } from './federation-connection.js';
+
+/**
+ * The only way out of a participant: every serialized message is classified from its exact bytes
+ * (protocol message, bounded fields, ciphertext payloads under the federation's parameters) and
+ * written to the signed ledger before it may reach the socket. A refused message is recorded as
+ * refused and never sent.
+ */
+export class EgressGuard implements Disposable {
+  private constructor(
+    private readonly ledger: LedgerWriter,
+    private readonly parameters: CkksParameters,
+    private readonly session: CkksSession,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  static async create(ledger: LedgerWriter, parameters: CkksParameters, logger?: Logger): Promise<EgressGuard> {
+    return new EgressGuard(ledger, parameters, await CkksSession.create(parameters), logger);
+  }
+
+  /** Use as the connection's onEgress hook: throws (so nothing is sent) when the message is refused. */
+  check(record: EgressRecord): void {
+    const verdict = classifyEgress(record.method, record.bytes, {
+      parameters: this.parameters,
+      isCiphertext: (bytes) => {
+        try {
+          this.session.release(this.session.loadCiphertext(bytes, 'outgoing payload'));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    if ('refused' in verdict) {
+      this.ledger.recordBytes('egress', record.method, record.bytes, 'refused', verdict.refused);
+      this.logger?.error({ messageType: record.method, reason: verdict.refused }, 'egress guard refused a message; it was not sent');
+      throw new HeflError('PROTOCOL_VIOLATION', `egress guard refused a ${record.method} message: ${verdict.refused}`);
+    }
+    this.ledger.recordBytes('egress', record.method, record.bytes, verdict.classification);
+  }
+
+  [Symbol.dispose](): void {
+    this.session.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+import { isMalformedMessage, loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
+import type { CkksParameters } from '../job/job-spec.js';
+import {
+  parseDecryptionShareChunk,
+  parseEvaluationReport,
+  parseFetchAggregateRequest,
+  parseJoinRequest,
+  parseKeySetupMessage,
+  parseUpdateChunk,
+} from '../wire/wire-mapping.js';
+import type { Parsed } from '../wire/federation-messages.js';
+
+export type EgressClassification = { readonly classification: 'ciphertext' | 'metadata' } | { readonly refused: string };
+
+const SHARE_MAGIC = [0x48, 0x54, 0x43, 0x4b]; // 'HTCK', the threshold share format
+const SHARE_HEADER_BYTES = 88;
+
+/**
+ * A threshold share (public-key share or partial decryption) must look like one: the format header,
+ * the federation's ring degree, a whole number of RNS polynomials, and every coefficient below 2^60
+ * (all primes are at most 60 bits). This refuses plain data placed where a share should be.
+ */
+function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: 1 | 2): string | undefined {
+  if (bytes.length < SHARE_HEADER_BYTES || SHARE_MAGIC.some((byte, index) => bytes[index] !== byte)) return 'is not a threshold share';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(5) !== kind) return 'is a share of another kind';
+  const degree = view.getUint32(8, true);
+  const primes = view.getUint32(12, true);
+  if (degree !== parameters.polyModulusDegree || primes < 1 || primes > parameters.coeffModulusBits.length) return 'is a share for other CKKS parameters';
+  if (bytes.length !== SHARE_HEADER_BYTES + degree * primes * 8) return 'has the wrong size for its header';
+  for (let offset = SHARE_HEADER_BYTES + 7; offset < bytes.length; offset += 8) {
+    if (((bytes[offset] as number) & 0xf0) !== 0) return 'holds values that are not residues modulo the federation primes';
+  }
+  return undefined;
+}
+
+function fromParsed(result: Parsed<unknown>, classification: 'ciphertext' | 'metadata'): EgressClassification {
+  return result.success ? { classification } : { refused: result.reason };
+}
+
+/**
+ * What one outgoing message of a participant is, judged only from its exact bytes: a protocol message
+ * whose fields are within their bounds and whose payloads are ciphertexts (or threshold shares) under
+ * the federation's parameters. Anything else is refused, with the reason naming the field.
+ */
+export function classifyEgress(
+  method: string,
+  bytes: Uint8Array,
+  context: { parameters: CkksParameters; isCiphertext: (bytes: Uint8Array) => boolean },
+): EgressClassification {
+  const service = loadFederationService();
+  const definition = service[method as FederationMethodName];
+  if (!definition) return { refused: `"${method}" is not a message of the HEFL protocol` };
+  let message: unknown;
+  try {
+    message = definition.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    return { refused: `not a valid ${method} message (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (isMalformedMessage(message)) return { refused: `not a valid ${method} message` };
+  switch (method as FederationMethodName) {
+    case 'Join':
+      return fromParsed(parseJoinRequest(message as never), 'metadata');
+    case 'FetchAggregate':
+    case 'FetchDecryptedAggregate':
+    case 'FetchContributions':
+      return fromParsed(parseFetchAggregateRequest(message as never), 'metadata');
+    case 'ReportEvaluation':
+      return fromParsed(parseEvaluationReport(message as never), 'metadata');
+    case 'SubmitUpdate': {
+      const chunk = parseUpdateChunk(message as never);
+      if (!chunk.success) return { refused: chunk.reason };
+      if (!context.isCiphertext(chunk.data.ciphertext)) return { refused: 'SubmitUpdate.ciphertext is not a SEAL ciphertext under the federation parameters' };
+      return { classification: 'ciphertext' };
+    }
+    case 'SubmitDecryptionShare': {
+      const chunk = parseDecryptionShareChunk(message as never);
+      if (!chunk.success) return { refused: chunk.reason };
+      const problem = looksLikeShare(chunk.data.share, context.parameters, 2);
+      return problem ? { refused: `SubmitDecryptionShare.share ${problem}` } : { classification: 'ciphertext' };
+    }
+    case 'SubmitKeySetup': {
+      const setup = parseKeySetupMessage(message as never);
+      if (!setup.success) return { refused: setup.reason };
+      if (setup.data.step === 'public-share') {
+        const problem = looksLikeShare(setup.data.value, context.parameters, 1);
+        return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext' };
+      }
+      // Commitments and seeds are 32 bytes; nothing else may ride in them.
+      if (setup.data.value.length !== 32) return { refused: `SubmitKeySetup.value of a ${setup.data.step} must be 32 bytes, not ${setup.data.value.length}` };
+      return { classification: 'metadata' };
+    }
+  }
+  return { refused: `"${method}" is not a message a participant sends` };
+}
