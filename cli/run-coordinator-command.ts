@@ -9,6 +9,9 @@ import { writeTrainingReport } from '../protocols/report/write-training-report.j
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
+import { classifyEgress } from '../protocols/ledger/classify-egress.js';
+import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { createLogger } from './create-logger.js';
@@ -29,6 +32,7 @@ Options:
   --report FILE       write the job report (JSON) here when the job ends
   --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
+  --ledger FILE       signed, hash-chained ingress ledger of every request received (for auditors)
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
   --http HOST:PORT    serve GET /metrics (Prometheus) and GET /status (JSON) there; off by default
   --http-token TOKEN  bearer token for --http (required when HOST is not loopback)
@@ -50,6 +54,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'ready-file': { type: 'string' },
       http: { type: 'string' },
       kit: { type: 'string' },
+      ledger: { type: 'string' },
       'http-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -73,9 +78,40 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
     throw new ConfigError('the job\'s CKKS parameters are not the ones pinned in the federation manifest');
   }
+  let ingress: LedgerWriter | undefined;
+  if (values.ledger) {
+    if (!keys.ledgerKey) throw new KeyCustodyError(`${values.keys} has no ledger.key to sign the ingress ledger (re-create the key folders with \`hefl keys init\`)`);
+    ingress = new LedgerWriter(values.ledger, 'coordinator', keys.ledgerKey);
+  }
+  // A key-less session judges whether arriving payloads are ciphertexts, for the ingress records.
+  using classifier = await CkksSession.create(job.ckks);
+  const recordIngress = (method: string, bytes: Uint8Array, decoded: object): void => {
+    if (!ingress) return;
+    const verdict = classifyEgress(method, bytes, {
+      parameters: job.ckks,
+      isCiphertext: (payload) => {
+        try {
+          classifier.release(classifier.loadCiphertext(payload, 'arriving payload'));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    const claimed = (decoded as { participantId?: unknown }).participantId;
+    ingress.recordBytes(
+      'ingress',
+      method,
+      bytes,
+      'refused' in verdict ? 'refused' : verdict.classification,
+      'refused' in verdict ? verdict.refused : undefined,
+      typeof claimed === 'string' && claimed.length <= 63 ? claimed : undefined,
+    );
+  };
   const server = await startGrpcCoordinatorServer(coordinator, {
     host: values.host,
     port,
+    onRequestReceived: recordIngress,
     ...(kit
       ? { credentials: serverCredentialsFor(kit), authenticatePeer: (auth) => participantFromPeerCertificate(kit.manifest, auth.sslPeerCertificate) }
       : {}),

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 /** What grpc-js knows about the caller's TLS session (its verified certificate, under mutual TLS). */
 type AuthContext = ReturnType<grpc.ServerUnaryCall<unknown, unknown>['getAuthContext']>;
 import type { FederationHandlers } from '../proto/generated/hefl/v1/Federation.js';
-import { observeFederationService } from '../proto/load-federation-service.js';
+import { observeFederationService, type FederationMethodName } from '../proto/load-federation-service.js';
 import { MAX_CHUNK_BYTES } from '../protocols/wire/federation-messages.js';
 import type { FetchAggregateRequest__Output } from '../proto/generated/hefl/v1/FetchAggregateRequest.js';
 import type { FetchAggregateRequest, Parsed, Receipt } from '../protocols/wire/federation-messages.js';
@@ -123,6 +123,8 @@ export async function startGrpcCoordinatorServer(
     authenticatePeer?: PeerAuthenticator;
     /** Requests per second per participant (burst: 20 seconds' worth); default 50. */
     requestsPerSecond?: number;
+    /** Sees every request as received (the ingress ledger). */
+    onRequestReceived?: (method: FederationMethodName, bytes: Uint8Array, decoded: object) => void;
   } = {},
 ): Promise<RunningCoordinatorServer> {
   const { authenticatePeer } = options;
@@ -180,6 +182,7 @@ export async function startGrpcCoordinatorServer(
       if (message === undefined) coordinator.recordBytesReceived(bytes.length);
     },
     onResponseBytes: (_method, bytes) => coordinator.recordBytesSent(bytes.length),
+    ...(options.onRequestReceived ? { onRequestReceived: options.onRequestReceived } : {}),
   });
 
   const handlers: FederationHandlers = {

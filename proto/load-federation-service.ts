@@ -55,6 +55,8 @@ export type FederationMethodName =
 export function observeFederationService(observer: {
   onRequestBytes?: (method: FederationMethodName, bytes: Buffer, message: unknown) => void;
   onResponseBytes?: (method: FederationMethodName, bytes: Buffer) => void;
+  /** Server side: each request as received, with what it decoded to (undecodable: a MalformedMessage). */
+  onRequestReceived?: (method: FederationMethodName, bytes: Buffer, decoded: object) => void;
 }): FederationDefinition {
   const service = loadFederationService();
   const observed: Record<string, unknown> = {};
@@ -68,11 +70,14 @@ export function observeFederationService(observer: {
       },
       requestDeserialize: (bytes: Buffer): object => {
         observer.onRequestBytes?.(name, bytes, undefined);
+        let decoded: object;
         try {
-          return method.requestDeserialize(bytes);
+          decoded = method.requestDeserialize(bytes);
         } catch (error) {
-          return { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
+          decoded = { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
         }
+        observer.onRequestReceived?.(name, bytes, decoded);
+        return decoded;
       },
       responseSerialize: (message: object) => {
         const bytes = method.responseSerialize(message);

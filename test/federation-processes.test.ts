@@ -96,9 +96,12 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
     const roster = join(directory, 'federation', 'keys', 'coordinator', 'keys.json');
     const ledgers = ['bank', 'ecommerce', 'government'].map((id) => join(result.outputDirectories[id] as string, 'egress.jsonl'));
     const report = join(directory, 'audit.md');
-    const intact = await runHefl(['audit', 'verify', '--roster', roster, '--report', report, ...ledgers]);
+    const ingress = join(directory, 'federation', 'coordinator-ingress.jsonl');
+    const intact = await runHefl(['audit', 'verify', '--roster', roster, '--report', report, ...ledgers, ingress]);
     expect(intact.code, intact.stdout + intact.stderr).toBe(0);
     expect(intact.stdout).toMatch(/bank: VERIFIED/);
+    expect(intact.stdout).toMatch(/coordinator: VERIFIED/);
+    expect(intact.stdout).toMatch(/bank -> coordinator: (\d+) of \1 sent messages found in the ingress ledger/);
     expect(await readFile(report, 'utf8')).toContain('every ledger verifies');
 
     const lines = (await readFile(ledgers[0] as string, 'utf8')).trim().split('\n');

@@ -86,7 +86,10 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
     const reportFile = join(work, 'coordinator-report.json');
     const coordinator = spawn(
       process.execPath,
-      [HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', readyFile, '--report', reportFile],
+      [
+        HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0',
+        '--ready-file', readyFile, '--report', reportFile, '--ledger', join(work, 'coordinator-ingress.jsonl'),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
     );
     children.push(coordinator);

@@ -7,6 +7,7 @@ import type { JobSpec } from '../job/job-spec.js';
 import {
   IDENTITY_KEY_FILE,
   identityRosterFingerprint,
+  LEDGER_KEY_FILE,
   keyFingerprint,
   MANIFEST_FILE,
   PUBLIC_KEY_FILE,
@@ -46,7 +47,9 @@ export async function initFederationKeys(job: JobSpec, outDirectory: string): Pr
   // custody, its key-setup messages and updates.
   const identities = new Map<string, IdentityKeyPair>();
   for (const id of job.federation.participants) identities.set(id, generateIdentity());
-  const roster = Object.fromEntries([...identities].map(([id, identity]) => [id, identity.publicKeyPem]));
+  // The coordinator signs its ingress ledger, so auditors can match what was sent with what arrived.
+  const coordinatorIdentity = generateIdentity();
+  const roster = Object.fromEntries([...identities, ['coordinator', coordinatorIdentity] as const].map(([id, identity]) => [id, identity.publicKeyPem]));
   const fingerprint = keyPair ? keyFingerprint(parametersFingerprint, keyPair.publicKey) : identityRosterFingerprint(parametersFingerprint, roster);
   const manifest = (role: KeyFolderManifest['role'], participantId?: string): KeyFolderManifest => ({
     format: 'hefl-keys/1',
@@ -64,6 +67,7 @@ export async function initFederationKeys(job: JobSpec, outDirectory: string): Pr
   const coordinator = join(outDirectory, 'coordinator');
   await mkdir(coordinator, { recursive: true, mode: 0o700 });
   if (keyPair) await writeFile(join(coordinator, PUBLIC_KEY_FILE), keyPair.publicKey);
+  await writePrivateFile(join(coordinator, LEDGER_KEY_FILE), coordinatorIdentity.privateKeyPem);
   await writeFile(join(coordinator, MANIFEST_FILE), `${JSON.stringify(manifest('coordinator'), null, 2)}\n`);
 
   const participants: Record<string, string> = {};

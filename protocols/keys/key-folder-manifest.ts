@@ -26,6 +26,8 @@ export type KeyFolderManifest = z.infer<typeof keyFolderManifestSchema>;
 export const PUBLIC_KEY_FILE = 'public.key';
 export const SECRET_KEY_FILE = 'secret.key';
 export const IDENTITY_KEY_FILE = 'identity.key';
+/** The coordinator's Ed25519 key for signing its ingress ledger; it can decrypt nothing. */
+export const LEDGER_KEY_FILE = 'ledger.key';
 export const MANIFEST_FILE = 'keys.json';
 
 /** Binds a public key to its parameters; participants send it on join to detect a mismatched folder. */

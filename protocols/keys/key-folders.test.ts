@@ -26,7 +26,7 @@ describe('federation key folders', () => {
     const out = await mkdtemp(join(tmpdir(), 'hefl-keys-'));
     directories.push(out);
     const folders = await initFederationKeys(job, out);
-    expect((await readdir(folders.coordinator)).sort()).toEqual(['keys.json', 'public.key']);
+    expect((await readdir(folders.coordinator)).sort()).toEqual(['keys.json', 'ledger.key', 'public.key']);
     expect((await readdir(folders.participants.bank as string)).sort()).toEqual(['identity.key', 'keys.json', 'public.key', 'secret.key']);
     const coordinator = await readCoordinatorKeys(folders.coordinator);
     const bank = await readParticipantKeys(folders.participants.bank as string);
@@ -58,11 +58,11 @@ describe('threshold key folders', () => {
     const out = await mkdtemp(join(tmpdir(), 'hefl-keys-'));
     directories.push(out);
     const folders = await initFederationKeys(thresholdJob, out);
-    expect(await readdir(folders.coordinator)).toEqual(['keys.json']);
+    expect((await readdir(folders.coordinator)).sort()).toEqual(['keys.json', 'ledger.key']);
     expect((await readdir(folders.participants.bank as string)).sort()).toEqual(['identity.key', 'keys.json']);
     const coordinator = await readCoordinatorKeys(folders.coordinator);
     expect(coordinator.publicKey).toBeUndefined();
-    expect(Object.keys(coordinator.manifest.identities ?? {}).sort()).toEqual(['bank', 'shop']);
+    expect(Object.keys(coordinator.manifest.identities ?? {}).sort()).toEqual(['bank', 'coordinator', 'shop']);
     const bank = await readParticipantKeys(folders.participants.bank as string);
     expect(bank.identityKey?.asymmetricKeyType).toBe('ed25519');
     expect(bank.secretKey).toBeUndefined();

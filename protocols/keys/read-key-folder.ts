@@ -8,6 +8,7 @@ import { parseConfigText } from '../job/read-config-file.js';
 import {
   IDENTITY_KEY_FILE,
   identityRosterFingerprint,
+  LEDGER_KEY_FILE,
   keyFingerprint,
   keyFolderManifestSchema,
   MANIFEST_FILE,
@@ -20,6 +21,8 @@ export interface CoordinatorKeys {
   readonly manifest: KeyFolderManifest;
   /** Single-key custody only: the federation's CKKS public key. */
   readonly publicKey: Uint8Array | undefined;
+  /** The coordinator's Ed25519 key for its ingress ledger (no decryption power). */
+  readonly ledgerKey?: KeyObject | undefined;
 }
 
 export interface ParticipantKeys extends CoordinatorKeys {
@@ -77,7 +80,7 @@ async function readPrivateFile(path: string): Promise<Buffer> {
  */
 export async function readCoordinatorKeys(folder: string): Promise<CoordinatorKeys> {
   const { manifest, names, publicKey } = await readManifest(folder);
-  const unexpected = names.filter((name) => name !== MANIFEST_FILE && name !== PUBLIC_KEY_FILE);
+  const unexpected = names.filter((name) => name !== MANIFEST_FILE && name !== PUBLIC_KEY_FILE && name !== LEDGER_KEY_FILE);
   if (names.includes(SECRET_KEY_FILE) || names.includes(IDENTITY_KEY_FILE) || unexpected.some((name) => /secret|private|identity|\.sk$/i.test(name))) {
     throw new KeyCustodyError(
       `refusing to start: the coordinator key folder ${folder} contains secret key material (${unexpected.join(', ')}). ` +
@@ -88,7 +91,8 @@ export async function readCoordinatorKeys(folder: string): Promise<CoordinatorKe
     throw new KeyCustodyError(`refusing to start: unexpected files in the coordinator key folder ${folder}: ${unexpected.join(', ')}`);
   }
   if (manifest.role !== 'coordinator') throw new KeyCustodyError(`${folder} is a ${manifest.role} key folder, not the coordinator's`);
-  return { manifest, publicKey };
+  const ledgerKey = names.includes(LEDGER_KEY_FILE) ? loadIdentityPrivateKey((await readPrivateFile(join(folder, LEDGER_KEY_FILE))).toString('utf8')) : undefined;
+  return { manifest, publicKey, ledgerKey };
 }
 
 export async function readParticipantKeys(folder: string): Promise<ParticipantKeys> {

@@ -12,6 +12,8 @@ export const ledgerRecordSchema = z.object({
   time: z.string(),
   nodeId: z.string().min(1),
   direction: z.enum(['egress', 'ingress']),
+  /** Ingress records: the participant the message came from (as its message or certificate says). */
+  peer: z.string().max(63).optional(),
   messageType: z.string().min(1),
   size: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -24,7 +26,7 @@ export const ledgerRecordSchema = z.object({
 });
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
-export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason'>;
+export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'peer' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason'>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -35,6 +37,7 @@ export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'sign
     record.time,
     record.nodeId,
     record.direction,
+    record.peer ?? null,
     record.messageType,
     record.size,
     record.sha256,

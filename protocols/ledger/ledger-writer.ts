@@ -29,6 +29,7 @@ export class LedgerWriter {
     bytes: Uint8Array,
     classification: LedgerEntry['classification'],
     refusalReason?: string,
+    peer?: string,
   ): LedgerRecord {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (this.payloadDirectory) writeFileSync(join(this.payloadDirectory, `${sha256}.bin`), bytes, { mode: 0o600 });
@@ -40,6 +41,7 @@ export class LedgerWriter {
       sha256,
       classification,
       ...(refusalReason ? { refusalReason } : {}),
+      ...(peer ? { peer } : {}),
     });
   }
 
