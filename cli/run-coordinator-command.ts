@@ -106,6 +106,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'refused' in verdict ? 'refused' : verdict.classification,
       'refused' in verdict ? verdict.refused : undefined,
       typeof claimed === 'string' && claimed.length <= 63 ? claimed : undefined,
+      'refused' in verdict ? undefined : verdict.fields,
     );
   };
   const server = await startGrpcCoordinatorServer(coordinator, {

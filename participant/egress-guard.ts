@@ -42,7 +42,7 @@ export class EgressGuard implements Disposable {
       this.logger?.error({ messageType: record.method, reason: verdict.refused }, 'egress guard refused a message; it was not sent');
       throw new HeflError('PROTOCOL_VIOLATION', `egress guard refused a ${record.method} message: ${verdict.refused}`);
     }
-    this.ledger.recordBytes('egress', record.method, record.bytes, verdict.classification);
+    this.ledger.recordBytes('egress', record.method, record.bytes, verdict.classification, undefined, undefined, verdict.fields);
   }
 
   [Symbol.dispose](): void {

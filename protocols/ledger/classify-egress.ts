@@ -10,7 +10,22 @@ import {
 } from '../wire/wire-mapping.js';
 import type { Parsed } from '../wire/federation-messages.js';
 
-export type EgressClassification = { readonly classification: 'ciphertext' | 'metadata' } | { readonly refused: string };
+/** The plaintext fields a message carries beside its payloads (ids, round, counts, metrics): what an auditor reads. */
+export type MetadataFields = Readonly<Record<string, string | number | boolean>>;
+
+export type EgressClassification =
+  | { readonly classification: 'ciphertext' | 'metadata'; readonly fields: MetadataFields }
+  | { readonly refused: string };
+
+/** Every scalar field of a parsed message (nested metadata flattened), leaving out byte payloads. */
+function scalarFields(message: object, prefix = ''): Record<string, string | number | boolean> {
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(message)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[`${prefix}${name}`] = value;
+    else if (value && typeof value === 'object' && !(value instanceof Uint8Array) && !Array.isArray(value)) Object.assign(fields, scalarFields(value as object, `${prefix}${name}.`));
+  }
+  return fields;
+}
 
 const SHARE_MAGIC = [0x48, 0x54, 0x43, 0x4b]; // 'HTCK', the threshold share format
 const SHARE_HEADER_BYTES = 88;
@@ -34,8 +49,8 @@ function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: 1 |
   return undefined;
 }
 
-function fromParsed(result: Parsed<unknown>, classification: 'ciphertext' | 'metadata'): EgressClassification {
-  return result.success ? { classification } : { refused: result.reason };
+function fromParsed(result: Parsed<object>, classification: 'ciphertext' | 'metadata'): EgressClassification {
+  return result.success ? { classification, fields: scalarFields(result.data) } : { refused: result.reason };
 }
 
 /**
@@ -71,24 +86,24 @@ export function classifyEgress(
       const chunk = parseUpdateChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };
       if (!context.isCiphertext(chunk.data.ciphertext)) return { refused: 'SubmitUpdate.ciphertext is not a SEAL ciphertext under the federation parameters' };
-      return { classification: 'ciphertext' };
+      return { classification: 'ciphertext', fields: scalarFields(chunk.data) };
     }
     case 'SubmitDecryptionShare': {
       const chunk = parseDecryptionShareChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };
       const problem = looksLikeShare(chunk.data.share, context.parameters, 2);
-      return problem ? { refused: `SubmitDecryptionShare.share ${problem}` } : { classification: 'ciphertext' };
+      return problem ? { refused: `SubmitDecryptionShare.share ${problem}` } : { classification: 'ciphertext', fields: scalarFields(chunk.data) };
     }
     case 'SubmitKeySetup': {
       const setup = parseKeySetupMessage(message as never);
       if (!setup.success) return { refused: setup.reason };
       if (setup.data.step === 'public-share') {
         const problem = looksLikeShare(setup.data.value, context.parameters, 1);
-        return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext' };
+        return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext', fields: scalarFields(setup.data) };
       }
       // Commitments and seeds are 32 bytes; nothing else may ride in them.
       if (setup.data.value.length !== 32) return { refused: `SubmitKeySetup.value of a ${setup.data.step} must be 32 bytes, not ${setup.data.value.length}` };
-      return { classification: 'metadata' };
+      return { classification: 'metadata', fields: scalarFields(setup.data) };
     }
   }
   return { refused: `"${method}" is not a message a participant sends` };

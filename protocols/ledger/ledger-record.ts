@@ -20,13 +20,18 @@ export const ledgerRecordSchema = z.object({
   /** What the payload is: a ciphertext (or threshold share), bounded metadata, or refused by the egress guard. */
   classification: z.enum(['ciphertext', 'metadata', 'refused']),
   refusalReason: z.string().max(2_000).optional(),
+  /** The message's plaintext fields (job, round, participant, counts, metrics); payload bytes are never listed. */
+  metadataFields: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),
   previousHash: z.string().regex(/^[0-9a-f]{64}$/),
   recordHash: z.string().regex(/^[0-9a-f]{64}$/),
   signature: z.string().min(1),
 });
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
-export type LedgerEntry = Pick<LedgerRecord, 'time' | 'direction' | 'peer' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason'>;
+export type LedgerEntry = Pick<
+  LedgerRecord,
+  'time' | 'direction' | 'peer' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason' | 'metadataFields'
+>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -43,6 +48,7 @@ export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'sign
     record.sha256,
     record.classification,
     record.refusalReason ?? null,
+    record.metadataFields ? Object.entries(record.metadataFields).sort(([a], [b]) => a.localeCompare(b)) : null,
     record.previousHash,
   ]);
   return createHash('sha256').update('hefl-ledger/1\0').update(canonical).digest('hex');

@@ -30,6 +30,7 @@ export class LedgerWriter {
     classification: LedgerEntry['classification'],
     refusalReason?: string,
     peer?: string,
+    metadataFields?: LedgerEntry['metadataFields'],
   ): LedgerRecord {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (this.payloadDirectory) writeFileSync(join(this.payloadDirectory, `${sha256}.bin`), bytes, { mode: 0o600 });
@@ -42,6 +43,7 @@ export class LedgerWriter {
       classification,
       ...(refusalReason ? { refusalReason } : {}),
       ...(peer ? { peer } : {}),
+      ...(metadataFields ? { metadataFields } : {}),
     });
   }
 
