@@ -113,6 +113,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
     host: values.host,
     port,
     onRequestReceived: recordIngress,
+    onPeerRefused: (reason) => logger.warn({ reason }, 'refused a caller: certificate check failed'),
     ...(kit
       ? { credentials: serverCredentialsFor(kit), authenticatePeer: (auth) => participantFromPeerCertificate(kit.manifest, auth.sslPeerCertificate) }
       : {}),

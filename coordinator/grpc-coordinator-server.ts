@@ -123,6 +123,8 @@ export async function startGrpcCoordinatorServer(
     authenticatePeer?: PeerAuthenticator;
     /** Requests per second per participant (burst: 20 seconds' worth); default 50. */
     requestsPerSecond?: number;
+    /** Told of every caller refused by certificate checks (for a clear log line). */
+    onPeerRefused?: (reason: string) => void;
     /** Sees every request as received (the ingress ledger). */
     onRequestReceived?: (method: FederationMethodName, bytes: Uint8Array, decoded: object) => void;
   } = {},
@@ -134,9 +136,15 @@ export async function startGrpcCoordinatorServer(
     if (!rateLimiter.take(claimed)) return failure(grpc.status.RESOURCE_EXHAUSTED, `rate limit: too many requests from "${claimed}"`);
     if (!authenticatePeer) return undefined;
     const identity = authenticatePeer(call.getAuthContext());
-    if ('refused' in identity) return failure(grpc.status.PERMISSION_DENIED, identity.refused);
-    if (identity.nodeId !== claimed) {
-      return failure(grpc.status.PERMISSION_DENIED, `the message names participant "${claimed}", but the client certificate is "${identity.nodeId}"`);
+    const reason =
+      'refused' in identity
+        ? identity.refused
+        : identity.nodeId !== claimed
+          ? `the message names participant "${claimed}", but the client certificate is "${identity.nodeId}"`
+          : undefined;
+    if (reason) {
+      options.onPeerRefused?.(reason);
+      return failure(grpc.status.PERMISSION_DENIED, reason);
     }
     return undefined;
   };
