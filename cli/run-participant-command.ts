@@ -56,6 +56,9 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   );
   using guard = await EgressGuard.create(egress, keys.manifest.ckks, logger);
   const kit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
+  if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== keys.manifest.parametersFingerprint) {
+    throw new KeyCustodyError('this node\'s CKKS parameters are not the ones pinned in the federation manifest; refusing to take part');
+  }
   if (kit && kit.nodeId !== config.participantId) {
     throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${kit.nodeId}", this node is "${config.participantId}"`);
   }
