@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** `node.json`: what a partner institution writes to run a participant node. */
-export const participantConfigSchema = z.object({
+export const participantConfigSchema = z.strictObject({
   participantId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
   jobId: z.string().min(1),
   coordinator: z.string().regex(/^([^\s:]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'host:port, for example 127.0.0.1:7700'),

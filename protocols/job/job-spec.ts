@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+// Every object is strict: a misspelt field (say "localEpoch") is an error naming it, not a silent default.
+
 /**
  * The job file a bank data team writes. Everything a participant needs to train is in here and is
  * sent to participants when they join, so a partner's node config only names its own CSV, id,
@@ -10,15 +12,15 @@ const identifier = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
 
-const denseLayer = z.object({
+const denseLayer = z.strictObject({
   type: z.literal('dense'),
   units: z.number().int().min(1).max(4096),
   activation: z.enum(['relu', 'sigmoid', 'tanh', 'linear']).default('relu'),
 });
 
 export const modelSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('logistic-regression') }),
-  z.object({
+  z.strictObject({ kind: z.literal('logistic-regression') }),
+  z.strictObject({
     kind: z.literal('sequential'),
     // Hidden layers; HEFL appends the sigmoid output unit for the binary label itself.
     hiddenLayers: z.array(denseLayer).min(1).max(16),
@@ -26,12 +28,12 @@ export const modelSpecSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const featureSchemaSchema = z
-  .object({
+  .strictObject({
     numeric: z.array(z.string().min(1)).default([]),
     categorical: z
-      .array(z.object({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
+      .array(z.strictObject({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
       .default([]),
-    label: z.object({
+    label: z.strictObject({
       column: z.string().min(1),
       positive: z.string(),
       negative: z.string(),
@@ -65,7 +67,7 @@ export const featureSchemaSchema = z
   });
 
 export const ckksParametersSchema = z
-  .object({
+  .strictObject({
     polyModulusDegree: z.union([z.literal(4096), z.literal(8192), z.literal(16384), z.literal(32768)]).default(8192),
     coeffModulusBits: z.array(z.number().int().min(20).max(60)).min(1).max(16).default([60, 40, 40, 60]),
     // Scales above 60 bits are for threshold decryption, whose smudging noise needs the headroom.
@@ -84,7 +86,7 @@ export const ckksParametersSchema = z
     }
   });
 
-export const trainingSchema = z.object({
+export const trainingSchema = z.strictObject({
   rounds: z.number().int().min(1).max(10_000),
   localEpochs: z.number().int().min(1).max(1_000).default(1),
   batchSize: z.number().int().min(1).max(65_536).default(64),
@@ -97,7 +99,7 @@ export const trainingSchema = z.object({
 });
 
 export const federationSchema = z
-  .object({
+  .strictObject({
     participants: z.array(identifier).min(1).max(1_000),
     minParticipants: z.number().int().min(1),
     roundDeadlineSeconds: z.number().positive().max(86_400).default(300),
@@ -126,7 +128,7 @@ export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBi
 export const THRESHOLD_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 60, 60], scaleBits: 80 } as const;
 
 export const custodySchema = z.discriminatedUnion('mode', [
-  z.object({
+  z.strictObject({
     // N-of-N threshold CKKS: no single party (coordinator or participant) can decrypt an update.
     mode: z.literal('threshold'),
     // Participants also check the aggregate against every signed contribution before decrypting.
@@ -134,14 +136,14 @@ export const custodySchema = z.discriminatedUnion('mode', [
     // Standard deviation (log2) of each party's smudging noise on a partial decryption.
     smudgingSigmaBits: z.number().int().min(30).max(48).default(40),
   }),
-  z.object({
+  z.strictObject({
     // One CKKS key pair made offline; every participant holds the secret key (weaker; see README).
     mode: z.literal('single-key'),
   }),
 ]);
 
 export const jobSpecSchema = z
-  .object({
+  .strictObject({
     jobId: identifier,
     model: modelSpecSchema,
     features: featureSchemaSchema,

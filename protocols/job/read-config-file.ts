@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { fieldNamesAt } from './field-names-at.js';
 import { formatConfigIssues } from './format-config-issues.js';
 
 /** Reads a JSON or YAML file and validates it; every failure names the file (and field). */
@@ -33,6 +34,6 @@ export function parseConfigText<Schema extends z.ZodType>(
     });
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatConfigIssues(source, parsed.error));
+  if (!parsed.success) throw new ConfigError(formatConfigIssues(source, parsed.error, (path) => fieldNamesAt(schema, path)));
   return parsed.data;
 }
