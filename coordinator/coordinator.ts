@@ -692,7 +692,8 @@ export class Coordinator {
     for (const step of KEY_SETUP_STEPS) {
       keySetup.begin(step);
       this.broadcast({ type: 'key-setup-requested', step, previous });
-      await this.waitFor(() => keySetup.submittedCount(step) === job.federation.participants.length, Date.now() + job.federation.roundDeadlineSeconds * 1000);
+      // Key setup is part of starting the job (each party builds SEAL contexts): it gets the join deadline.
+      await this.waitFor(() => keySetup.submittedCount(step) === job.federation.participants.length, Date.now() + job.federation.joinDeadlineSeconds * 1000);
       const missing = keySetup.missing(step);
       if (missing.length > 0) throw new RoundFailedError(`key setup: no valid ${step} from ${missing.join(', ')} before the deadline`);
       previous = keySetup.valuesOf(step);
