@@ -1,142 +1,137 @@
-import 'reflect-metadata'; // @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs it
-import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
-import type { FederationInput, FederationManifest, NodeRole } from './federation-manifest.js';
-import { federationManifestSchema, signManifest } from './federation-manifest.js';
+import { createPrivateKey } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import { formatConfigIssues } from '../job/format-config-issues.js';
+import { createFederationCa } from './create-federation-ca.js';
+import {
+  CA_DIRECTORY,
+  CA_KEY_FILE,
+  federationInputSchema,
+  KIT_FILES,
+  signManifest,
+  type FederationInputIn,
+  type FederationManifest,
+  type NodeRole,
+} from './federation-manifest.js';
+import { issueNodeCertificate } from './issue-node-certificate.js';
+import { writeManifestFiles } from './write-manifest-files.js';
+import { writePrivateFile } from './write-private-file.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+export { revokeNode } from './revoke-certificate.js';
 
-type KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-export const KIT_FILES = { certificate: 'node.crt', key: 'node.key', ca: 'ca.crt', manifest: 'manifest.json', signature: 'manifest.sig' } as const;
-
-function pem(label: string, der: ArrayBuffer): string {
-  const base64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN ${label}-----\n${base64.trimEnd()}\n-----END ${label}-----\n`;
+export interface ProvisionOptions {
+  /** Start of the node certificates' validity; default five minutes ago (tolerates clock skew). */
+  readonly notBefore?: Date;
+  /** End of the node certificates' validity; default `validityDays` from now. Tests use a past date to make expired kits. */
+  readonly notAfter?: Date;
+  /** Per-node windows that replace the above (drills and tests: one expired node in a live federation). */
+  readonly nodeValidity?: Readonly<Record<string, { readonly notBefore: Date; readonly notAfter: Date }>>;
 }
 
-async function writePrivate(path: string, contents: string): Promise<void> {
-  await writeFile(path, contents, { mode: 0o600 });
-  await chmod(path, 0o600);
+export interface ProvisionedFederation {
+  /** node id -> kit folder (`<out>/<id>`). */
+  readonly kits: Record<string, string>;
+  /** `<out>/ca`: CA certificate, CA key (0600) and the authoritative signed manifest. Keep it offline. */
+  readonly caDirectory: string;
+  readonly manifest: FederationManifest;
 }
 
-export function certificateSha256(certificatePem: string): string {
-  return createHash('sha256').update(new Uint8Array(new x509.X509Certificate(certificatePem).rawData)).digest('hex');
+const DAY_MS = 86_400_000;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function makePrivateDirectory(path: string): Promise<void> {
+  await mkdir(path, { mode: 0o700 });
+  await chmod(path, 0o700);
+}
+
+/** The coordinator certificate's host names: the host of its address plus the declared names (default localhost, 127.0.0.1). */
+function coordinatorHosts(coordinator: { address: string; dnsNames?: string[] | undefined; ipAddresses?: string[] | undefined }): string[] {
+  const host = coordinator.address.slice(0, coordinator.address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  return [...new Set([host, ...(coordinator.dnsNames ?? ['localhost']), ...(coordinator.ipAddresses ?? ['127.0.0.1'])])];
 }
 
 /**
- * `hefl provision`: a federation CA and one startup kit per node (coordinator, participants,
- * auditors): an ECDSA P-256 certificate whose SAN URI carries the role, its private key (0600), the
- * CA certificate and the CA-signed manifest. The CA key stays in `out/ca/` and in no kit.
+ * `hefl provision`: a federation CA and one startup kit per node (coordinator, participants, auditors).
+ * Each kit holds node.crt (role in its SAN URI), node.key (0600), ca.crt and the CA-signed manifest.
+ * The CA key is written to `<out>/ca/ca.key` only. Refuses to write over an earlier provisioning.
  */
-export async function provisionFederation(
-  input: FederationInput,
-  outDirectory: string,
-  options: { notBefore?: Date; notAfter?: Date } = {},
-): Promise<{ kits: Record<string, string>; caDirectory: string }> {
-  const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
-  const notAfter = options.notAfter ?? new Date(notBefore.getTime() + input.validityDays * 86_400_000);
-  const caKeys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as KeyPair;
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=HEFL federation ${input.federationId} CA`,
-    notBefore,
-    notAfter,
-    keys: caKeys,
-    signingAlgorithm: ALGORITHM,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
-  });
-  const caPem = ca.toString('pem');
-  const caKeyPem = pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey as unknown as webcrypto.CryptoKey));
-  const caDirectory = join(outDirectory, 'ca');
-  await mkdir(caDirectory, { recursive: true, mode: 0o700 });
-  await writeFile(join(caDirectory, KIT_FILES.ca), caPem);
-  await writePrivate(join(caDirectory, 'ca.key'), caKeyPem);
+export async function provisionFederation(input: FederationInputIn, outDirectory: string, options: ProvisionOptions = {}): Promise<ProvisionedFederation> {
+  const parsed = federationInputSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(formatConfigIssues('federation.json', parsed.error));
+  const federation = parsed.data;
+
+  const now = Date.now();
+  const notBefore = options.notBefore ?? new Date(now - 5 * 60_000);
+  const notAfter = options.notAfter ?? new Date(now + federation.validityDays * DAY_MS);
+  const windows = [{ notBefore, notAfter }, ...Object.values(options.nodeValidity ?? {})];
+  for (const window of windows) {
+    if (window.notAfter.getTime() <= window.notBefore.getTime()) {
+      throw new ConfigError(`certificate validity ends (${window.notAfter.toISOString()}) before it starts (${window.notBefore.toISOString()})`);
+    }
+  }
 
   const nodes: { id: string; role: NodeRole }[] = [
-    { id: 'coordinator', role: 'coordinator' },
-    ...input.participants.map((id) => ({ id, role: 'participant' as const })),
-    ...input.auditors.map((id) => ({ id, role: 'auditor' as const })),
+    { id: federation.coordinator.id, role: 'coordinator' },
+    ...federation.participants.map((node) => ({ id: node.id, role: 'participant' as const })),
+    ...federation.auditors.map((node) => ({ id: node.id, role: 'auditor' as const })),
   ];
-  const issued: { id: string; role: NodeRole; certificatePem: string; keyPem: string; serialNumber: string }[] = [];
-  for (const [index, node] of nodes.entries()) {
-    const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as unknown as KeyPair;
-    const serialNumber = (index + 2).toString(16).padStart(2, '0');
-    const names: { type: 'dns' | 'ip' | 'url'; value: string }[] = [{ type: 'url', value: `hefl://${input.federationId}/${node.role}/${node.id}` }];
-    if (node.role === 'coordinator') {
-      names.push(...input.coordinator.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...input.coordinator.ipAddresses.map((value) => ({ type: 'ip' as const, value })));
-    }
-    const certificate = await x509.X509CertificateGenerator.create({
-      serialNumber,
-      subject: `CN=${node.id}`,
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
-      publicKey: keys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
-        new x509.ExtendedKeyUsageExtension(
-          node.role === 'coordinator' ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.clientAuth],
-        ),
-        new x509.SubjectAlternativeNameExtension(names),
-      ],
-    });
-    issued.push({
-      ...node,
-      certificatePem: certificate.toString('pem'),
-      keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey)),
-      serialNumber,
-    });
+  for (const id of Object.keys(options.nodeValidity ?? {})) {
+    if (!nodes.some((node) => node.id === id)) throw new ConfigError(`nodeValidity names "${id}", which is not a node of this federation`);
   }
+  const caDirectory = join(outDirectory, CA_DIRECTORY);
+  // Check every target first: a second run must not replace a CA or keys that kits were made from.
+  for (const folder of [caDirectory, ...nodes.map((node) => join(outDirectory, node.id))]) {
+    if (await exists(folder)) throw new ConfigError(`${folder} already exists; provision a federation into a new folder (or revoke nodes with \`hefl provision revoke\`)`);
+  }
+  await mkdir(outDirectory, { recursive: true });
+
+  // The CA outlives every certificate it issues, so test windows in the past still chain.
+  const ca = await createFederationCa({
+    federationId: federation.federationId,
+    notBefore: new Date(Math.min(now - 5 * 60_000, ...windows.map((window) => window.notBefore.getTime()))),
+    notAfter: new Date(Math.max(now + federation.validityDays * DAY_MS, ...windows.map((window) => window.notAfter.getTime()))),
+  });
+  await makePrivateDirectory(caDirectory);
+  await writeFile(join(caDirectory, KIT_FILES.ca), ca.certificatePem);
+  await writePrivateFile(join(caDirectory, CA_KEY_FILE), ca.keyPem);
+
+  const kits: Record<string, string> = {};
+  const listed: FederationManifest['nodes'] = [];
+  for (const node of nodes) {
+    const issued = await issueNodeCertificate({
+      ca,
+      federationId: federation.federationId,
+      node,
+      ...(node.role === 'coordinator' ? { hosts: coordinatorHosts(federation.coordinator) } : {}),
+      ...(options.nodeValidity?.[node.id] ?? { notBefore, notAfter }),
+    });
+    const kit = join(outDirectory, node.id);
+    await makePrivateDirectory(kit);
+    await writeFile(join(kit, KIT_FILES.certificate), issued.certificatePem);
+    await writePrivateFile(join(kit, KIT_FILES.key), issued.keyPem);
+    await writeFile(join(kit, KIT_FILES.ca), ca.certificatePem);
+    kits[node.id] = kit;
+    listed.push({ id: node.id, role: node.role, certificateSha256: issued.sha256, serialNumber: issued.serialNumber });
+  }
+
   const manifest: FederationManifest = {
     format: 'hefl-manifest/1',
-    federationId: input.federationId,
-    coordinatorAddress: input.coordinator.address,
-    nodes: issued.map((node) => ({ id: node.id, role: node.role, certificateSha256: certificateSha256(node.certificatePem), serialNumber: node.serialNumber })),
+    federationId: federation.federationId,
+    coordinatorAddress: federation.coordinator.address,
+    nodes: listed,
+    ckksParametersFingerprint: federation.ckksParametersFingerprint,
     revoked: [],
-    ...(input.ckksParametersFingerprint ? { ckksParametersFingerprint: input.ckksParametersFingerprint } : {}),
-    issuedAt: new Date().toISOString(),
+    issuedAt: new Date(now).toISOString(),
   };
-  const kits: Record<string, string> = {};
-  for (const node of issued) {
-    const kit = join(outDirectory, node.id);
-    await mkdir(kit, { recursive: true, mode: 0o700 });
-    await writeFile(join(kit, KIT_FILES.certificate), node.certificatePem);
-    await writePrivate(join(kit, KIT_FILES.key), node.keyPem);
-    await writeFile(join(kit, KIT_FILES.ca), caPem);
-    kits[node.id] = kit;
-  }
-  await writeManifestEverywhere(manifest, createPrivateKey(caKeyPem), Object.values(kits));
-  return { kits, caDirectory };
-}
-
-async function writeManifestEverywhere(manifest: FederationManifest, caKey: ReturnType<typeof createPrivateKey>, kits: readonly string[]): Promise<void> {
-  const signed = signManifest(manifest, caKey);
-  for (const kit of kits) {
-    await writeFile(join(kit, KIT_FILES.manifest), signed.json);
-    await writeFile(join(kit, KIT_FILES.signature), `${signed.signature}\n`);
-  }
-}
-
-/** Adds a node's certificate to the revocation list and re-signs the manifest in every given kit. */
-export async function revokeNode(caDirectory: string, kits: readonly string[], nodeId: string, reason: string): Promise<FederationManifest> {
-  const caKey = createPrivateKey(await readFile(join(caDirectory, 'ca.key'), 'utf8'));
-  const first = kits[0];
-  if (!first) throw new Error('no kit to update');
-  const manifest = federationManifestSchema.parse(JSON.parse(await readFile(join(first, KIT_FILES.manifest), 'utf8')));
-  const node = manifest.nodes.find((entry) => entry.id === nodeId);
-  if (!node) throw new Error(`no node "${nodeId}" in the federation`);
-  const updated: FederationManifest = {
-    ...manifest,
-    revoked: [...manifest.revoked.filter((entry) => entry.serialNumber !== node.serialNumber), { serialNumber: node.serialNumber, reason, revokedAt: new Date().toISOString() }],
-    issuedAt: new Date().toISOString(),
-  };
-  await writeManifestEverywhere(updated, caKey, kits);
-  return updated;
+  const signed = signManifest(manifest, createPrivateKey(ca.keyPem));
+  // The CA folder keeps the authoritative copy that `revokeCertificate` re-signs.
+  for (const folder of [caDirectory, ...Object.values(kits)]) await writeManifestFiles(folder, signed);
+  return { kits, caDirectory, manifest };
 }

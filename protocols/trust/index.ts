@@ -1,0 +1,24 @@
+/** Identity and transport trust: federation CA, startup kits, signed manifest, mutual TLS for gRPC. */
+export {
+  federationInputSchema,
+  federationManifestSchema,
+  signManifest,
+  verifyManifest,
+  KIT_FILES,
+  CA_KEY_FILE,
+  type FederationInput,
+  type FederationInputIn,
+  type FederationManifest,
+  type Manifest,
+  type ManifestNode,
+  type Revocation,
+} from './federation-manifest.js';
+export { NODE_ROLES, formatNodeUri, parseNodeUri, type NodeRole, type NodeUri } from './node-uri.js';
+export { provisionFederation, type ProvisionOptions, type ProvisionedFederation } from './provision-federation.js';
+export { revokeCertificate } from './revoke-certificate.js';
+export { loadStartupKit, type StartupKit } from './load-startup-kit.js';
+export { reloadManifest } from './reload-manifest.js';
+export { serverCredentialsFor, channelCredentialsFor } from './grpc-credentials.js';
+export { peerIdentityFromCall, peerIdentityFromAuthContext, type PeerIdentity, type PeerAuthContext } from './peer-identity.js';
+export { checkCoordinatorIdentity } from './check-coordinator-identity.js';
+export { readCertificateFacts, type CertificateFacts } from './certificate-facts.js';
