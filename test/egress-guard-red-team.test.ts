@@ -68,13 +68,17 @@ describe('red team: the egress guard and the auditor', () => {
     expect(() => guard.check({ method: 'SubmitUpdate', bytes: serialize.update(plaintextUpdate) })).toThrow(/not a SEAL ciphertext/);
     expect(() => guard.check({ method: 'Join', bytes: serialize.join(rawCsvRow) })).toThrow(HeflError);
     expect(() => guard.check({ method: 'ExportTrainingData' as never, bytes: new Uint8Array([1, 2, 3]) })).toThrow(/not a message of the HEFL protocol/);
+    // CSV in an unknown protobuf field (#15, length-delimited) appended to a legitimate update.
+    const row = new TextEncoder().encode(rawCsvRow);
+    const hidden = Buffer.concat([Buffer.from(serialize.update(realCiphertext)), Buffer.from([(15 << 3) | 2, row.length]), Buffer.from(row)]);
+    expect(() => guard.check({ method: 'SubmitUpdate', bytes: hidden })).toThrow(/outside its declared fields/);
 
     const records = (await readFile(ledgerPath, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { classification: string; refusalReason?: string });
-    expect(records.map((record) => record.classification)).toEqual(['ciphertext', 'refused', 'refused', 'refused']);
+    expect(records.map((record) => record.classification)).toEqual(['ciphertext', 'refused', 'refused', 'refused', 'refused']);
     expect(records[2]?.refusalReason).toMatch(/participantId/);
     const audit = await runHefl(['audit', 'verify', '--roster', join(keys.coordinator, 'keys.json'), ledgerPath]);
     expect(audit.code).toBe(0); // refusals are honest records: nothing left the node
-    expect(audit.stdout).toMatch(/3 messages refused by the node's egress guard/);
+    expect(audit.stdout).toMatch(/4 messages refused by the node's egress guard/);
   });
 
   it('with the guard bypassed, `hefl audit verify` flags the record from the kept payload', async () => {

@@ -71,6 +71,11 @@ describe('CkksSession', () => {
     expect(() => session.loadCiphertext(random, 'random bytes')).toThrow(CiphertextError);
     expect(() => session.loadCiphertext(good.subarray(0, good.length / 2), 'truncated')).toThrow(CiphertextError);
     expect(() => session.loadCiphertext(new Uint8Array(8), 'tiny')).toThrow(/cannot be a SEAL ciphertext/);
+    // A real ciphertext with data appended: SEAL would read the ciphertext and ignore the rest.
+    const smuggled = new Uint8Array(good.length + 5_000);
+    smuggled.set(good);
+    smuggled.set(new TextEncoder().encode('56;housemaid;married;basic.4y;no;no;no;telephone;may;mon'.repeat(80)).subarray(0, 5_000), good.length);
+    expect(() => session.loadCiphertext(smuggled, 'ciphertext plus appended rows')).toThrow(/trailing or missing data/);
 
     const otherParameters: CkksParameters = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 60], scaleBits: 40 };
     const other = await CkksSession.create(otherParameters);

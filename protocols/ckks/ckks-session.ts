@@ -169,6 +169,12 @@ export class CkksSession implements Disposable {
    */
   loadCiphertext(bytes: Uint8Array, where: string): Ciphertext {
     if (bytes.length < 16) throw new CiphertextError(`${where}: ${bytes.length} bytes cannot be a SEAL ciphertext`);
+    // SEAL's header states the object's total size; SEAL itself ignores bytes after it, so anything
+    // appended to a real ciphertext would ride along unseen. Exactly one object, nothing more.
+    const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(8, true);
+    if (declared !== BigInt(bytes.length)) {
+      throw new CiphertextError(`${where}: ${bytes.length} bytes, but the SEAL header declares ${declared}: trailing or missing data`);
+    }
     const ciphertext = this.own(new this.seal.Ciphertext());
     try {
       // Embind accepts exactly Uint8Array, not subclasses such as Node's Buffer: view the same bytes.
@@ -181,6 +187,8 @@ export class CkksSession implements Disposable {
       if (ciphertext.coeffModulusSize() !== this.dataPrimeCount) {
         problems.push(`is at a level with ${ciphertext.coeffModulusSize()} primes, expected ${this.dataPrimeCount}`);
       }
+      // A transparent ciphertext (second polynomial zero) is readable by anyone: plaintext in disguise.
+      if (ciphertext.isTransparent()) problems.push('is transparent (it hides nothing)');
       if (ciphertext.scale() !== this.scale) problems.push(`has scale 2^${Math.log2(ciphertext.scale()).toFixed(2)}, expected 2^${this.parameters.scaleBits}`);
       if (problems.length > 0) throw new CiphertextError(`${where}: ciphertext ${problems.join('; ')}`);
       return ciphertext;

@@ -73,6 +73,12 @@ export function classifyEgress(
     return { refused: `not a valid ${method} message (${error instanceof Error ? error.message : String(error)})` };
   }
   if (isMalformedMessage(message)) return { refused: `not a valid ${method} message` };
+  // A decoder drops unknown fields and keeps only the last copy of a repeated one; the bytes still
+  // carry them. Only the canonical encoding of what was decoded may leave.
+  const canonical = definition.requestSerialize(message as never);
+  if (Buffer.compare(canonical, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) !== 0) {
+    return { refused: `the ${method} message carries bytes outside its declared fields (unknown, repeated or non-canonical fields)` };
+  }
   switch (method as FederationMethodName) {
     case 'Join':
       return fromParsed(parseJoinRequest(message as never), 'metadata');

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENESIS_HASH, sealLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.js';
+import { GENESIS_HASH, ledgerRecordSchema, sealLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.js';
 
 /**
  * Appends signed, hash-chained records to a node's ledger file, one JSON line each, fsynced so a
@@ -20,6 +20,17 @@ export class LedgerWriter {
     private readonly payloadDirectory?: string,
   ) {
     if (payloadDirectory) mkdirSync(payloadDirectory, { recursive: true, mode: 0o700 });
+    // A node restarted with the same output folder continues its chain instead of starting a second one.
+    if (path && existsSync(path)) {
+      const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim().length > 0);
+      const last = lines.at(-1);
+      if (last) {
+        const record = ledgerRecordSchema.parse(JSON.parse(last));
+        if (record.nodeId !== nodeId) throw new Error(`${path} is the ledger of "${record.nodeId}", not "${nodeId}"`);
+        this.sequence = record.sequence + 1;
+        this.previousHash = record.recordHash;
+      }
+    }
   }
 
   /** Records one message by its exact bytes and what it was judged to be. */

@@ -52,4 +52,19 @@ describe('verifyLedger', () => {
     expect(result.valid).toBe(false);
     if (!result.valid) expect(result.problem).toMatch(message);
   });
+
+  it('continues the chain when a restarted node reopens its ledger', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-ledger-'));
+    const path = join(directory, 'egress.jsonl');
+    new LedgerWriter(path, 'bank', signingKey).recordBytes('egress', 'Join', new Uint8Array([1]), 'metadata');
+    new LedgerWriter(path, 'bank', signingKey).recordBytes('egress', 'Join', new Uint8Array([2]), 'metadata');
+    const result = verifyLedger(await readFile(path, 'utf8'), 'egress.jsonl', keys);
+    expect(result.valid).toBe(true);
+    expect(result.records.map((record) => record.sequence)).toEqual([0, 1]);
+    await rm(directory, { recursive: true, force: true });
+  });
 });
+
