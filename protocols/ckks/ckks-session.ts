@@ -173,7 +173,7 @@ export class CkksSession implements Disposable {
     // appended to a real ciphertext would ride along unseen. Exactly one object, nothing more.
     const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(8, true);
     if (declared !== BigInt(bytes.length)) {
-      throw new CiphertextError(`${where}: ${bytes.length} bytes, but the SEAL header declares ${declared}: trailing or missing data`);
+      throw new CiphertextError(`${where} does not load as one SEAL ciphertext: ${bytes.length} bytes, but its header declares ${declared} (trailing or missing data)`);
     }
     const ciphertext = this.own(new this.seal.Ciphertext());
     try {
