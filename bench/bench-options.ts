@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const BENCH_SECTIONS = ['ckks', 'paillier', 'bank-job', 'round', 'memory', 'threshold'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -10,6 +10,8 @@ export interface BenchOptions {
   readonly sections: ReadonlySet<BenchSection>;
   /** CKKS throughput sizes (parameters). */
   readonly ckksSizes: readonly number[];
+  /** Update size of the parallel-encryption section (CkksWorkerPool vs one thread). */
+  readonly parallelParameters: number;
   /** Values Paillier encrypts per run; its per-parameter costs are extrapolated from them. */
   readonly paillierSampleSize: number;
   readonly bankRowsPerInstitution: number;
@@ -71,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     outFile: values.out,
     sections,
     ckksSizes: quick ? [10_000] : [10_000, 100_000, 1_000_000],
+    parallelParameters: quick ? 50_000 : 1_000_000,
     paillierSampleSize: quick ? 10 : 200,
     bankRowsPerInstitution: quick ? 300 : 1_000,
     roundParameters: quick ? 10_000 : 100_000,

@@ -4,6 +4,7 @@ import type { CkksThroughputResult } from './ckks-throughput.js';
 import type { CoordinatorMemoryResult } from './coordinator-memory.js';
 import type { SyntheticRoundResult } from './in-process-round.js';
 import type { MachineInfo } from './machine-info.js';
+import type { ParallelEncryptionResult } from './parallel-encryption.js';
 import type { PaillierResult } from './paillier-comparison.js';
 import type { ThresholdCostsResult } from './threshold-costs.js';
 
@@ -18,6 +19,8 @@ export interface BenchReport {
   readonly wallSeconds: number;
   readonly machine: MachineInfo;
   readonly ckks: CkksThroughputResult | null;
+  /** CkksWorkerPool (worker threads) vs one thread, and vs native single-core SEAL. */
+  readonly parallelEncryption: ParallelEncryptionResult | null;
   readonly paillier: PaillierResult | null;
   readonly ckksVersusPaillier: CkksPaillierComparison | null;
   readonly bankJob: BankJobResult | null;

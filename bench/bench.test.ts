@@ -32,6 +32,17 @@ const benchReport = z.object({
   repeat: z.literal(1),
   machine: z.object({ cpuCount: z.number().int().positive(), cpuModel: z.string(), nodeVersion: z.string().startsWith('v'), totalMemoryBytes: z.number().positive() }),
   ckks: z.object({ slotCount: z.literal(4096), sizes: z.array(ckksSize).min(1) }),
+  parallelEncryption: z.object({
+    workers: z.number().int().positive(),
+    poolParamsPerSecond: figure,
+    singleThreadParamsPerSecond: figure,
+    speedUp: figure,
+    ratioToNativeSeal: figure,
+    maxChunksAhead: z.number().int().min(1),
+    maxAbsoluteError: z.number().min(0).max(1e-3),
+    decrypt: z.object({ poolParamsPerSecond: figure, speedUp: figure, maxAbsoluteError: z.number().min(0).max(1e-3) }),
+    decryptionShare: z.object({ poolParamsPerSecond: figure, speedUp: figure, maxAbsoluteError: z.number().min(0).max(1e-3) }),
+  }),
   paillier: z.object({
     keyBits: z.literal(2048),
     encryptSecondsPerParameter: figure,
@@ -101,6 +112,8 @@ describe('npm run bench -- --quick', () => {
       const run = await runQuickBench(outFile);
       expect(run.code, run.stderr.slice(-2_000)).toBe(0);
       expect(run.stdout).toMatch(/CKKS throughput/);
+      expect(run.stdout).toMatch(/Parallel CKKS encryption/);
+      expect(run.stdout).toMatch(/Parallel CKKS decryption/);
       expect(run.stdout).toMatch(/Threshold/);
 
       const report = benchReport.parse(JSON.parse(await readFile(outFile, 'utf8')));

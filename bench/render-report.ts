@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench-report.js';
 import type { CkksSizeResult, StageFigures } from './ckks-throughput.js';
+import type { ParallelStage } from './parallel-encryption.js';
 import { deriveFigure, type Figure } from './figures.js';
 import { formatBytes, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
 
@@ -37,6 +38,72 @@ function ckksTable(report: BenchReport): Table | undefined {
     ],
     notes: ['aggregate = EncryptedSumAggregator: per chunk load+validate, journal write, add; then finalize (serialize the sum).'],
   };
+}
+
+function parallelTables(report: BenchReport): Table[] {
+  const parallel = report.parallelEncryption;
+  if (!parallel) return [];
+  const { polyModulusDegree, coeffModulusBits, scaleBits } = parallel.parameters;
+  const threshold = parallel.decryptionShare.parameters;
+  const encryption: Table = {
+    title:
+      `Parallel CKKS encryption, ${formatQuantity(parallel.parameterCount)} params (${parallel.ciphertextCount} ct; N=${polyModulusDegree}, ` +
+      `primes ${coeffModulusBits.join('+')}, scale 2^${scaleBits}; median [min–max] of ${report.repeat})`,
+    headers: ['path', 'time', 'params/s', 'cores used', 'CPU s / M params', 'ciphertext held'],
+    rows: [
+      [
+        'one thread (encryptVector)',
+        cell(parallel.singleThreadSeconds, formatSeconds),
+        cell(parallel.singleThreadParamsPerSecond, perSecond),
+        cell(parallel.singleThreadCoresUsed, plain),
+        cell(parallel.singleThreadCpuSecondsPerMillion, plain),
+        cell(parallel.singleThreadHeldBytes, formatBytes),
+      ],
+      [
+        `CkksWorkerPool, ${parallel.workers} workers (encryptChunks)`,
+        cell(parallel.poolSeconds, formatSeconds),
+        cell(parallel.poolParamsPerSecond, perSecond),
+        cell(parallel.poolCoresUsed, plain),
+        cell(parallel.poolCpuSecondsPerMillion, plain),
+        `≤ ${formatBytes(parallel.poolHeldBytesBound)}`,
+      ],
+      ['  speed-up over one thread', cell(parallel.speedUp, formatRatio)],
+      [`  vs native SEAL, one core (${formatQuantity(parallel.nativeSealParamsPerSecond)}/s)`, cell(parallel.ratioToNativeSeal, formatRatio)],
+      ['pool start (workers load SEAL + key)', cell(parallel.poolStartSeconds, formatSeconds)],
+      ['pool peak RSS growth', cell(parallel.poolPeakExtraRssBytes, formatBytes)],
+      ['max |decrypted − input|', parallel.maxAbsoluteError.toExponential(1)],
+    ],
+    notes: [
+      'native SEAL: NATIVE_SEAL_SINGLE_CORE_PARAMS_PER_SECOND, C++ SEAL 4.1 on one core of this machine class (from the performance issue, not re-measured here).',
+      `pool: a fresh pool per run, warmed with 8 chunks (untimed); the consumer takes the chunks in order and drops them (a streaming participant).`,
+      `ciphertext held: the pool path holds at most lookAhead = ${parallel.lookAhead} chunks (in work or ready) + the one being sent (seen: ${parallel.maxChunksAhead} in work); one thread holds them all.`,
+      'pool peak RSS growth: peak process RSS during the pool run − RSS before the pool started (worker isolates, their SEAL heaps, chunks in flight).',
+      'cores used = process CPU time (every thread) / wall time: a pool well below its worker count means other processes held the cores;',
+      "  CPU s / M params shows the pool's own cost against one thread's (its overhead: slicing, messages, the main thread).",
+    ],
+  };
+  const stageRow = (label: string, stage: ParallelStage): string[] => [
+    label,
+    cell(stage.singleThreadSeconds, formatSeconds),
+    cell(stage.poolSeconds, formatSeconds),
+    cell(stage.poolParamsPerSecond, perSecond),
+    cell(stage.speedUp, formatRatio),
+    stage.maxAbsoluteError.toExponential(1),
+  ];
+  const decryption: Table = {
+    title: `Parallel CKKS decryption, ${formatQuantity(parallel.parameterCount)} params, ${parallel.workers} workers (median [min–max] of ${report.repeat})`,
+    headers: ['stage', 'one thread', 'CkksWorkerPool', 'pool params/s', 'speed-up', 'max |error|'],
+    rows: [
+      stageRow('decryptVector (single-key)', parallel.decrypt),
+      stageRow('decryptionShares (threshold, 1 party)', parallel.decryptionShare),
+    ],
+    notes: [
+      `single-key: the job parameters above; threshold: N=${threshold.polyModulusDegree}, primes ${threshold.coeffModulusBits.join('+')}, scale 2^${threshold.scaleBits}, ` +
+        `smudging σ = 2^${parallel.decryptionShare.smudgingSigmaBits}; one thread = createDecryptionShare with a reused ThresholdCkksContext.`,
+      "threshold error: the pool's shares of party a combined with party b's one-thread shares (combineDecryptionShares).",
+    ],
+  };
+  return [encryption, decryption];
 }
 
 function paillierTable(report: BenchReport): Table | undefined {
@@ -161,7 +228,7 @@ function machineLine(report: BenchReport): string {
 
 /** The whole report as plain-text tables for stdout. */
 export function renderReport(report: BenchReport): string {
-  const tables = [ckksTable(report), paillierTable(report), endToEndTable(report), memoryTable(report)].filter((table): table is Table => table !== undefined);
+  const tables = [ckksTable(report), ...parallelTables(report), paillierTable(report), endToEndTable(report), memoryTable(report)].filter((table): table is Table => table !== undefined);
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);

@@ -14,6 +14,7 @@ import { measureCkksThroughput } from './ckks-throughput.js';
 import { measureCoordinatorMemory } from './coordinator-memory.js';
 import { measureSyntheticRound } from './in-process-round.js';
 import { machineInfo } from './machine-info.js';
+import { measureParallelEncryption } from './parallel-encryption.js';
 import { measurePaillier } from './paillier-comparison.js';
 import { renderReport } from './render-report.js';
 import { measureThresholdCosts } from './threshold-costs.js';
@@ -24,6 +25,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const machine = machineInfo();
   const selected = (section: Parameters<BenchOptions['sections']['has']>[0]): boolean => options.sections.has(section);
   const ckks = selected('ckks') ? await measureCkksThroughput(options.ckksSizes, options.repeat, onProgress) : null;
+  const parallelEncryption = selected('parallel') ? await measureParallelEncryption(options.parallelParameters, options.repeat, onProgress) : null;
   const paillier = selected('paillier') ? await measurePaillier(options.paillierSampleSize, options.repeat, onProgress) : null;
   const largestCkks = ckks?.sizes.at(-1);
   const syntheticRound = selected('round')
@@ -44,6 +46,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     wallSeconds: (performance.now() - started) / 1000,
     machine,
     ckks,
+    parallelEncryption,
     paillier,
     ckksVersusPaillier: largestCkks && paillier ? compareCkksWithPaillier(largestCkks, paillier) : null,
     bankJob,
