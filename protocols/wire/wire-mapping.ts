@@ -113,6 +113,33 @@ export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest>
 }
 
 // --- CoordinatorEvent (coordinator -> participant)
+/** The fields every aggregate event shares: which round, who contributed, and the layout. */
+function toWireAggregateSummary(event: {
+  round: number;
+  kind: RoundKind;
+  totalWeight: number;
+  contributors: readonly string[];
+  chunkCount: number;
+  vectorLength: number;
+}) {
+  return {
+    round: event.round,
+    kind: toWireRoundKind(event.kind),
+    totalWeight: event.totalWeight,
+    contributors: [...event.contributors],
+    chunkCount: event.chunkCount,
+    vectorLength: event.vectorLength,
+  };
+}
+const aggregateSummarySchema = z.object({
+  round,
+  kind: wireRoundKind,
+  totalWeight: z.number().positive().finite(),
+  contributors: z.array(identifier).min(1).max(10_000),
+  chunkCount: z.number().int().min(1).max(100_000),
+  vectorLength: z.number().int().min(1).max(100_000_000),
+});
+
 export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinatorEvent {
   switch (event.type) {
     case 'job-accepted':
@@ -120,16 +147,7 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
     case 'round-started':
       return { roundStarted: { round: event.round, kind: toWireRoundKind(event.kind), deadlineUnixMs: event.deadlineUnixMs } };
     case 'aggregate-ready':
-      return {
-        aggregateReady: {
-          round: event.round,
-          kind: toWireRoundKind(event.kind),
-          totalWeight: event.totalWeight,
-          contributors: [...event.contributors],
-          chunkCount: event.chunkCount,
-          vectorLength: event.vectorLength,
-        },
-      };
+      return { aggregateReady: toWireAggregateSummary(event) };
     case 'job-finished':
       return { jobFinished: { roundsCompleted: event.roundsCompleted } };
     case 'job-failed':
@@ -141,28 +159,9 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
         keySetupComplete: { publicShares: event.publicShares.map(toWireSignedValue), collectiveKeySha256: event.collectiveKeySha256 },
       };
     case 'decryption-requested':
-      return {
-        decryptionRequested: {
-          round: event.round,
-          kind: toWireRoundKind(event.kind),
-          aggregateSha256: event.aggregateSha256,
-          chunkCount: event.chunkCount,
-          vectorLength: event.vectorLength,
-          contributors: [...event.contributors],
-          totalWeight: event.totalWeight,
-        },
-      };
+      return { decryptionRequested: { ...toWireAggregateSummary(event), aggregateSha256: event.aggregateSha256 } };
     case 'aggregate-decrypted':
-      return {
-        aggregateDecrypted: {
-          round: event.round,
-          kind: toWireRoundKind(event.kind),
-          totalWeight: event.totalWeight,
-          contributors: [...event.contributors],
-          chunkCount: event.chunkCount,
-          vectorLength: event.vectorLength,
-        },
-      };
+      return { aggregateDecrypted: toWireAggregateSummary(event) };
   }
 }
 
@@ -174,14 +173,7 @@ const coordinatorEventSchema = z.union([
   }),
   z.object({
     event: z.literal('aggregateReady'),
-    aggregateReady: z.object({
-      round,
-      kind: wireRoundKind,
-      totalWeight: z.number().positive().finite(),
-      contributors: z.array(identifier).min(1).max(10_000),
-      chunkCount: z.number().int().min(1).max(100_000),
-      vectorLength: z.number().int().min(1).max(100_000_000),
-    }),
+    aggregateReady: aggregateSummarySchema,
   }),
   z.object({ event: z.literal('jobFinished'), jobFinished: z.object({ roundsCompleted: round }) }),
   z.object({ event: z.literal('jobFailed'), jobFailed: z.object({ reason: z.string().max(10_000) }) }),
@@ -195,26 +187,11 @@ const coordinatorEventSchema = z.union([
   }),
   z.object({
     event: z.literal('decryptionRequested'),
-    decryptionRequested: z.object({
-      round,
-      kind: wireRoundKind,
-      aggregateSha256: sha256Hex,
-      chunkCount: z.number().int().min(1).max(100_000),
-      vectorLength: z.number().int().min(1).max(100_000_000),
-      contributors: z.array(identifier).min(1).max(10_000),
-      totalWeight: z.number().positive().finite(),
-    }),
+    decryptionRequested: aggregateSummarySchema.extend({ aggregateSha256: sha256Hex }),
   }),
   z.object({
     event: z.literal('aggregateDecrypted'),
-    aggregateDecrypted: z.object({
-      round,
-      kind: wireRoundKind,
-      totalWeight: z.number().positive().finite(),
-      contributors: z.array(identifier).min(1).max(10_000),
-      chunkCount: z.number().int().min(1).max(100_000),
-      vectorLength: z.number().int().min(1).max(100_000_000),
-    }),
+    aggregateDecrypted: aggregateSummarySchema,
   }),
 ]);
 
