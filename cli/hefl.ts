@@ -22,6 +22,7 @@ Commands:
   participant    run a participant node from its config file
   status         ask a running coordinator (started with --http) how its job is going
   audit verify   check the signed, hash-chained egress ledgers of the participants
+  bench          measure CKKS, Paillier and whole-round costs (table + out/bench/bench.json)
 
 Run \`hefl <command> --help\` for a command's options and an example.
 
@@ -36,6 +37,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   participant: runParticipantCommand,
   status: runStatusCommand,
   audit: runAuditCommand,
+  // The bench lives beside the product and loads only when asked for.
+  bench: async (argv) => (await import('../bench/run-bench.js')).main(argv),
 };
 
 /** Runs the CLI and returns its exit code; errors become one clear line on stderr, never a stack dump. */

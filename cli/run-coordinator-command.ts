@@ -14,7 +14,10 @@ import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
-import { createLogger } from './create-logger.js';
+import { trackAuditStatus } from '../coordinator/dashboard/audit-status-tracker.js';
+import { createLogger, parseLogFormat } from './create-logger.js';
+import { formatCoordinatorProgress } from './format-coordinator-progress.js';
+import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { roundTableHeader, roundTableRow } from './round-table.js';
 import { UsageError } from './usage-error.js';
@@ -34,12 +37,18 @@ Options:
   --ready-file FILE   write the bound host:port here once listening
   --ledger FILE       signed, hash-chained ingress ledger of every request received (for auditors)
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
-  --http HOST:PORT    serve GET /metrics (Prometheus) and GET /status (JSON) there; off by default
-  --http-token TOKEN  bearer token for --http (required when HOST is not loopback)
+  --dashboard HOST:PORT
+                      serve the live web dashboard (/), GET /metrics (Prometheus) and GET /status
+                      (JSON, for \`hefl status\`) there; off by default (--http is the same option)
+  --http-token TOKEN  token for --dashboard (required when HOST is not loopback): send it as
+                      "Authorization: Bearer TOKEN", or open /?token=TOKEN once in a browser
+  --log-format FORMAT json (default: JSON lines on stderr) or pretty (for people)
+  --no-progress       no progress line on stderr (it is shown only when stderr is a terminal)
   --quiet             no per-round table on stdout
 
 Example:
-  hefl coordinator --job federation/job.json --keys federation/keys/coordinator --port 7700`;
+  hefl coordinator --job federation/job.json --keys federation/keys/coordinator --port 7700 \\
+    --dashboard 127.0.0.1:8080`;
 
 export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -53,6 +62,9 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'report-dir': { type: 'string' },
       'ready-file': { type: 'string' },
       http: { type: 'string' },
+      dashboard: { type: 'string' },
+      'log-format': { type: 'string' },
+      'no-progress': { type: 'boolean', default: false },
       kit: { type: 'string' },
       ledger: { type: 'string' },
       'http-token': { type: 'string' },
@@ -68,10 +80,15 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`, COORDINATOR_HELP);
 
-  const logger = createLogger({ name: 'coordinator' });
+  const logFormat = parseLogFormat(values['log-format'], COORDINATOR_HELP);
+  if (values.http && values.dashboard && values.http !== values.dashboard) throw new UsageError('--http and --dashboard are the same option; give one', COORDINATOR_HELP);
+  const dashboardAddress = values.dashboard ?? values.http;
+  const progress = new ProgressLine(process.stderr, process.stderr.isTTY === true && !values['no-progress']);
+  const logger = createLogger({ name: 'coordinator', ...(logFormat ? { format: logFormat } : {}), progress });
   const job = await readConfigFile(values.job, jobSpecSchema);
   const keys = await readCoordinatorKeys(values.keys);
-  const print = values.quiet ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
+  // The round table goes to stdout; when stdout and stderr are the same terminal, above the progress line.
+  const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
   const coordinator = await Coordinator.create({ job, keys, logger, onRoundCompleted: (summary) => print(roundTableRow(summary)) });
   const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
   if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
@@ -109,11 +126,31 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'refused' in verdict ? undefined : verdict.fields,
     );
   };
+  const audit = trackAuditStatus(coordinator, {
+    mutualTls: kit !== undefined,
+    federationId: kit?.manifest.federationId ?? null,
+    ingressLedger: ingress && values.ledger ? { path: values.ledger, head: () => (ingress as LedgerWriter).head() } : undefined,
+  });
+  const showProgress = (): void => {
+    const report = coordinator.report();
+    progress.update(
+      formatCoordinatorProgress({
+        status: report.status,
+        trainingRoundsCompleted: report.rounds.filter((round) => round.kind === 'training').length,
+        roundsPlanned: job.training.rounds,
+        participants: coordinator.participantActivity(),
+      }),
+    );
+  };
+  const stopProgress = progress.enabled ? coordinator.observe(showProgress) : () => undefined;
   const server = await startGrpcCoordinatorServer(coordinator, {
     host: values.host,
     port,
     onRequestReceived: recordIngress,
-    onPeerRefused: (reason) => logger.warn({ reason }, 'refused a caller: certificate check failed'),
+    onPeerRefused: (reason) => {
+      audit.peerRefused();
+      logger.warn({ reason }, 'refused a caller: certificate check failed');
+    },
     ...(kit
       ? { credentials: serverCredentialsFor(kit), authenticatePeer: (auth) => participantFromPeerCertificate(kit.manifest, auth.sslPeerCertificate) }
       : {}),
@@ -122,15 +159,17 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   else logger.warn('no --kit: plain gRPC without TLS; use only on a trusted network or loopback');
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
   let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
-  if (values.http) {
-    const match = /^(.+):(\d{1,5})$/.exec(values.http);
-    if (!match) throw new UsageError(`--http must be HOST:PORT, got "${values.http}"`, COORDINATOR_HELP);
+  if (dashboardAddress) {
+    const match = /^(.+):(\d{1,5})$/.exec(dashboardAddress);
+    if (!match) throw new UsageError(`--dashboard must be HOST:PORT, got "${dashboardAddress}"`, COORDINATOR_HELP);
     http = await startCoordinatorHttpServer(coordinator, {
       host: match[1] as string,
       port: Number(match[2]),
+      audit: audit.status,
       ...(values['http-token'] ? { token: values['http-token'] } : {}),
     });
-    logger.info({ address: http.address }, 'status and metrics at /status and /metrics');
+    logger.info({ address: http.address }, 'dashboard at / (live), metrics at /metrics, status at /status');
+    print(`dashboard: http://${http.address}/`);
   }
   if (values['ready-file']) await writeFile(values['ready-file'], server.address);
   print(`HEFL coordinator for job ${job.jobId} on ${server.address}: waiting for ${job.federation.participants.join(', ')}`);
@@ -140,6 +179,9 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   const report = await coordinator.run();
+  stopProgress();
+  audit.dispose();
+  progress.clear();
   // Let participants receive the final event before the server goes away.
   await server.shutdown();
   await http?.close();

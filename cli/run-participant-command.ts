@@ -10,11 +10,13 @@ import { Participant } from '../participant/participant.js';
 import { participantConfigSchema } from '../participant/participant-config.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readParticipantKeys } from '../protocols/keys/read-key-folder.js';
-import { createLogger } from './create-logger.js';
+import { createLogger, parseLogFormat } from './create-logger.js';
+import { formatParticipantProgress } from './format-participant-progress.js';
+import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
-export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG
+export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG [--log-format json|pretty] [--no-progress]
 
 Runs one participant node: joins the coordinator's job, trains on the local CSV and sends only
 CKKS-encrypted updates plus bounded metadata (sample count, local loss, evaluation metrics).
@@ -25,26 +27,39 @@ The config file (JSON or YAML) names: participantId, jobId, coordinator (host:po
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, connectTimeoutSeconds.
 Relative paths are resolved from the config file's folder.
 
+Options:
+  --config FILE        this node's config file                                   (required)
+  --log-format FORMAT  json (default: one JSON line per event on stderr) or pretty (for people)
+  --no-progress        no progress line (round, local epoch, upload bytes); it is shown only when
+                       stderr is a terminal
+
 Example:
   hefl participant --config federation/nodes/bank.json`;
 
 export async function runParticipantCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      config: { type: 'string' },
+      'log-format': { type: 'string' },
+      'no-progress': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     console.log(PARTICIPANT_HELP);
     return EXIT.ok;
   }
   if (!values.config) throw new UsageError('--config is required', PARTICIPANT_HELP);
+  const logFormat = parseLogFormat(values['log-format'], PARTICIPANT_HELP);
   const config = await readConfigFile(values.config, participantConfigSchema);
   const base = dirname(resolve(values.config));
   const fromConfig = (path: string): string => (isAbsolute(path) ? path : join(base, path));
   const outputDir = fromConfig(config.outputDir ?? join('hefl-output', config.participantId));
   await mkdir(outputDir, { recursive: true });
 
-  const logger = createLogger({ name: `participant:${config.participantId}` });
+  const progress = new ProgressLine(process.stderr, process.stderr.isTTY === true && !values['no-progress']);
+  const logger = createLogger({ name: `participant:${config.participantId}`, ...(logFormat ? { format: logFormat } : {}), progress });
   const keys = await readParticipantKeys(fromConfig(config.keysDir));
   if (!keys.identityKey) throw new KeyCustodyError(`${fromConfig(config.keysDir)} has no identity key to sign this node's egress ledger`);
   // Every message that leaves the node is recorded, signed and hash-chained, before it reaches the socket.
@@ -79,6 +94,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     keys,
     connection,
     logger,
+    onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).
   const leave = (signal: string): void => {
@@ -91,6 +107,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   try {
     outcome = await participant.run();
   } finally {
+    progress.clear();
     keys.secretKey?.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
   }
   const summary = egress.summary();

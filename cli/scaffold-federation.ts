@@ -5,6 +5,9 @@ import { ConfigError } from '../protocols/errors.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { participantConfigSchema } from '../participant/participant-config.js';
+import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { formatCsv } from '../protocols/data/write-csv.js';
+import { splitInstitutions } from '../examples/bank-marketing/split-institutions.js';
 
 export const SCENARIOS = ['bank-marketing'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -60,13 +63,13 @@ custody:
 `;
 }
 
-function nodeYaml(jobId: string, participantId: string): string {
+function nodeYaml(jobId: string, participantId: string, withHoldout: boolean): string {
   return `# HEFL participant node "${participantId}". Paths are relative to this file.
 participantId: ${participantId}
 jobId: ${jobId}
 coordinator: 127.0.0.1:7700        # host:port of the coordinator
 dataCsv: ../data/${participantId}.csv   # your training rows; they never leave this node
-# evaluationCsv: ../data/holdout.csv   # optional: report each global model's AUC on it
+${withHoldout ? '' : '# '}evaluationCsv: ../data/holdout.csv   # optional: report each global model's AUC on it
 keysDir: ../keys/${participantId}       # from \`hefl keys init\`
 outputDir: ../outputs/${participantId}  # final model, egress log, secret key share
 `;
@@ -76,7 +79,7 @@ outputDir: ../outputs/${participantId}  # final model, egress log, secret key sh
  * `hefl init`: a federation folder with a commented job file, one node config per participant and a
  * short guide, so a newcomer edits rather than writes them. Both files are validated before writing.
  */
-export async function scaffoldFederation(scenario: Scenario, directory: string): Promise<string[]> {
+export async function scaffoldFederation(scenario: Scenario, directory: string, options: { dataset?: string } = {}): Promise<string[]> {
   const jobId = `${scenario}-job`;
   const job = jobYaml(scenario, jobId);
   parseConfigText(job, 'job.yaml', jobSpecSchema);
@@ -87,8 +90,21 @@ export async function scaffoldFederation(scenario: Scenario, directory: string):
     if (error.code === 'EEXIST') throw new ConfigError(`${written[0]} already exists; choose an empty folder`);
     throw error;
   });
+  // With the UCI file at hand, each institution gets its slice (non-IID by job) and the bank a holdout.
+  if (options.dataset) {
+    const table = await readCsvTable(options.dataset);
+    const split = splitInstitutions(table, { testFraction: 0.2, seed: 42 });
+    for (const institution of split.institutions) {
+      const path = join(directory, 'data', `${institution.id}.csv`);
+      await writeFile(path, formatCsv(table.header, institution.rows));
+      written.push(path);
+    }
+    const holdout = join(directory, 'data', 'holdout.csv');
+    await writeFile(holdout, formatCsv(table.header, split.test));
+    written.push(holdout);
+  }
   for (const participantId of PARTICIPANTS) {
-    const text = nodeYaml(jobId, participantId);
+    const text = nodeYaml(jobId, participantId, options.dataset !== undefined && participantId === 'bank');
     parseConfigText(text, `${participantId}.yaml`, participantConfigSchema);
     const path = join(directory, 'nodes', `${participantId}.yaml`);
     await writeFile(path, text);
@@ -99,11 +115,22 @@ export async function scaffoldFederation(scenario: Scenario, directory: string):
     guide,
     `# Next steps
 
-1. Put each institution's CSV at \`data/<participant>.csv\` (for the demo data, \`npm run demo\` writes
-   \`out/bank-marketing-demo/data/*.csv\`; copy them here).
-2. \`hefl keys init --job job.yaml --out keys\` and hand each \`keys/<node>\` folder to its node.
-3. \`hefl coordinator --job job.yaml --keys keys/coordinator --port 7700 --report outputs/report.json\`
-4. On each node: \`hefl participant --config nodes/<participant>.yaml\`
+Run these from this folder (\`npx hefl\` inside the HEFL checkout, or \`hefl\` when installed).
+
+1. ${options.dataset ? 'The CSVs are in `data/` (one slice per institution, and `holdout.csv` for the bank\'s evaluation).' : 'Put each institution\'s CSV at `data/<participant>.csv` (or run `hefl init` again with `--dataset FILE`).'}
+   Check the column names against \`features\` in \`job.yaml\`.
+2. Create the key folders offline and hand each \`keys/<node>\` folder to its node:
+   \`hefl keys init --job job.yaml --out keys\`
+3. Start the coordinator, with the live dashboard at http://127.0.0.1:8080/ :
+   \`hefl coordinator --job job.yaml --keys keys/coordinator --port 7700 --dashboard 127.0.0.1:8080 --ledger outputs/coordinator-ingress.jsonl --report-dir outputs/report\`
+4. On each node (three terminals, or three machines with \`coordinator:\` set in the node file):
+   \`hefl participant --config nodes/bank.yaml\`
+   \`hefl participant --config nodes/ecommerce.yaml\`
+   \`hefl participant --config nodes/government.yaml\`
+5. When the job ends: \`outputs/report/\` holds report.json, model-card.md, auc.svg and loss.svg; each
+   node's final model is in \`outputs/<node>/model/\` and what it sent in \`outputs/<node>/egress.jsonl\`.
+6. An auditor checks every ledger:
+   \`hefl audit verify --roster keys/coordinator/keys.json --report outputs/audit.md outputs/*/egress.jsonl outputs/coordinator-ingress.jsonl\`
 `,
   );
   written.push(guide);

@@ -79,7 +79,33 @@ export type CoordinatorObservation =
   | { readonly type: 'round-completed'; readonly summary: RoundSummary }
   | { readonly type: 'refused'; readonly what: 'update' | 'decryption-share' | 'key-setup' }
   | { readonly type: 'participant'; readonly participantId: string; readonly state: 'joined' | 'left' }
-  | { readonly type: 'status'; readonly status: CoordinatorStatus };
+  | { readonly type: 'status'; readonly status: CoordinatorStatus }
+  /** Something a participant did (joined, uploaded a chunk, reported); read participantActivity(). */
+  | { readonly type: 'activity' };
+
+/** What a participant is doing, as the coordinator can tell from what it received. */
+export type ParticipantActivityState =
+  | 'waiting' // listed in the job, not connected yet
+  | 'connected'
+  | 'key-setup'
+  | 'training' // in the round, no update received yet
+  | 'uploading'
+  | 'submitted'
+  | 'decrypting'
+  | 'evaluating'
+  | 'left';
+
+export interface ParticipantActivity {
+  readonly id: string;
+  readonly state: ParticipantActivityState;
+  readonly connected: boolean;
+  readonly lastSeenUnixMs: number | null;
+  readonly sampleCount: number | null;
+  /** While uploading: ciphertext chunks received of the update's total. */
+  readonly upload: { readonly chunksReceived: number; readonly chunkCount: number } | null;
+}
+
+type Phase = 'idle' | 'key-setup' | 'collecting-updates' | 'decryption' | 'evaluation';
 
 export interface CoordinatorOptions {
   readonly job: JobSpec;
@@ -128,6 +154,8 @@ interface ActiveRound {
   readonly signatures: Map<string, Uint8Array>;
   /** Digest of each accepted update: a resent copy is acknowledged, never added twice. */
   readonly digests: Map<string, string>;
+  /** Chunks received so far of each update still streaming in. */
+  readonly uploads: Map<string, number>;
   open: boolean;
 }
 
@@ -159,6 +187,8 @@ export class Coordinator {
   private readonly logger: Logger;
   private stopRequested: string | undefined;
   private readonly observers = new Set<(observation: CoordinatorObservation) => void>();
+  private readonly lastSeen = new Map<string, number>();
+  private phase: Phase = 'idle';
 
   private constructor(
     private readonly options: CoordinatorOptions,
@@ -208,6 +238,47 @@ export class Coordinator {
     }
   }
 
+  /** Wakes the round loop's waits and tells observers that participant activity changed. */
+  private touched(): void {
+    this.changed.emit('change');
+    this.notify({ type: 'activity' });
+  }
+
+  private seen(participantId: string): void {
+    if (this.participants.get(participantId)?.connected) this.lastSeen.set(participantId, Date.now());
+  }
+
+  /** Each listed participant's state, for dashboards; derived from what arrived, never from content. */
+  participantActivity(): ParticipantActivity[] {
+    const round = this.activeRound;
+    const decryption = this.decryption;
+    const lastRound = this.lastAggregate?.round;
+    return this.options.job.federation.participants.map((id): ParticipantActivity => {
+      const participant = this.participants.get(id);
+      const chunksReceived = round?.uploads.get(id);
+      const upload = chunksReceived !== undefined && round ? { chunksReceived, chunkCount: round.layout.chunkCount } : null;
+      const state = ((): ParticipantActivityState => {
+        if (!participant) return 'waiting';
+        if (!participant.connected) return 'left';
+        switch (this.phase) {
+          case 'key-setup':
+            return 'key-setup';
+          case 'collecting-updates':
+            if (!round?.plan.participants.includes(id)) return 'connected';
+            if (round.aggregator.hasContribution(id)) return 'submitted';
+            return upload ? 'uploading' : 'training';
+          case 'decryption':
+            return decryption && !decryption.shares.has(id) ? 'decrypting' : 'submitted';
+          case 'evaluation':
+            return lastRound !== undefined && this.evaluations.get(lastRound)?.has(id) ? 'connected' : 'evaluating';
+          case 'idle':
+            return 'connected';
+        }
+      })();
+      return { id, state, connected: participant?.connected ?? false, lastSeenUnixMs: this.lastSeen.get(id) ?? null, sampleCount: participant?.sampleCount ?? null, upload };
+    });
+  }
+
   private setStatus(status: CoordinatorStatus): void {
     this.statusValue = status;
     this.notify({ type: 'status', status });
@@ -241,10 +312,11 @@ export class Coordinator {
     const existing = this.participants.get(request.participantId);
     if (existing?.connected) return { accepted: false, reason: `participant "${request.participantId}" is already connected` };
     this.participants.set(request.participantId, { id: request.participantId, sink, connected: true, sampleCount: null });
+    this.seen(request.participantId);
     this.logger.info({ participantId: request.participantId }, 'participant joined');
     this.notify({ type: 'participant', participantId: request.participantId, state: 'joined' });
     this.sendTo(request.participantId, { type: 'job-accepted', job });
-    this.changed.emit('change');
+    this.touched();
     return { accepted: true };
   }
 
@@ -255,7 +327,7 @@ export class Coordinator {
     this.notify({ type: 'participant', participantId, state: 'left' });
     if (this.statusValue === 'finished' || this.statusValue === 'failed') this.logger.info({ participantId }, 'participant left');
     else this.logger.warn({ participantId }, 'participant disconnected');
-    this.changed.emit('change');
+    this.touched();
   }
 
   openUpdate(first: UpdateChunk): Parsed<IncomingUpdate> {
@@ -299,6 +371,9 @@ export class Coordinator {
         }
         contribution.accept(chunk.chunkIndex, chunk.ciphertext);
         digest.add(chunk.ciphertext);
+        round.uploads.set(first.participantId, (round.uploads.get(first.participantId) ?? 0) + 1);
+        this.seen(first.participantId);
+        this.touched();
         if (chunk.updateSignature) signature = chunk.updateSignature;
       },
       finish: () => {
@@ -319,19 +394,21 @@ export class Coordinator {
         }
         closed = true;
         round.inFlight.delete(incoming);
+        round.uploads.delete(first.participantId);
         round.localLosses.set(first.participantId, { loss: metadata.localLoss, sampleCount: metadata.sampleCount });
         if (round.plan.kind === 'statistics') participant.sampleCount = metadata.sampleCount;
         this.logger.info({ participantId: first.participantId, round: first.round }, 'encrypted update added to the aggregate');
-        this.changed.emit('change');
+        this.touched();
         return { accepted: true };
       },
       abort: (reason) => {
         if (closed) return;
         closed = true;
         round.inFlight.delete(incoming);
+        round.uploads.delete(first.participantId);
         contribution.abort();
         this.logger.warn({ participantId: first.participantId, round: first.round, reason }, 'partial update removed from the aggregate');
-        this.changed.emit('change');
+        this.touched();
       },
     };
     round.inFlight.add(incoming);
@@ -362,8 +439,9 @@ export class Coordinator {
     const reports = this.evaluations.get(report.round) ?? new Map<string, EvaluationReport>();
     if (reports.has(report.participantId)) return { accepted: false, reason: 'evaluation for this round already reported' };
     reports.set(report.participantId, report);
+    this.seen(report.participantId);
     this.evaluations.set(report.round, reports);
-    this.changed.emit('change');
+    this.touched();
     return { accepted: true };
   }
 
@@ -372,8 +450,9 @@ export class Coordinator {
     if (message.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${message.jobId}"` };
     if (!this.keySetup) return { accepted: false, reason: 'this job does not use threshold custody' };
     if (!this.participants.get(message.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
+    this.seen(message.participantId);
     const receipt = this.keySetup.accept(message);
-    if (receipt.accepted) this.changed.emit('change');
+    if (receipt.accepted) this.touched();
     else {
       this.logger.warn({ participantId: message.participantId, step: message.step, reason: receipt.reason }, 'key-setup message refused');
       this.notify({ type: 'refused', what: 'key-setup' });
@@ -414,8 +493,9 @@ export class Coordinator {
           return { accepted: false, reason: `decryption share has ${chunks.length} chunks, the aggregate ${decryption.chunkCount}` };
         }
         decryption.shares.set(first.participantId, chunks);
+        this.seen(first.participantId);
         this.logger.info({ participantId: first.participantId, round: first.round }, 'decryption share received');
-        this.changed.emit('change');
+        this.touched();
         return { accepted: true };
       },
       abort: () => {
@@ -570,7 +650,7 @@ export class Coordinator {
   /** Ends the job at the next wait point; the round in flight is abandoned and no model is produced from it. */
   stop(reason = 'the coordinator was asked to stop'): void {
     this.stopRequested = reason;
-    this.changed.emit('change');
+    this.touched();
   }
 
   report(): JobReport {
@@ -621,12 +701,15 @@ export class Coordinator {
       inFlight: new Set(),
       signatures: new Map(),
       digests: new Map(),
+      uploads: new Map(),
       open: true,
     };
     this.activeRound = active;
     try {
       this.logger.info({ round, kind, participants: plan.participants }, 'round started');
+      this.phase = 'collecting-updates';
       this.broadcast({ type: 'round-started', round, kind, deadlineUnixMs: plan.deadlineUnixMs });
+      this.touched();
       await this.waitFor(
         () =>
           plan.participants.every(
@@ -660,6 +743,8 @@ export class Coordinator {
         this.broadcast({ type: 'aggregate-ready', ...ready });
       }
       if (kind === 'training') {
+        this.phase = 'evaluation';
+        this.touched();
         await this.waitFor(
           () => this.connectedParticipants().every((id) => this.evaluations.get(round)?.has(id)),
           Date.now() + job.federation.roundDeadlineSeconds * 1000,
@@ -675,6 +760,7 @@ export class Coordinator {
       this.options.onRoundCompleted?.(summary);
       this.notify({ type: 'round-completed', summary });
     } finally {
+      this.phase = 'idle';
       active.open = false;
       active.aggregator.dispose();
       this.activeRound = undefined;
@@ -689,6 +775,7 @@ export class Coordinator {
       throw new RoundFailedError(`threshold custody needs every participant for key setup; missing: ${missingAtStart.join(', ')}`);
     }
     let previous: ReturnType<ThresholdKeySetup['valuesOf']> = [];
+    this.phase = 'key-setup';
     for (const step of KEY_SETUP_STEPS) {
       keySetup.begin(step);
       this.broadcast({ type: 'key-setup-requested', step, previous });
@@ -701,6 +788,7 @@ export class Coordinator {
     const collective = await keySetup.collectiveKey();
     this.collectiveKeySha256 = collective.sha256;
     this.logger.info({ collectiveKeySha256: collective.sha256 }, 'collective public key assembled from every participant\'s share');
+    this.phase = 'idle';
     this.broadcast({ type: 'key-setup-complete', publicShares: previous, collectiveKeySha256: collective.sha256 });
   }
 
@@ -718,6 +806,8 @@ export class Coordinator {
     for (const chunk of chunks) hash.update(chunk);
     const decryption: JointDecryption = { round: ready.round, aggregateSha256: hash.digest('hex'), chunkCount: ready.chunkCount, shares: new Map(), open: true };
     this.decryption = decryption;
+    this.phase = 'decryption';
+    this.touched();
     try {
       this.broadcast({ type: 'decryption-requested', ...ready, aggregateSha256: decryption.aggregateSha256 });
       await this.waitFor(

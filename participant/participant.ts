@@ -48,7 +48,16 @@ export interface ParticipantOptions {
   readonly strategy?: FederatedStrategy;
   /** Called with each new global model's evaluation (only when evaluation data is configured). */
   readonly onRoundEvaluated?: (round: number, evaluation: { auc: number; loss: number; count: number }) => void;
+  /** Called as rounds, local epochs and uploads advance (for progress displays). */
+  readonly onProgress?: (progress: ParticipantProgress) => void;
 }
+
+/** What a progress display can show; counts and sizes only, never data or key material. */
+export type ParticipantProgress =
+  | { readonly type: 'round-started'; readonly round: number; readonly kind: RoundKind; readonly rounds: number }
+  | { readonly type: 'training-epoch'; readonly round: number; readonly epoch: number; readonly epochs: number }
+  | { readonly type: 'upload'; readonly round: number; readonly bytesSent: number; readonly bytesTotal: number }
+  | { readonly type: 'round-applied'; readonly round: number };
 
 export interface ParticipantOutcome {
   readonly roundsCompleted: number;
@@ -165,6 +174,7 @@ export class Participant {
             if (!job || !data) throw new WireMessageError('round started before the job was accepted');
             if (!session) throw new WireMessageError('round started before the encryption key was set up');
             state.currentRound = event.round;
+            this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
             if (event.kind === 'statistics') {
               // Round 0: encrypted per-column sums, sums of squares and the row count.
               const statistics = computeFeatureStatistics(data.dataset, job.features);
@@ -182,6 +192,7 @@ export class Participant {
                 width: data.train.width,
                 settings: job.training,
                 round: event.round,
+                onEpochEnd: (epoch) => this.options.onProgress?.({ type: 'training-epoch', round: event.round, epoch, epochs: job.training.localEpochs }),
               });
               const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
               const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
@@ -285,6 +296,7 @@ export class Participant {
       this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
     }
     sum.fill(0);
+    this.options.onProgress?.({ type: 'round-applied', round: event.round });
   }
 
   private acceptJob(job: JobSpec): JobSpec {
@@ -347,7 +359,9 @@ export class Participant {
       metadata: chunkIndex === 0 ? metadata : undefined,
       updateSignature: chunkIndex === ciphertexts.length - 1 ? updateSignature : undefined,
     }));
-    const receipt = await this.options.connection.submitUpdate(chunks);
+    const bytesTotal = ciphertexts.reduce((total, ciphertext) => total + ciphertext.byteLength, 0);
+    const onProgress = this.options.onProgress;
+    const receipt = await this.options.connection.submitUpdate(onProgress ? reportingUpload(chunks, round, bytesTotal, onProgress) : chunks);
     if (receipt.accepted) this.logger.info({ round, kind, chunks: chunks.length }, 'encrypted update accepted');
     else this.logger.warn({ round, kind, reason: receipt.reason }, 'encrypted update refused');
   }
@@ -376,5 +390,20 @@ export class Participant {
       loss: report.loss,
     });
     if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'evaluation report refused');
+  }
+}
+
+/** Yields the chunks unchanged, reporting the bytes handed to the transport so far. */
+function* reportingUpload(
+  chunks: readonly UpdateChunk[],
+  round: number,
+  bytesTotal: number,
+  onProgress: (progress: ParticipantProgress) => void,
+): Generator<UpdateChunk> {
+  let bytesSent = 0;
+  for (const chunk of chunks) {
+    yield chunk;
+    bytesSent += chunk.ciphertext.byteLength;
+    onProgress({ type: 'upload', round, bytesSent, bytesTotal });
   }
 }

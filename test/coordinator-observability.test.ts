@@ -61,4 +61,50 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
       await grpcServer.shutdown();
     }
   }, 90_000);
+
+  it('guards the dashboard with a token (bearer or one-time cookie), a strict CSP, and streams views', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-dashboard-http-'));
+    directories.push(directory);
+    const job = bankJob({ jobId: 'dashboard-http' });
+    const folders = await initFederationKeys(job, join(directory, 'keys'));
+    const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
+    const http = await startCoordinatorHttpServer(coordinator, { host: '127.0.0.1', port: 0, token: 'open-sesame-42' });
+    try {
+      const base = `http://${http.address}`;
+      expect((await fetch(`${base}/`)).status).toBe(401);
+      expect((await fetch(`${base}/dashboard.json`, { headers: { authorization: 'Bearer wrong-token-42' } })).status).toBe(401);
+      expect((await fetch(`${base}/?token=wrong`, { redirect: 'manual' })).status).toBe(401);
+      const login = await fetch(`${base}/?token=open-sesame-42`, { redirect: 'manual' });
+      expect(login.status).toBe(303);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+      const page = await fetch(`${base}/`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      expect(await page.text()).toContain('<script src="/dashboard.js"');
+
+      const view = (await (await fetch(`${base}/dashboard.json`, { headers: { authorization: 'Bearer open-sesame-42' } })).json()) as {
+        jobId: string;
+        participants: { id: string; state: string }[];
+        he: { slotCount: number };
+      };
+      expect(view.jobId).toBe('dashboard-http');
+      expect(view.participants.map((participant) => [participant.id, participant.state])).toEqual([
+        ['bank', 'waiting'],
+        ['ecommerce', 'waiting'],
+        ['government', 'waiting'],
+      ]);
+      expect(view.he.slotCount).toBe(4096);
+
+      const events = await fetch(`${base}/events`, { headers: { cookie } });
+      expect(events.headers.get('content-type')).toBe('text/event-stream');
+      const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+      const { value } = await reader.read();
+      const frame = new TextDecoder().decode(value);
+      expect(frame).toMatch(/event: view\ndata: \{"jobId":"dashboard-http"/);
+      await reader.cancel();
+    } finally {
+      await http.close();
+    }
+  }, 60_000);
 });

@@ -29,6 +29,8 @@ export interface LocalFederationOptions {
   readonly keepPayloads?: boolean;
   /** Extra environment for the child processes. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Extra `hefl coordinator` options (for example `--dashboard 127.0.0.1:0`). */
+  readonly coordinatorArgs?: readonly string[];
 }
 
 export interface LocalFederationResult {
@@ -89,6 +91,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
       [
         HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0',
         '--ready-file', readyFile, '--report', reportFile, '--ledger', join(work, 'coordinator-ingress.jsonl'),
+        ...(options.coordinatorArgs ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
     );

@@ -75,6 +75,11 @@ export class LedgerWriter {
     return record;
   }
 
+  /** How long the chain is and its newest record hash, for status pages. */
+  head(): { records: number; lastRecordHash: string } {
+    return { records: this.sequence, lastRecordHash: this.previousHash };
+  }
+
   /** Messages and bytes by message type, for the node's own summary. */
   summary(): { messages: number; bytes: number; byType: Record<string, { messages: number; bytes: number }> } {
     const byType: Record<string, { messages: number; bytes: number }> = {};

@@ -18,6 +18,8 @@ export interface LocalTrainingInput {
   width: number;
   settings: Pick<TrainingSettings, 'localEpochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'>;
   round: number;
+  /** Called after each local epoch with its mean loss (for progress displays). */
+  onEpochEnd?: (epoch: number, loss: number) => void;
 }
 
 export interface LocalTrainingResult {
@@ -59,6 +61,7 @@ async function trainExclusively(input: LocalTrainingInput): Promise<LocalTrainin
     for (let epoch = 0; epoch < settings.localEpochs; epoch++) {
       const order = shuffledRowOrder(rowCount, mixSeed(settings.seed, round, epoch));
       meanLoss = await fitOneEpoch(model, gatherRows(features, width, order), gatherRows(labels, 1, order), rowCount, width, settings.batchSize);
+      input.onEpochEnd?.(epoch + 1, meanLoss);
     }
     const weights = flattenWeights(model);
     if (!Number.isFinite(meanLoss) || !weights.every(Number.isFinite)) {
