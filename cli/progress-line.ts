@@ -47,7 +47,7 @@ export class ProgressLine {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.stream.columns ?? 100) - 1);
+    const width = Math.max(20, (this.stream.columns || 100) - 1);
     this.stream.write(`\r\u001b[K${this.current.length > width ? `${this.current.slice(0, width - 1)}…` : this.current}`);
   }
 }

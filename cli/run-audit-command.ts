@@ -11,19 +11,24 @@ import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.j
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { verifyLedger, type LedgerVerification } from '../protocols/ledger/verify-ledger.js';
 import { EXIT } from './exit-codes.js';
+import { ConfigError } from '../protocols/errors.js';
+import { loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { UsageError } from './usage-error.js';
 
-export const AUDIT_HELP = `Usage: hefl audit verify --roster KEYS_JSON [--report REPORT.md] LEDGER...
+export const AUDIT_HELP = `Usage: hefl audit verify --kit AUDITOR_KIT [--report REPORT.md] LEDGER...
+       hefl audit verify --roster KEYS_JSON [--report REPORT.md] LEDGER...
 
-Checks participants' egress ledgers (OUTPUT_DIR/egress.jsonl of each node): every record's place in
-the hash chain, its hash and its signature by the node's identity key (the public keys come from the
-identities roster in any key folder's keys.json, e.g. the coordinator's). Where the node kept its
+Checks participants' egress ledgers (OUTPUT_DIR/egress.jsonl of each node) and the coordinator's
+ledger: every record's place in the hash chain, its hash and its signature by the node's key. The
+public keys come from the auditor's startup kit (--kit: the CA-signed manifest pins each node's
+ledger key when provisioned with --roster; the manifest's signature is checked against the kit's CA)
+or from the identities roster in any key folder's keys.json (--roster). Where the node kept its
 payloads (keepPayloads: OUTPUT_DIR/payloads beside the ledger), each payload is re-classified from its
 bytes under the federation's CKKS parameters and must be what its record claims. Prints a verdict per node
 and, with --report, writes a Markdown report to file. Exit code 0 only when every ledger verifies.
 
 Example:
-  hefl audit verify --roster keys/coordinator/keys.json --report audit.md outputs/*/egress.jsonl`;
+  hefl audit verify --kit kits/auditor --report audit.md outputs/*/egress.jsonl coordinator-ingress.jsonl`;
 
 interface NodeVerdict {
   readonly ledger: string;
@@ -83,14 +88,17 @@ async function reclassify(ledger: string, verification: LedgerVerification, para
 function describe(verdict: NodeVerdict): string[] {
   const { verification } = verdict;
   const byType = new Map<string, { messages: number; bytes: number }>();
+  // A coordinator's ledger holds what it received and what it sent; a participant's only what it sent.
+  const bothDirections = new Set(verification.records.map((record) => record.direction)).size > 1;
   for (const record of verification.records) {
-    const totals = byType.get(record.messageType) ?? { messages: 0, bytes: 0 };
+    const label = bothDirections ? `${record.direction === 'ingress' ? 'received' : 'sent'} ${record.messageType} (${record.classification})` : record.messageType;
+    const totals = byType.get(label) ?? { messages: 0, bytes: 0 };
     totals.messages += 1;
     totals.bytes += record.size;
-    byType.set(record.messageType, totals);
+    byType.set(label, totals);
   }
   const node = verification.nodeId ?? '(unknown node)';
-  const refused = verification.records.filter((record) => record.classification === 'refused').length;
+  const refused = verification.records.filter((record) => record.classification === 'refused' && record.nodeId !== 'coordinator').length;
   const head = !verification.valid
     ? `${node}: FAILED - ${verification.problem}`
     : verdict.reclassified.length > 0
@@ -150,36 +158,44 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { roster: { type: 'string' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { roster: { type: 'string' }, kit: { type: 'string' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help) {
     console.log(AUDIT_HELP);
     return EXIT.ok;
   }
-  if (!values.roster || positionals.length === 0) throw new UsageError('--roster and at least one ledger are required', AUDIT_HELP);
-  const manifest = parseConfigText(await readFile(values.roster, 'utf8'), values.roster, keyFolderManifestSchema);
-  const keys = new Map<string, KeyObject>(Object.entries(manifest.identities ?? {}).map(([id, pem]) => [id, loadIdentityPublicKey(pem)]));
+  if ((!values.roster && !values.kit) || positionals.length === 0) throw new UsageError('--kit (or --roster) and at least one ledger are required', AUDIT_HELP);
+  if (values.roster && values.kit) throw new UsageError('give --kit or --roster, not both', AUDIT_HELP);
+  const trust = values.kit ? await trustFromKit(values.kit) : await trustFromRoster(values.roster as string);
+  const keys = trust.keys;
+  const manifest = { ckks: trust.ckks };
   const verdicts: NodeVerdict[] = [];
   for (const ledger of positionals) {
     const text = await readFile(ledger, 'utf8').catch(() => undefined);
     const verification: LedgerVerification =
       text === undefined ? { valid: false, nodeId: undefined, records: [], problem: `${ledger}: cannot be read` } : verifyLedger(text, ledger, (id) => keys.get(id));
     const { problems, checked } = verification.valid ? await reclassify(ledger, verification, manifest.ckks) : { problems: [], checked: 0 };
-    verdicts.push({ ledger, verification, reclassified: problems, payloadsChecked: checked });
+    // The coordinator's own outgoing records: an aggregate or relayed contribution that was not a
+    // ciphertext under the federation's parameters is a finding, even though the coordinator sent it.
+    const sentProblems = verification.records
+      .filter((record) => record.direction === 'egress' && record.nodeId === 'coordinator' && record.classification === 'refused')
+      .map((record) => `record #${record.sequence} (${record.messageType}): the coordinator sent ${record.refusalReason ?? 'a message that is not what it should be'}`);
+    verdicts.push({ ledger, verification, reclassified: [...problems, ...sentProblems], payloadsChecked: checked });
   }
   const missing = [...keys.keys()].filter((id) => !verdicts.some((verdict) => verdict.verification.nodeId === id));
   const lines = verdicts.flatMap(describe);
   if (missing.length > 0) lines.push(`no ledger given for: ${missing.join(', ')}`);
   const matching = matchEgressWithIngress(verdicts.map((verdict) => verdict.verification));
   lines.push(...matching.lines);
+  lines.push(...trust.notes(verdicts.map((verdict) => verdict.verification.nodeId).filter((id): id is string => id !== undefined)));
   const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent;
   lines.push(allValid ? 'verdict: every ledger verifies' : 'verdict: FAILED - at least one ledger does not verify');
   console.log(lines.join('\n'));
   if (values.report) {
     const report = [
-      `# HEFL audit report: job ${manifest.jobId}`,
+      `# HEFL audit report: ${trust.title}`,
       '',
-      `Generated ${new Date().toISOString()} with \`hefl audit verify\`; identities from \`${values.roster}\` (key fingerprint \`${manifest.keyFingerprint}\`).`,
+      `Generated ${new Date().toISOString()} with \`hefl audit verify\`; ${trust.source}.`,
       '',
       '```',
       ...lines,
@@ -189,4 +205,48 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     await writeFile(values.report, report);
   }
   return allValid ? EXIT.ok : EXIT.jobFailed;
+}
+
+interface AuditTrust {
+  readonly keys: Map<string, KeyObject>;
+  readonly ckks: CkksParameters;
+  readonly title: string;
+  readonly source: string;
+  /** Extra lines about the nodes whose ledgers were given (revocations, say). */
+  notes(nodeIds: readonly string[]): string[];
+}
+
+async function trustFromRoster(path: string): Promise<AuditTrust> {
+  const roster = parseConfigText(await readFile(path, 'utf8'), path, keyFolderManifestSchema);
+  return {
+    keys: new Map(Object.entries(roster.identities ?? {}).map(([id, pem]) => [id, loadIdentityPublicKey(pem)])),
+    ckks: roster.ckks,
+    title: `job ${roster.jobId}`,
+    source: `identities from \`${path}\` (key fingerprint \`${roster.keyFingerprint}\`)`,
+    notes: () => [],
+  };
+}
+
+/** The auditor's kit: the CA-signed manifest (checked against the kit's CA) pins the ledger keys and parameters. */
+async function trustFromKit(folder: string): Promise<AuditTrust> {
+  const kit = await loadStartupKit(folder);
+  const { manifest } = kit;
+  if (!manifest.ledgerKeys || Object.keys(manifest.ledgerKeys).length === 0) {
+    throw new ConfigError(`the manifest in ${folder} pins no ledger keys: provision with \`hefl provision --roster keys/coordinator/keys.json\`, or audit with --roster`);
+  }
+  if (!manifest.ckks) {
+    throw new ConfigError(`the manifest in ${folder} pins only the CKKS parameters' hash: provision with \`hefl provision --job JOB\`, or audit with --roster`);
+  }
+  const serials = new Map(manifest.nodes.map((node) => [node.id, node.serialNumber]));
+  return {
+    keys: new Map(Object.entries(manifest.ledgerKeys).map(([id, pem]) => [id, loadIdentityPublicKey(pem)])),
+    ckks: manifest.ckks,
+    title: `federation ${manifest.federationId}`,
+    source: `ledger keys from the CA-signed manifest in \`${folder}\` (${kit.role} "${kit.nodeId}", manifest issued ${manifest.issuedAt}, CKKS parameters \`${manifest.ckksParametersFingerprint}\`)`,
+    notes: (nodeIds) =>
+      nodeIds.flatMap((id) => {
+        const revocation = manifest.revoked.find((entry) => entry.serialNumber === serials.get(id));
+        return revocation ? [`note: ${id}'s certificate was revoked on ${revocation.revokedAt} (${revocation.reason}); its records after that time came from a revoked node`] : [];
+      }),
+  };
 }

@@ -10,6 +10,8 @@ import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fin
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { classifyEgress } from '../protocols/ledger/classify-egress.js';
+import { classifyCoordinatorResponse } from '../protocols/ledger/classify-response.js';
+import type { FederationMethodName } from '../proto/load-federation-service.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
@@ -143,10 +145,24 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
     );
   };
   const stopProgress = progress.enabled ? coordinator.observe(showProgress) : () => undefined;
+  // What the coordinator sends (events, aggregates, receipts) goes into the same signed chain.
+  const recordResponse = (method: FederationMethodName, bytes: Uint8Array): void => {
+    if (!ingress) return;
+    const verdict = classifyCoordinatorResponse(method, bytes, (payload) => {
+      try {
+        classifier.release(classifier.loadCiphertext(payload, 'outgoing payload'));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    ingress.recordBytes('egress', method, bytes, verdict.classification, verdict.problem, undefined, verdict.fields);
+  };
   const server = await startGrpcCoordinatorServer(coordinator, {
     host: values.host,
     port,
     onRequestReceived: recordIngress,
+    onResponseSent: recordResponse,
     onPeerRefused: (reason) => {
       audit.peerRefused();
       logger.warn({ reason }, 'refused a caller: certificate check failed');

@@ -7,14 +7,17 @@ import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
 import { provisionFederation, revokeNode } from '../protocols/trust/provision-federation.js';
 import { EXIT } from './exit-codes.js';
+import { ConfigError } from '../protocols/errors.js';
+import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';
 import { UsageError } from './usage-error.js';
 
-export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB --out KITS_DIR
+export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB [--roster KEYS_JSON] --out KITS_DIR
        hefl provision revoke --kits KITS_DIR --node NODE_ID [--reason TEXT]
 
 Creates a federation CA and one startup kit per node (coordinator, each participant, each auditor):
 node.crt, node.key (0600), ca.crt and the CA-signed manifest (nodes, roles, certificate hashes,
-revocations). The CA key stays in KITS_DIR/ca. The coordinator then runs with --kit and accepts only
+revocations, the job's CKKS parameters and, with --roster, each node's ledger-signing key from
+\`hefl keys init\`'s keys.json, so an auditor's kit alone verifies every ledger). The CA key stays in KITS_DIR/ca. The coordinator then runs with --kit and accepts only
 mutual-TLS clients whose certificate is in the manifest; participants set "kitDir" in their config.
 "revoke" adds a node to the manifest's revocation list and re-signs it in every kit.
 
@@ -22,7 +25,7 @@ federation.json: {"federationId": "banks", "coordinator": {"address": "127.0.0.1
                   "participants": ["bank", "ecommerce", "government"], "auditors": ["auditor"]}
 
 Example:
-  hefl provision --federation federation.json --job job.yaml --out kits`;
+  hefl provision --federation federation.json --job job.yaml --roster keys/coordinator/keys.json --out kits`;
 
 export async function runProvisionCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'revoke') {
@@ -36,7 +39,13 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
   }
   const { values } = parseArgs({
     args: argv,
-    options: { federation: { type: 'string' }, out: { type: 'string' }, job: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      federation: { type: 'string' },
+      out: { type: 'string' },
+      job: { type: 'string' },
+      roster: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     console.log(PROVISION_HELP);
@@ -45,10 +54,28 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
   if (!values.federation || !values.out) throw new UsageError('--federation and --out are required', PROVISION_HELP);
   const federation = await readConfigFile(values.federation, federationInputSchema);
   // The privacy posture is pinned: every kit's signed manifest names the CKKS parameters by hash.
-  const pinned = values.job ? ckksParametersFingerprint((await readConfigFile(values.job, jobSpecSchema)).ckks) : federation.ckksParametersFingerprint;
+  const job = values.job ? await readConfigFile(values.job, jobSpecSchema) : undefined;
+  const pinned = job ? ckksParametersFingerprint(job.ckks) : federation.ckksParametersFingerprint;
   if (!pinned) throw new UsageError('pin the CKKS parameters: give --job JOB (or "ckksParametersFingerprint" in the federation file)', PROVISION_HELP);
-  const { kits, caDirectory } = await provisionFederation({ ...federation, ckksParametersFingerprint: pinned }, values.out);
+  let ledgerKeys: Record<string, string> | undefined;
+  if (values.roster) {
+    const roster = await readConfigFile(values.roster, keyFolderManifestSchema);
+    if (roster.parametersFingerprint !== pinned) throw new ConfigError(`${values.roster} was made for other CKKS parameters than the ones pinned here`);
+    ledgerKeys = { ...(roster.identities ?? {}) };
+    const nodeIds = [federation.coordinator.id, ...federation.participants.map((node) => node.id)];
+    const unknown = Object.keys(ledgerKeys).filter((id) => !nodeIds.includes(id));
+    if (unknown.length > 0) throw new ConfigError(`${values.roster} names ${unknown.join(', ')}, not in ${values.federation}`);
+    const missing = nodeIds.filter((id) => !(id in ledgerKeys!));
+    if (missing.length > 0) throw new ConfigError(`${values.roster} has no ledger key for ${missing.join(', ')}`);
+  }
+  const { kits, caDirectory } = await provisionFederation(
+    { ...federation, ...(job ? { ckks: job.ckks } : {}), ckksParametersFingerprint: pinned },
+    values.out,
+    ledgerKeys ? { ledgerKeys } : {},
+  );
   console.log(`CKKS parameters pinned: ${pinned}`);
+  if (ledgerKeys) console.log(`ledger keys pinned for: ${Object.keys(ledgerKeys).sort().join(', ')}`);
+  else console.log('no --roster: auditors will need the key roster (keys.json) to verify ledgers');
   console.log(`federation CA (keep offline): ${caDirectory}`);
   for (const [node, folder] of Object.entries(kits)) console.log(`${node}: ${folder}`);
   return EXIT.ok;

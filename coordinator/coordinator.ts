@@ -107,6 +107,10 @@ export interface ParticipantActivity {
 
 type Phase = 'idle' | 'key-setup' | 'collecting-updates' | 'decryption' | 'evaluation';
 
+/** Nonces remembered per sender (oldest forgotten first); far more than one job sends. */
+const MAX_NONCES_PER_SENDER = 100_000;
+const REPLAY = 'replayed message: this nonce was already used by this sender';
+
 export interface CoordinatorOptions {
   readonly job: JobSpec;
   readonly keys: CoordinatorKeys;
@@ -188,6 +192,7 @@ export class Coordinator {
   private stopRequested: string | undefined;
   private readonly observers = new Set<(observation: CoordinatorObservation) => void>();
   private readonly lastSeen = new Map<string, number>();
+  private readonly seenNonces = new Map<string, Set<string>>();
   private phase: Phase = 'idle';
 
   private constructor(
@@ -242,6 +247,21 @@ export class Coordinator {
   private touched(): void {
     this.changed.emit('change');
     this.notify({ type: 'activity' });
+  }
+
+  /**
+   * False when this listed sender used the nonce before: a replayed message. Messages that arrive
+   * without one (an in-process transport) are not checked; the wire mapping requires one.
+   */
+  private freshNonce(participantId: string, nonce: Uint8Array | undefined): boolean {
+    if (!nonce) return true;
+    const key = Buffer.from(nonce.buffer, nonce.byteOffset, nonce.byteLength).toString('hex');
+    let used = this.seenNonces.get(participantId);
+    if (!used) this.seenNonces.set(participantId, (used = new Set()));
+    if (used.has(key)) return false;
+    used.add(key);
+    if (used.size > MAX_NONCES_PER_SENDER) used.delete(used.values().next().value as string);
+    return true;
   }
 
   private seen(participantId: string): void {
@@ -303,6 +323,7 @@ export class Coordinator {
     if (!job.federation.participants.includes(request.participantId)) {
       return { accepted: false, reason: `participant "${request.participantId}" is not listed in job ${job.jobId}` };
     }
+    if (!this.freshNonce(request.participantId, request.nonce)) return { accepted: false, reason: REPLAY };
     if (request.keyFingerprint !== keys.manifest.keyFingerprint) {
       return { accepted: false, reason: 'the participant\'s key folder belongs to another federation key (key fingerprints differ)' };
     }
@@ -344,6 +365,7 @@ export class Coordinator {
     if (first.round !== round.plan.round) return refuse(`round ${first.round} is not the current round (${round.plan.round})`);
     if (!round.plan.participants.includes(first.participantId)) return refuse(`participant "${first.participantId}" is not part of round ${first.round}`);
     if (first.chunkIndex !== 0 || !first.metadata) return refuse('an update must start with chunk 0 carrying its metadata');
+    if (!this.freshNonce(first.participantId, first.nonce)) return refuse(REPLAY);
     const { metadata } = first;
     if (metadata.kind !== round.plan.kind) return refuse(`round ${first.round} is a ${round.plan.kind} round, the update says ${metadata.kind}`);
     if (metadata.vectorLength !== round.layout.vectorLength || metadata.chunkCount !== round.layout.chunkCount) {
@@ -435,6 +457,7 @@ export class Coordinator {
   reportEvaluation(report: EvaluationReport): Receipt {
     if (report.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${report.jobId}"` };
     if (!this.participants.get(report.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
+    if (!this.freshNonce(report.participantId, report.nonce)) return { accepted: false, reason: REPLAY };
     if (report.round !== this.lastAggregate?.round) return { accepted: false, reason: `round ${report.round} is not awaiting evaluations` };
     const reports = this.evaluations.get(report.round) ?? new Map<string, EvaluationReport>();
     if (reports.has(report.participantId)) return { accepted: false, reason: 'evaluation for this round already reported' };
@@ -450,6 +473,7 @@ export class Coordinator {
     if (message.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${message.jobId}"` };
     if (!this.keySetup) return { accepted: false, reason: 'this job does not use threshold custody' };
     if (!this.participants.get(message.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
+    if (!this.freshNonce(message.participantId, message.nonce)) return { accepted: false, reason: REPLAY };
     this.seen(message.participantId);
     const receipt = this.keySetup.accept(message);
     if (receipt.accepted) this.touched();
@@ -474,6 +498,7 @@ export class Coordinator {
     if (first.chunkIndex !== 0 || first.aggregateSha256 !== decryption.aggregateSha256) {
       return refuse('a decryption share must start with chunk 0 naming the hash of this round\'s aggregate');
     }
+    if (!this.freshNonce(first.participantId, first.nonce)) return refuse(REPLAY);
     if (decryption.shares.has(first.participantId)) return refuse(`decryption share of ${first.participantId} already received`);
     const chunks: Uint8Array[] = [];
     let closed = false;

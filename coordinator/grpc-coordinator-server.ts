@@ -127,6 +127,8 @@ export async function startGrpcCoordinatorServer(
     onPeerRefused?: (reason: string) => void;
     /** Sees every request as received (the ingress ledger). */
     onRequestReceived?: (method: FederationMethodName, bytes: Uint8Array, decoded: object) => void;
+    /** Sees every response message as sent (the coordinator's record of what it sent out). */
+    onResponseSent?: (method: FederationMethodName, bytes: Uint8Array) => void;
   } = {},
 ): Promise<RunningCoordinatorServer> {
   const { authenticatePeer } = options;
@@ -189,7 +191,10 @@ export async function startGrpcCoordinatorServer(
     onRequestBytes: (_method, bytes, message) => {
       if (message === undefined) coordinator.recordBytesReceived(bytes.length);
     },
-    onResponseBytes: (_method, bytes) => coordinator.recordBytesSent(bytes.length),
+    onResponseBytes: (method, bytes) => {
+      coordinator.recordBytesSent(bytes.length);
+      options.onResponseSent?.(method, bytes);
+    },
     ...(options.onRequestReceived ? { onRequestReceived: options.onRequestReceived } : {}),
   });
 

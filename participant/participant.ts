@@ -362,7 +362,7 @@ export class Participant {
     const bytesTotal = ciphertexts.reduce((total, ciphertext) => total + ciphertext.byteLength, 0);
     const onProgress = this.options.onProgress;
     const receipt = await this.options.connection.submitUpdate(onProgress ? reportingUpload(chunks, round, bytesTotal, onProgress) : chunks);
-    if (receipt.accepted) this.logger.info({ round, kind, chunks: chunks.length }, 'encrypted update accepted');
+    if (receipt.accepted) this.logger.info({ round, kind, chunkCount: chunks.length }, 'encrypted update accepted');
     else this.logger.warn({ round, kind, reason: receipt.reason }, 'encrypted update refused');
   }
 

@@ -30,8 +30,9 @@ const onUnhandled = (reason: unknown): void => {
 /** Valid messages of every request type: the seeds that the fuzzer mutates. */
 function seedMessages(): Record<FederationMethodName, object> {
   const bytes = Buffer.from(Array.from({ length: 600 }, (_, index) => (index * 31) % 256));
+  const nonce = bytes.subarray(100, 116);
   return {
-    Join: { jobId: 'fuzz', participantId: 'bank', protocolVersion: 1, keyFingerprint: 'a'.repeat(64) },
+    Join: { jobId: 'fuzz', participantId: 'bank', protocolVersion: 1, keyFingerprint: 'a'.repeat(64), nonce },
     SubmitUpdate: {
       jobId: 'fuzz',
       participantId: 'bank',
@@ -39,11 +40,12 @@ function seedMessages(): Record<FederationMethodName, object> {
       chunkIndex: 0,
       ciphertext: bytes,
       metadata: { kind: 'ROUND_KIND_STATISTICS', sampleCount: 10, localLoss: 0, vectorLength: 3, chunkCount: 1 },
+      nonce,
     },
     FetchAggregate: { jobId: 'fuzz', participantId: 'bank', round: 0 },
-    ReportEvaluation: { jobId: 'fuzz', participantId: 'bank', round: 1, evaluationCount: 5, auc: 0.5, loss: 0.3 },
-    SubmitKeySetup: { jobId: 'fuzz', participantId: 'bank', step: 'KEY_SETUP_STEP_SEED_COMMITMENT', value: bytes.subarray(0, 32), signature: bytes.subarray(0, 64) },
-    SubmitDecryptionShare: { jobId: 'fuzz', participantId: 'bank', round: 0, chunkIndex: 0, share: bytes, aggregateSha256: 'b'.repeat(64) },
+    ReportEvaluation: { jobId: 'fuzz', participantId: 'bank', round: 1, evaluationCount: 5, auc: 0.5, loss: 0.3, nonce },
+    SubmitKeySetup: { jobId: 'fuzz', participantId: 'bank', step: 'KEY_SETUP_STEP_SEED_COMMITMENT', value: bytes.subarray(0, 32), signature: bytes.subarray(0, 64), nonce },
+    SubmitDecryptionShare: { jobId: 'fuzz', participantId: 'bank', round: 0, chunkIndex: 0, share: bytes, aggregateSha256: 'b'.repeat(64), nonce },
     FetchDecryptedAggregate: { jobId: 'fuzz', participantId: 'bank', round: 0 },
     FetchContributions: { jobId: 'fuzz', participantId: 'bank', round: 0 },
   };

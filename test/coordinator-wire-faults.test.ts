@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,9 @@ function rawClient(address: string): FederationClient {
   return new Client(address, grpc.credentials.createInsecure());
 }
 
-function submit(client: FederationClient, chunks: UpdateChunk[]): Promise<{ ok: boolean; code?: number; details: string }> {
+/** Sends one update stream; chunk 0 gets a fresh nonce unless it has one (or `stampNonce` is false). */
+function submit(client: FederationClient, chunks: UpdateChunk[], stampNonce = true): Promise<{ ok: boolean; code?: number; details: string }> {
+  chunks = chunks.map((chunk) => (stampNonce && chunk.chunkIndex === 0 && !chunk.nonce ? { ...chunk, nonce: randomBytes(16) } : chunk));
   return new Promise((resolve) => {
     const call = client.submitUpdate((error, receipt) =>
       resolve(error ? { ok: false, code: error.code, details: error.details } : { ok: Boolean(receipt?.accepted), details: receipt?.reason ?? '' }),
@@ -82,7 +85,7 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
     // The hostile client joins with government's identity and key fingerprint, then misbehaves.
     const client = rawClient(server.address);
     const governmentKeys = await readParticipantKeys(keys.participants.government as string);
-    const stream = client.join({ jobId: job.jobId, participantId: 'government', protocolVersion: 1, keyFingerprint: governmentKeys.manifest.keyFingerprint });
+    const stream = client.join({ jobId: job.jobId, participantId: 'government', protocolVersion: 1, keyFingerprint: governmentKeys.manifest.keyFingerprint, nonce: randomBytes(16) });
     stream.on('error', () => undefined); // our own cancel() below ends it with CANCELLED
     await new Promise<void>((resolve) => stream.on('data', (event: { event?: string; roundStarted?: { round: number } }) => {
       if (event.event === 'roundStarted' && event.roundStarted?.round === 0) resolve();
@@ -117,6 +120,17 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
       expect(answer.ok, name).toBe(false);
       expect(answer.details, name).toMatch(reason);
     }
+    // Replays: every update is bound to its job, its round and a fresh nonce.
+    const used = randomBytes(16);
+    expect((await submit(client, [{ ...base, ciphertext: random, metadata, nonce: used }])).details).toMatch(/does not load/);
+    const replayed = await submit(client, [{ ...base, ciphertext: Buffer.from(good[0] as Uint8Array), metadata, nonce: used }]);
+    expect(replayed.ok).toBe(false);
+    expect(replayed.details).toMatch(/replayed message: this nonce was already used/);
+    const anotherJob = await submit(client, [{ ...base, jobId: 'another-job', ciphertext: Buffer.from(good[0] as Uint8Array), metadata }]);
+    expect(anotherJob.details).toMatch(/unknown job "another-job"/);
+    const noNonce = await submit(client, [{ ...base, ciphertext: Buffer.from(good[0] as Uint8Array), metadata }], false);
+    expect(noNonce.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(noNonce.details).toMatch(/nonce: chunk 0 must carry a 16-byte nonce/);
     // The hostile client leaves; the round goes on with the two honest participants (quorum 2).
     stream.cancel();
     client.close();

@@ -12,13 +12,16 @@ import { loadModel } from '../protocols/model/load-model.js';
 import { featureWidth } from '../protocols/data/feature-width.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { runHefl } from './support/run-hefl.js';
+import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
+import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import { provisionFederation } from '../protocols/trust/provision-federation.js';
 
 const job = bankJob({ jobId: 'process-test' });
 let directory: string;
 let result: LocalFederationResult;
 const table: string[] = [];
 
-describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant processes over gRPC on 127.0.0.1', () => {
+describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant processes over gRPC with mutual TLS on 127.0.0.1', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'hefl-processes-'));
     const slices = await writeBankSlices(join(directory, 'data'), 600, 400);
@@ -32,6 +35,7 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
       ],
       onCoordinatorLine: (line) => table.push(line),
       timeoutMs: 150_000,
+      mutualTls: true,
     });
   }, 180_000);
 
@@ -113,5 +117,39 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
     const caught = await runHefl(['audit', 'verify', '--roster', roster, tampered, ledgers[1] as string]);
     expect(caught.code).toBe(1);
     expect(caught.stdout).toMatch(/line 4: record #3 was edited/);
+  });
+
+  it('an auditor verifies every ledger from the auditor kit alone, and a kit of another federation does not vouch for them', async () => {
+    const kits = result.kits as Record<string, string>;
+    const ledgers = ['bank', 'ecommerce', 'government'].map((id) => join(result.outputDirectories[id] as string, 'egress.jsonl'));
+    const ingress = join(directory, 'federation', 'coordinator-ingress.jsonl');
+    const report = join(directory, 'audit-kit.md');
+    const audited = await runHefl(['audit', 'verify', '--kit', kits.auditor as string, '--report', report, ...ledgers, ingress]);
+    expect(audited.code, audited.stdout + audited.stderr).toBe(0);
+    for (const id of ['bank', 'ecommerce', 'government', 'coordinator']) expect(audited.stdout).toMatch(new RegExp(`${id}: VERIFIED`));
+    expect(audited.stdout).toMatch(/government -> coordinator: (\d+) of \1 sent messages found in the ingress ledger/);
+    // The coordinator's ledger also records what it sent: events, aggregates (ciphertexts only) and the published decrypted sum.
+    const coordinatorRecords = (await readFile(ingress, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { direction: string; messageType: string; classification: string });
+    const sent = coordinatorRecords.filter((record) => record.direction === 'egress');
+    expect(new Set(sent.filter((record) => record.messageType === 'FetchAggregate').map((record) => record.classification))).toEqual(new Set(['ciphertext']));
+    expect(new Set(sent.filter((record) => record.messageType === 'FetchDecryptedAggregate').map((record) => record.classification))).toEqual(new Set(['aggregate']));
+    expect(sent.filter((record) => record.messageType === 'Join').length).toBeGreaterThan(3 * 6);
+    expect(sent.some((record) => record.classification === 'refused')).toBe(false);
+    expect(audited.stdout).toMatch(/sent FetchAggregate \(ciphertext\): \d+ messages/);
+    const markdown = await readFile(report, 'utf8');
+    expect(markdown).toMatch(/# HEFL audit report: federation local/);
+    expect(markdown).toMatch(/ledger keys from the CA-signed manifest/);
+
+    // Another federation's auditor kit pins other ledger keys: the signatures do not verify under it.
+    const otherKeys = await initFederationKeys(job, join(directory, 'other-keys'));
+    const otherRoster = (await readCoordinatorKeys(otherKeys.coordinator)).manifest.identities ?? {};
+    const other = await provisionFederation(
+      { federationId: 'other', coordinator: { address: '127.0.0.1:7700' }, participants: ['bank', 'ecommerce', 'government'], ckks: job.ckks },
+      join(directory, 'other-kits'),
+      { ledgerKeys: otherRoster },
+    );
+    const refused = await runHefl(['audit', 'verify', '--kit', other.kits.auditor as string, ledgers[0] as string]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/bank: FAILED .*record #0 is not signed by bank's identity key/);
   });
 });

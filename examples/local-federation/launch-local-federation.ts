@@ -7,6 +7,8 @@ import type { JobReport } from '../../coordinator/coordinator.js';
 import type { ParticipantConfig } from '../../participant/participant-config.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
+import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
+import { provisionFederation } from '../../protocols/trust/provision-federation.js';
 
 const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
 
@@ -31,6 +33,11 @@ export interface LocalFederationOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra `hefl coordinator` options (for example `--dashboard 127.0.0.1:0`). */
   readonly coordinatorArgs?: readonly string[];
+  /**
+   * Provision a federation CA and startup kits (in `<work>/kits`, an auditor's kit included, ledger
+   * keys and CKKS parameters pinned) and run every node over mutual TLS.
+   */
+  readonly mutualTls?: boolean;
 }
 
 export interface LocalFederationResult {
@@ -41,6 +48,8 @@ export interface LocalFederationResult {
   readonly outputDirectories: Readonly<Record<string, string>>;
   readonly logDirectory: string;
   readonly coordinatorAddress: string;
+  /** With mutualTls: node id -> startup kit folder (coordinator, participants, "auditor"). */
+  readonly kits?: Readonly<Record<string, string>>;
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -77,6 +86,22 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
   await writeFile(jobFile, `${JSON.stringify(options.job, null, 2)}\n`);
   await rm(join(work, 'keys'), { recursive: true, force: true });
   const keys = await initFederationKeys(options.job, join(work, 'keys'));
+  let kits: Record<string, string> | undefined;
+  if (options.mutualTls) {
+    await rm(join(work, 'kits'), { recursive: true, force: true });
+    const roster = (await readCoordinatorKeys(keys.coordinator)).manifest;
+    ({ kits } = await provisionFederation(
+      {
+        federationId: 'local',
+        coordinator: { address: '127.0.0.1:7700' },
+        participants: options.nodes.map((node) => node.participantId),
+        ckks: options.job.ckks,
+        custody: options.job.custody.mode,
+      },
+      join(work, 'kits'),
+      { ledgerKeys: roster.identities ?? {} },
+    ));
+  }
 
   const children: ChildProcess[] = [];
   const timer = setTimeout(() => {
@@ -91,6 +116,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
       [
         HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0',
         '--ready-file', readyFile, '--report', reportFile, '--ledger', join(work, 'coordinator-ingress.jsonl'),
+        ...(kits?.coordinator ? ['--kit', kits.coordinator] : []),
         ...(options.coordinatorArgs ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
@@ -123,6 +149,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         keysDir: relative(nodeDirectory, keys.participants[node.participantId] ?? join(work, 'keys', node.participantId)),
         outputDir: relative(nodeDirectory, outputDir),
         keepPayloads: options.keepPayloads ?? false,
+        ...(kits?.[node.participantId] ? { kitDir: relative(nodeDirectory, kits[node.participantId] as string) } : {}),
         connectTimeoutSeconds: 60,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
@@ -138,7 +165,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
     const participantExitCodes = Object.fromEntries(await Promise.all(participantExits));
     if (pending) options.onCoordinatorLine?.(pending);
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as JobReport;
-    return { report, coordinatorExitCode, participantExitCodes, outputDirectories, logDirectory, coordinatorAddress: address };
+    return { report, coordinatorExitCode, participantExitCodes, outputDirectories, logDirectory, coordinatorAddress: address, ...(kits ? { kits } : {}) };
   } finally {
     clearTimeout(timer);
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

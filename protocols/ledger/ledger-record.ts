@@ -17,8 +17,11 @@ export const ledgerRecordSchema = z.object({
   messageType: z.string().min(1),
   size: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** What the payload is: a ciphertext (or threshold share), bounded metadata, or refused by the egress guard. */
-  classification: z.enum(['ciphertext', 'metadata', 'refused']),
+  /**
+   * What the payload is: a ciphertext (or threshold share), bounded metadata, refused by the egress
+   * guard, or (coordinator's outgoing records only) the jointly decrypted aggregate it publishes.
+   */
+  classification: z.enum(['ciphertext', 'metadata', 'refused', 'aggregate']),
   refusalReason: z.string().max(2_000).optional(),
   /** The message's plaintext fields (job, round, participant, counts, metrics); payload bytes are never listed. */
   metadataFields: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),

@@ -99,10 +99,23 @@ export const federationManifestSchema = z
     coordinatorAddress: z.string().regex(hostPort),
     nodes: z.array(manifestNodeSchema).min(1),
     ckksParametersFingerprint: sha256Hex,
+    /** The pinned parameters themselves (when provisioned with the job), so an auditor can re-classify payloads. */
+    ckks: ckksParametersSchema.optional(),
+    /**
+     * node id -> the Ed25519 public key (SPKI PEM) that signs the node's ledger, from the key folders'
+     * roster (`provision --roster`): with it, an auditor's kit alone says whose signature is whose.
+     */
+    ledgerKeys: z.record(nodeId, z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(1_000)).optional(),
     revoked: z.array(revocationSchema),
     issuedAt: z.iso.datetime(),
   })
   .superRefine((manifest, ctx) => {
+    if (manifest.ckks && ckksParametersFingerprint(manifest.ckks) !== manifest.ckksParametersFingerprint) {
+      ctx.addIssue({ code: 'custom', path: ['ckks'], message: 'these parameters do not have the pinned ckksParametersFingerprint' });
+    }
+    for (const id of Object.keys(manifest.ledgerKeys ?? {})) {
+      if (!manifest.nodes.some((node) => node.id === id)) ctx.addIssue({ code: 'custom', path: ['ledgerKeys', id], message: `"${id}" is not a node of this federation` });
+    }
     const ids = new Set<string>();
     const hashes = new Set<string>();
     for (const [index, node] of manifest.nodes.entries()) {

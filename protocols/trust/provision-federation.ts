@@ -27,6 +27,8 @@ export interface ProvisionOptions {
   readonly notAfter?: Date;
   /** Per-node windows that replace the above (drills and tests: one expired node in a live federation). */
   readonly nodeValidity?: Readonly<Record<string, { readonly notBefore: Date; readonly notAfter: Date }>>;
+  /** node id -> Ed25519 ledger-signing public key (PEM), from the key folders' roster; pinned in the manifest. */
+  readonly ledgerKeys?: Readonly<Record<string, string>>;
 }
 
 export interface ProvisionedFederation {
@@ -127,6 +129,8 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
     coordinatorAddress: federation.coordinator.address,
     nodes: listed,
     ckksParametersFingerprint: federation.ckksParametersFingerprint,
+    ...(federation.ckks ? { ckks: federation.ckks } : {}),
+    ...(options.ledgerKeys ? { ledgerKeys: { ...options.ledgerKeys } } : {}),
     revoked: [],
     issuedAt: new Date(now).toISOString(),
   };

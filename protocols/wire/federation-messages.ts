@@ -14,6 +14,8 @@ export interface JoinRequest {
   readonly participantId: string;
   readonly protocolVersion: number;
   readonly keyFingerprint: string;
+  /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
 }
 
 export type KeySetupStep = 'seed-commitment' | 'seed-reveal' | 'share-commitment' | 'public-share';
@@ -69,6 +71,8 @@ export interface KeySetupMessage {
   readonly step: KeySetupStep;
   readonly value: Uint8Array;
   readonly signature: Uint8Array;
+  /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
 }
 
 export interface DecryptionShareChunk {
@@ -79,6 +83,8 @@ export interface DecryptionShareChunk {
   readonly share: Uint8Array;
   /** Chunk 0 only: the aggregate this share decrypts. */
   readonly aggregateSha256: string | undefined;
+  /** Chunk 0 only: replay protection (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
 }
 
 export interface DecryptedChunk {
@@ -105,6 +111,8 @@ export interface UpdateChunk {
   readonly metadata: UpdateMetadata | undefined;
   /** Threshold custody, last chunk only: the sender's signature over the whole update. */
   readonly updateSignature?: Uint8Array | undefined;
+  /** Chunk 0 only: replay protection (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
 }
 
 /** One chunk of one contribution, relayed for verifyAggregate. */
@@ -132,6 +140,8 @@ export interface EvaluationReport {
   readonly evaluationCount: number;
   readonly auc: number;
   readonly loss: number;
+  /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
 }
 
 export type Receipt = { readonly accepted: true } | { readonly accepted: false; readonly reason: string };

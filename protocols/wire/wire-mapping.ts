@@ -3,6 +3,7 @@
  * Every inbound message is parsed with zod here (safeParse, never trusting the peer); outbound
  * messages are built here. Pairs: to<Wire>/parse<Domain>.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AggregateChunk__Output, AggregateChunk as WireAggregateChunk } from '../../proto/generated/hefl/v1/AggregateChunk.js';
 import type { CoordinatorEvent as WireCoordinatorEvent, CoordinatorEvent__Output } from '../../proto/generated/hefl/v1/CoordinatorEvent.js';
@@ -92,19 +93,35 @@ function undecodable(wire: unknown, what: string): { success: false; reason: str
   return isMalformedMessage(wire) ? { success: false, reason: `malformed ${what}: not a valid protobuf message (${wire.malformedMessage})` } : undefined;
 }
 
+// Replay protection: state-changing messages carry 16 fresh random bytes; the coordinator refuses a
+// nonce it has already seen from the same sender. Stamped here, on the way out, unless given.
+const NONCE_BYTES = 16;
+const nonce = z.instanceof(Uint8Array).refine((value) => value.length === NONCE_BYTES, `is not a ${NONCE_BYTES}-byte nonce`);
+/** Streams carry the nonce on chunk 0 only. */
+const chunkNonce = z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === NONCE_BYTES, `is not a ${NONCE_BYTES}-byte nonce`);
+function freshNonce(given: Uint8Array | undefined): Buffer {
+  return given ? toBuffer(given) : randomBytes(NONCE_BYTES);
+}
+function nonceOnFirstChunk(chunk: { chunkIndex: number; nonce: Uint8Array }, ctx: z.RefinementCtx): void {
+  if ((chunk.chunkIndex === 0) !== (chunk.nonce.length === NONCE_BYTES)) {
+    ctx.addIssue({ code: 'custom', path: ['nonce'], message: chunk.chunkIndex === 0 ? 'chunk 0 must carry a 16-byte nonce' : 'only chunk 0 carries a nonce' });
+  }
+}
+
 function parsed<T>(result: z.ZodSafeParseResult<T>, what: string): Parsed<T> {
   return result.success ? { success: true, data: result.data } : failure(result.error, what);
 }
 
 // --- JoinRequest (participant -> coordinator)
 export function toWireJoinRequest(request: JoinRequest): WireJoinRequest {
-  return { ...request };
+  return { ...request, nonce: freshNonce(request.nonce) };
 }
 const joinRequestSchema = z.object({
   jobId: identifier,
   participantId: identifier,
   protocolVersion: z.number().int(),
   keyFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  nonce,
 });
 export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest> {
   const malformed = undecodable(wire, 'join request');
@@ -260,6 +277,7 @@ export function toWireUpdateChunk(chunk: UpdateChunk): WireUpdateChunk {
     ciphertext: Buffer.from(chunk.ciphertext.buffer, chunk.ciphertext.byteOffset, chunk.ciphertext.byteLength),
     metadata: chunk.metadata ? { ...chunk.metadata, kind: toWireRoundKind(chunk.metadata.kind) } : null,
     updateSignature: chunk.updateSignature ? toBuffer(chunk.updateSignature) : Buffer.alloc(0),
+    nonce: chunk.chunkIndex === 0 ? freshNonce(chunk.nonce) : Buffer.alloc(0),
   };
 }
 const updateChunkSchema = z.object({
@@ -278,19 +296,21 @@ const updateChunkSchema = z.object({
     })
     .nullable(),
   updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
-});
+  nonce: chunkNonce,
+}).superRefine(nonceOnFirstChunk);
 export function parseUpdateChunk(wire: UpdateChunk__Output): Parsed<UpdateChunk> {
   const malformed = undecodable(wire, 'update chunk');
   if (malformed) return malformed;
   const result = updateChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'update chunk');
-  const { metadata, updateSignature, ...rest } = result.data;
+  const { metadata, updateSignature, nonce: chunkNonceBytes, ...rest } = result.data;
   return {
     success: true,
     data: {
       ...rest,
       metadata: metadata ? { ...metadata, kind: fromWireRoundKind(metadata.kind) } : undefined,
       updateSignature: updateSignature.length > 0 ? updateSignature : undefined,
+      nonce: chunkNonceBytes.length > 0 ? chunkNonceBytes : undefined,
     },
   };
 }
@@ -345,7 +365,7 @@ export function parseAggregateChunk(wire: AggregateChunk__Output): Parsed<{ roun
 
 // --- EvaluationReport (participant -> coordinator)
 export function toWireEvaluationReport(report: EvaluationReport): WireEvaluationReport {
-  return { ...report };
+  return { ...report, nonce: freshNonce(report.nonce) };
 }
 const evaluationReportSchema = z
   .object({
@@ -355,6 +375,7 @@ const evaluationReportSchema = z
     evaluationCount: z.number().int().min(0).max(1_000_000_000),
     auc: z.number().min(0).max(1),
     loss: z.number().min(0).max(1e6),
+    nonce,
   });
 export function parseEvaluationReport(wire: EvaluationReport__Output): Parsed<EvaluationReport> {
   const malformed = undecodable(wire, 'evaluation report');
@@ -370,6 +391,7 @@ export function toWireKeySetupMessage(message: KeySetupMessage): WireKeySetupMes
     step: KEY_SETUP_STEP_TO_WIRE[message.step],
     value: toBuffer(message.value),
     signature: toBuffer(message.signature),
+    nonce: freshNonce(message.nonce),
   };
 }
 const keySetupMessageSchema = z.object({
@@ -378,6 +400,7 @@ const keySetupMessageSchema = z.object({
   step: wireKeySetupStep,
   value: signedValueSchema.shape.value,
   signature: signedValueSchema.shape.signature,
+  nonce,
 });
 export function parseKeySetupMessage(wire: KeySetupMessage__Output): Parsed<KeySetupMessage> {
   const malformed = undecodable(wire, 'key-setup message');
@@ -389,7 +412,12 @@ export function parseKeySetupMessage(wire: KeySetupMessage__Output): Parsed<KeyS
 
 // --- DecryptionShareChunk (participant -> coordinator)
 export function toWireDecryptionShareChunk(chunk: DecryptionShareChunk): WireDecryptionShareChunk {
-  return { ...chunk, share: toBuffer(chunk.share), aggregateSha256: chunk.aggregateSha256 ?? '' };
+  return {
+    ...chunk,
+    share: toBuffer(chunk.share),
+    aggregateSha256: chunk.aggregateSha256 ?? '',
+    nonce: chunk.chunkIndex === 0 ? freshNonce(chunk.nonce) : Buffer.alloc(0),
+  };
 }
 const decryptionShareChunkSchema = z.object({
   jobId: identifier,
@@ -398,13 +426,15 @@ const decryptionShareChunkSchema = z.object({
   chunkIndex: z.number().int().min(0).max(100_000),
   share: bytes,
   aggregateSha256: z.union([sha256Hex, z.literal('')]),
-});
+  nonce: chunkNonce,
+}).superRefine(nonceOnFirstChunk);
 export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): Parsed<DecryptionShareChunk> {
   const malformed = undecodable(wire, 'decryption share chunk');
   if (malformed) return malformed;
   const result = decryptionShareChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'decryption share chunk');
-  return { success: true, data: { ...result.data, aggregateSha256: result.data.aggregateSha256 || undefined } };
+  const { nonce: chunkNonceBytes, ...rest } = result.data;
+  return { success: true, data: { ...rest, aggregateSha256: rest.aggregateSha256 || undefined, nonce: chunkNonceBytes.length > 0 ? chunkNonceBytes : undefined } };
 }
 
 // --- DecryptedChunk (coordinator -> participant)

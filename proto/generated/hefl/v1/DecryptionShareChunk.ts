@@ -8,6 +8,7 @@ export interface DecryptionShareChunk {
   'chunkIndex'?: (number);
   'share'?: (Buffer | Uint8Array | string);
   'aggregateSha256'?: (string);
+  'nonce'?: (Buffer | Uint8Array | string);
 }
 
 export interface DecryptionShareChunk__Output {
@@ -17,4 +18,5 @@ export interface DecryptionShareChunk__Output {
   'chunkIndex': (number);
   'share': (Buffer);
   'aggregateSha256': (string);
+  'nonce': (Buffer);
 }

@@ -8,6 +8,7 @@ export interface EvaluationReport {
   'evaluationCount'?: (number | string);
   'auc'?: (number | string);
   'loss'?: (number | string);
+  'nonce'?: (Buffer | Uint8Array | string);
 }
 
 export interface EvaluationReport__Output {
@@ -17,4 +18,5 @@ export interface EvaluationReport__Output {
   'evaluationCount': (number);
   'auc': (number);
   'loss': (number);
+  'nonce': (Buffer);
 }

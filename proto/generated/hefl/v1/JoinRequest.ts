@@ -6,6 +6,7 @@ export interface JoinRequest {
   'participantId'?: (string);
   'protocolVersion'?: (number);
   'keyFingerprint'?: (string);
+  'nonce'?: (Buffer | Uint8Array | string);
 }
 
 export interface JoinRequest__Output {
@@ -13,4 +14,5 @@ export interface JoinRequest__Output {
   'participantId': (string);
   'protocolVersion': (number);
   'keyFingerprint': (string);
+  'nonce': (Buffer);
 }

@@ -8,6 +8,7 @@ export interface KeySetupMessage {
   'step'?: (_hefl_v1_KeySetupStep);
   'value'?: (Buffer | Uint8Array | string);
   'signature'?: (Buffer | Uint8Array | string);
+  'nonce'?: (Buffer | Uint8Array | string);
 }
 
 export interface KeySetupMessage__Output {
@@ -16,4 +17,5 @@ export interface KeySetupMessage__Output {
   'step': (_hefl_v1_KeySetupStep__Output);
   'value': (Buffer);
   'signature': (Buffer);
+  'nonce': (Buffer);
 }

@@ -10,6 +10,7 @@ export interface UpdateChunk {
   'ciphertext'?: (Buffer | Uint8Array | string);
   'metadata'?: (_hefl_v1_UpdateMetadata | null);
   'updateSignature'?: (Buffer | Uint8Array | string);
+  'nonce'?: (Buffer | Uint8Array | string);
 }
 
 export interface UpdateChunk__Output {
@@ -20,4 +21,5 @@ export interface UpdateChunk__Output {
   'ciphertext': (Buffer);
   'metadata': (_hefl_v1_UpdateMetadata__Output | null);
   'updateSignature': (Buffer);
+  'nonce': (Buffer);
 }
