@@ -17,6 +17,7 @@ import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { trackAuditStatus } from '../coordinator/dashboard/audit-status-tracker.js';
+import { loadCoordinatorState } from '../coordinator/coordinator-state.js';
 import { createLogger, parseLogFormat } from './create-logger.js';
 import { formatCoordinatorProgress } from './format-coordinator-progress.js';
 import { ProgressLine } from './progress-line.js';
@@ -37,7 +38,10 @@ Options:
   --report FILE       write the job report (JSON) here when the job ends
   --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
-  --ledger FILE       signed, hash-chained ingress ledger of every request received (for auditors)
+  --ledger FILE       signed, hash-chained ledger of every request received and every message sent
+  --state FILE        durable job state, written atomically after every completed round
+  --resume            continue the job in --state after a crash: participants rejoin by themselves
+                      and the job goes on from the round after the last completed one
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
   --dashboard HOST:PORT
                       serve the live web dashboard (/), GET /metrics (Prometheus) and GET /status
@@ -69,6 +73,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'no-progress': { type: 'boolean', default: false },
       kit: { type: 'string' },
       ledger: { type: 'string' },
+      state: { type: 'string' },
+      resume: { type: 'boolean', default: false },
       'http-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -91,7 +97,17 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const keys = await readCoordinatorKeys(values.keys);
   // The round table goes to stdout; when stdout and stderr are the same terminal, above the progress line.
   const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
-  const coordinator = await Coordinator.create({ job, keys, logger, onRoundCompleted: (summary) => print(roundTableRow(summary)) });
+  if (values.resume && !values.state) throw new UsageError('--resume needs --state FILE (the state the crashed coordinator wrote)', COORDINATOR_HELP);
+  const resume = values.resume ? await loadCoordinatorState(values.state as string, job) : undefined;
+  const coordinator = await Coordinator.create({
+    job,
+    keys,
+    logger,
+    onRoundCompleted: (summary) => print(roundTableRow(summary)),
+    stateFile: values.state,
+    resume,
+  });
+  if (resume) logger.info({ lastCompletedRound: resume.lastCompletedRound, state: values.state }, 'resuming from saved state');
   const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
   if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
   if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {

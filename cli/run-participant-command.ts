@@ -24,7 +24,9 @@ Every message that leaves the node is recorded in OUTPUT_DIR/egress.jsonl (type,
 exact bytes), hash-chained and signed with the node's identity key; \`hefl audit verify\` checks it.
 
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
-keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, connectTimeoutSeconds.
+keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, kitDir, keepPayloads,
+connectTimeoutSeconds and reconnectSeconds (how long to keep rejoining a coordinator that went away
+mid-job, with exponential backoff and jitter; default 300).
 Relative paths are resolved from the config file's folder.
 
 Options:
@@ -91,9 +93,12 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     csvDelimiter: config.csvDelimiter,
     modelDirectory: join(outputDir, 'model'),
     secretShareFile: join(outputDir, 'state', 'secret-share.key'),
+    // Saved after every applied round: a restarted node rejoins the job from here.
+    stateFile: join(outputDir, 'state', 'participant-state.json'),
     keys,
     connection,
     logger,
+    reconnectForMs: config.reconnectSeconds * 1000,
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

@@ -13,6 +13,8 @@ import { countModelParameters, countStatisticsValues } from '../protocols/job/co
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { ThresholdKeySetup } from './threshold-key-setup.js';
+import { saveCoordinatorState, type CoordinatorState } from './coordinator-state.js';
+import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { UpdateDigest, verifyUpdateSignature } from '../protocols/identity/participant-identity.js';
 import {
   PROTOCOL_VERSION,
@@ -117,6 +119,10 @@ export interface CoordinatorOptions {
   readonly logger?: Logger;
   readonly strategy?: FederatedStrategy;
   readonly onRoundCompleted?: (summary: RoundSummary) => void;
+  /** Written atomically after every completed round, for `--resume` after a crash. */
+  readonly stateFile?: string | undefined;
+  /** Continue a job from its saved state: no key setup again, next round after the last completed. */
+  readonly resume?: CoordinatorState | undefined;
 }
 
 /** One update while it streams in, as the transport sees it. */
@@ -185,7 +191,7 @@ export class Coordinator {
   private thresholdContext: ThresholdCkksContext | undefined;
   private bytesReceived = 0;
   private bytesSent = 0;
-  private readonly startedAt = new Date().toISOString();
+  private startedAt = new Date().toISOString();
   private finishedAt: string | null = null;
   private readonly strategy: FederatedStrategy;
   private readonly logger: Logger;
@@ -194,6 +200,11 @@ export class Coordinator {
   private readonly lastSeen = new Map<string, number>();
   private readonly seenNonces = new Map<string, Set<string>>();
   private phase: Phase = 'idle';
+  /** The last round whose aggregate was published; null before round 0 completed. */
+  private lastCompletedRound: number | null = null;
+  private readonly restoredSampleCounts = new Map<string, number | null>();
+  /** The current round's events so far, replayed to a node that rejoins in the middle of it. */
+  private roundEvents: CoordinatorEvent[] = [];
 
   private constructor(
     private readonly options: CoordinatorOptions,
@@ -202,6 +213,16 @@ export class Coordinator {
     this.strategy = options.strategy ?? federatedAveraging;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.changed.setMaxListeners(0);
+    const resume = options.resume;
+    if (resume) {
+      this.rounds.push(...resume.rounds);
+      this.lastCompletedRound = resume.lastCompletedRound;
+      this.collectiveKeySha256 = resume.collectiveKeySha256;
+      this.bytesReceived = resume.bytesReceived;
+      this.bytesSent = resume.bytesSent;
+      this.startedAt = resume.startedAt;
+      for (const [id, count] of Object.entries(resume.sampleCounts)) this.restoredSampleCounts.set(id, count);
+    }
   }
 
   static async create(options: CoordinatorOptions): Promise<Coordinator> {
@@ -327,18 +348,42 @@ export class Coordinator {
     if (request.keyFingerprint !== keys.manifest.keyFingerprint) {
       return { accepted: false, reason: 'the participant\'s key folder belongs to another federation key (key fingerprints differ)' };
     }
-    if (this.statusValue !== 'created' && this.statusValue !== 'waiting-for-participants') {
-      return { accepted: false, reason: `the job is ${this.statusValue}; joining after it started is not supported yet` };
-    }
     const existing = this.participants.get(request.participantId);
     if (existing?.connected) return { accepted: false, reason: `participant "${request.participantId}" is already connected` };
-    this.participants.set(request.participantId, { id: request.participantId, sink, connected: true, sampleCount: null });
+    const refusal = this.rejoinRefusal(request.resumeAfterRound);
+    if (refusal) return { accepted: false, reason: refusal };
+    const sampleCount = existing?.sampleCount ?? this.restoredSampleCounts.get(request.participantId) ?? null;
+    this.participants.set(request.participantId, { id: request.participantId, sink, connected: true, sampleCount });
     this.seen(request.participantId);
     this.logger.info({ participantId: request.participantId }, 'participant joined');
     this.notify({ type: 'participant', participantId: request.participantId, state: 'joined' });
-    this.sendTo(request.participantId, { type: 'job-accepted', job });
+    const resumed = this.lastCompletedRound === null ? undefined : { lastCompletedRound: this.lastCompletedRound, collectiveKeySha256: this.collectiveKeySha256 ?? undefined };
+    if (resumed) this.logger.info({ participantId: request.participantId, lastCompletedRound: resumed.lastCompletedRound }, 'participant rejoined the job under way');
+    this.sendTo(request.participantId, { type: 'job-accepted', job, resumed });
+    // Rejoining mid-round: the node catches up on this round (it trains, decrypts, applies as it can).
+    if (resumed) for (const event of this.roundEvents) this.sendTo(request.participantId, event);
     this.touched();
     return { accepted: true };
+  }
+
+  /**
+   * Who may (re)join: before the job is under way, a fresh node; once a round has completed, only a
+   * node that kept its state (the global model after exactly our last completed round).
+   */
+  private rejoinRefusal(resumeAfterRound: number | undefined): string | undefined {
+    if (this.statusValue === 'finished' || this.statusValue === 'failed' || this.statusValue === 'stopped') return `the job is ${this.statusValue}`;
+    if (this.lastCompletedRound === null) {
+      if (resumeAfterRound !== undefined) {
+        return `this node already applied round ${resumeAfterRound} of the job, but this coordinator has no state for it (start it with --resume)`;
+      }
+      if (this.statusValue !== 'created' && this.statusValue !== 'waiting-for-participants') return `the job is ${this.statusValue}; a node joins a running job only with its saved state`;
+      return undefined;
+    }
+    if (resumeAfterRound === undefined) return `the job is under way (round ${this.lastCompletedRound} completed); a node rejoins only with its saved state (outputDir/state)`;
+    if (resumeAfterRound !== this.lastCompletedRound) {
+      return `this node's model is from round ${resumeAfterRound}, the job's last completed round is ${this.lastCompletedRound}; it cannot take part`;
+    }
+    return undefined;
   }
 
   leave(participantId: string): void {
@@ -652,9 +697,12 @@ export class Coordinator {
         );
       }
       this.setStatus('running');
-      if (this.keySetup) await this.runKeySetup(this.keySetup);
-      await this.runRound(0, 'statistics');
-      for (let round = 1; round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
+      // A resumed job keeps its collective key (every participant holds its share) and its rounds.
+      const next = this.lastCompletedRound === null ? 0 : this.lastCompletedRound + 1;
+      if (this.lastCompletedRound !== null) this.logger.info({ lastCompletedRound: this.lastCompletedRound, next }, 'resuming the job');
+      else if (this.keySetup) await this.runKeySetup(this.keySetup);
+      if (next === 0) await this.runRound(0, 'statistics');
+      for (let round = Math.max(1, next); round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
       this.setStatus('finished');
       this.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
     } catch (error) {
@@ -689,7 +737,7 @@ export class Coordinator {
       collectiveKeySha256: this.collectiveKeySha256,
       ckks: { ...job.ckks, slotCount: this.session.slotCount, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
       modelParameters: countModelParameters(job),
-      participants: job.federation.participants.map((id) => ({ id, sampleCount: this.participants.get(id)?.sampleCount ?? null })),
+      participants: job.federation.participants.map((id) => ({ id, sampleCount: this.participants.get(id)?.sampleCount ?? this.restoredSampleCounts.get(id) ?? null })),
       rounds: [...this.rounds],
       bytesReceived: this.bytesReceived,
       bytesSent: this.bytesSent,
@@ -698,11 +746,37 @@ export class Coordinator {
     };
   }
 
+  /** The durable state (--state): written atomically, so a crash leaves the previous or the new one. */
+  private async saveState(): Promise<void> {
+    const { stateFile, job } = this.options;
+    if (!stateFile) return;
+    await saveCoordinatorState(stateFile, {
+      format: 'hefl-coordinator-state/1',
+      jobId: job.jobId,
+      jobSha256: jobSha256(job),
+      lastCompletedRound: this.lastCompletedRound,
+      collectiveKeySha256: this.collectiveKeySha256,
+      rounds: [...this.rounds],
+      sampleCounts: Object.fromEntries(job.federation.participants.map((id) => [id, this.participants.get(id)?.sampleCount ?? this.restoredSampleCounts.get(id) ?? null])),
+      bytesReceived: this.bytesReceived,
+      bytesSent: this.bytesSent,
+      startedAt: this.startedAt,
+      savedAt: new Date().toISOString(),
+    });
+  }
+
   private async runRound(round: number, kind: RoundKind): Promise<void> {
     const { job } = this.options;
     const started = performance.now();
     const bytesReceivedAtStart = this.bytesReceived;
     const bytesSentAtStart = this.bytesSent;
+    // A node that went away between rounds may be restarting: give it the join deadline to rejoin.
+    // Threshold custody needs every node (each holds a share of the decryption key).
+    const needed = job.custody.mode === 'threshold' ? job.federation.participants.length : job.federation.minParticipants;
+    if (this.connectedParticipants().length < needed) {
+      this.logger.warn({ round, connected: this.connectedParticipants().length, needed }, 'waiting for participants to rejoin before the round');
+      await this.waitFor(() => this.connectedParticipants().length >= needed, Date.now() + job.federation.joinDeadlineSeconds * 1000);
+    }
     const plan = this.strategy.configureRound({
       round,
       kind,
@@ -735,11 +809,13 @@ export class Coordinator {
       this.phase = 'collecting-updates';
       this.broadcast({ type: 'round-started', round, kind, deadlineUnixMs: plan.deadlineUnixMs });
       this.touched();
+      // Done when everyone contributed, or when everyone still connected did and that meets the
+      // quorum. Below the quorum, a node that went away may still rejoin (restarted) before the deadline.
       await this.waitFor(
         () =>
-          plan.participants.every(
-            (id) => active.aggregator.hasContribution(id) || !this.participants.get(id)?.connected,
-          ),
+          plan.participants.every((id) => active.aggregator.hasContribution(id)) ||
+          (active.aggregator.contributorCount >= plan.minContributions &&
+            plan.participants.every((id) => active.aggregator.hasContribution(id) || !this.participants.get(id)?.connected)),
         plan.deadlineUnixMs,
       );
       active.open = false;
@@ -781,6 +857,9 @@ export class Coordinator {
         bytesSent: this.bytesSent - bytesSentAtStart,
       });
       this.rounds.push(summary);
+      this.lastCompletedRound = round;
+      this.roundEvents = [];
+      await this.saveState();
       this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
       this.options.onRoundCompleted?.(summary);
       this.notify({ type: 'round-completed', summary });
@@ -896,6 +975,10 @@ export class Coordinator {
   }
 
   private broadcast(event: CoordinatorEvent): void {
+    if (event.type === 'round-started') this.roundEvents = [];
+    if (event.type === 'round-started' || event.type === 'decryption-requested' || event.type === 'aggregate-ready' || event.type === 'aggregate-decrypted') {
+      this.roundEvents.push(event);
+    }
     for (const participant of this.participants.values()) if (participant.connected) this.sendTo(participant.id, event);
   }
 

@@ -19,6 +19,8 @@ export const participantConfigSchema = z.strictObject({
   /** Also keep the exact bytes of every outgoing message (outputDir/payloads) for auditors to re-classify. */
   keepPayloads: z.boolean().default(false),
   connectTimeoutSeconds: z.number().positive().max(3_600).default(60),
+  /** After the coordinator goes away mid-job, keep rejoining (backoff with jitter) this long; 0 = give up at once. */
+  reconnectSeconds: z.number().min(0).max(86_400).default(300),
 });
 
 export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import pino, { type Logger } from 'pino';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
@@ -29,6 +32,9 @@ import type { FederationConnection } from './federation-connection.js';
 import { ThresholdKeyHolder } from './threshold-key-holder.js';
 import { signUpdate, UpdateDigest } from '../protocols/identity/participant-identity.js';
 import { writeModelBundle } from './write-model-bundle.js';
+import { backoffDelayMs } from './backoff-delay-ms.js';
+import { base64ToFloat32, float32ToBase64, loadParticipantState, saveParticipantState, type ParticipantState } from './participant-state.js';
+import { jobSha256 } from '../protocols/job/job-sha256.js';
 
 export type ParticipantStatus = 'created' | 'joining' | 'training' | 'finished' | 'failed';
 
@@ -50,6 +56,18 @@ export interface ParticipantOptions {
   readonly onRoundEvaluated?: (round: number, evaluation: { auc: number; loss: number; count: number }) => void;
   /** Called as rounds, local epochs and uploads advance (for progress displays). */
   readonly onProgress?: (progress: ParticipantProgress) => void;
+  /**
+   * When the coordinator goes away mid-job (a crash, a restart with --resume, a broken link), keep
+   * rejoining with exponential backoff and jitter for this long before giving up; 0 = never retry.
+   */
+  readonly reconnectForMs?: number;
+  /**
+   * Where this node saves its state after every applied round (atomically), and from where a
+   * restarted process takes it to rejoin the job; none when absent.
+   */
+  readonly stateFile?: string | undefined;
+  /** Backoff bounds for rejoining (defaults 250 ms doubling up to 5 s, each with ±50 % jitter). */
+  readonly reconnectBackoffMs?: { readonly initial: number; readonly max: number };
 }
 
 /** What a progress display can show; counts and sizes only, never data or key material. */
@@ -74,6 +92,11 @@ interface JobState {
   model: tf.Sequential | undefined;
   roundsCompleted: number;
   currentRound: number;
+  /** The last round whose aggregate this node applied (0 = statistics); what it rejoins with. */
+  lastAppliedRound: number | undefined;
+  /** Threshold custody: SHA-256 of the collective key this node verified. */
+  collectiveKeySha256: string | undefined;
+  collectiveKey: Uint8Array | undefined;
 }
 
 interface PreparedData {
@@ -131,121 +154,156 @@ export class Participant {
       model: undefined,
       roundsCompleted: 0,
       currentRound: -1,
+      lastAppliedRound: undefined,
+      collectiveKeySha256: undefined,
+      collectiveKey: undefined,
     });
+    let attempt = 0;
+    let lostSince: number | undefined;
     try {
       await initializeTfBackend();
+      const saved = this.options.stateFile ? await loadParticipantState(this.options.stateFile, this.options.participantId) : undefined;
+      if (saved) state.lastAppliedRound = saved.lastAppliedRound;
       this.statusValue = 'joining';
-      const events = connection.join({
-        jobId: this.options.jobId,
-        participantId: this.options.participantId,
-        protocolVersion: PROTOCOL_VERSION,
-        keyFingerprint: keys.manifest.keyFingerprint,
-      });
-      for await (const event of events) {
-        switch (event.type) {
-          case 'job-accepted': {
-            state.job = this.acceptJob(event.job);
-            if (state.job.custody.mode === 'threshold') {
-              if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
-              threshold = new ThresholdKeyHolder(
-                state.job,
-                this.options.participantId,
-                keys.identityKey,
-                keys.manifest.identities,
-                connection,
-                this.logger,
-                this.options.secretShareFile,
-              );
+      for (;;) {
+        try {
+          const events = connection.join({
+            jobId: this.options.jobId,
+            participantId: this.options.participantId,
+            protocolVersion: PROTOCOL_VERSION,
+            keyFingerprint: keys.manifest.keyFingerprint,
+            resumeAfterRound: state.lastAppliedRound,
+          });
+          for await (const event of events) {
+            attempt = 0;
+            lostSince = undefined;
+            switch (event.type) {
+              case 'job-accepted': {
+                if (state.job) {
+                  this.checkResumedJob(state, event);
+                  break;
+                }
+                state.job = this.acceptJob(event.job);
+                if (state.job.custody.mode === 'threshold') {
+                  if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
+                  threshold = new ThresholdKeyHolder(
+                    state.job,
+                    this.options.participantId,
+                    keys.identityKey,
+                    keys.manifest.identities,
+                    connection,
+                    this.logger,
+                    this.options.secretShareFile,
+                  );
+                }
+                state.data = await this.loadData(state.job);
+                if (saved) session = await this.restoreSaved(state, saved, event.resumed, threshold, session);
+                this.statusValue = 'training';
+                break;
+              }
+              case 'key-setup-requested':
+                await this.requireThreshold(threshold).onKeySetupRequested(event);
+                break;
+              case 'key-setup-complete': {
+                const collectiveKey = await this.requireThreshold(threshold).onKeySetupComplete(event);
+                state.collectiveKeySha256 = event.collectiveKeySha256;
+                state.collectiveKey = collectiveKey;
+                session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
+                break;
+              }
+              case 'round-started': {
+                const { job, data } = state;
+                if (!job || !data) throw new WireMessageError('round started before the job was accepted');
+                if (!session) throw new WireMessageError('round started before the encryption key was set up');
+                state.currentRound = event.round;
+                this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
+                if (event.kind === 'statistics') {
+                  // Round 0: encrypted per-column sums, sums of squares and the row count.
+                  const statistics = computeFeatureStatistics(data.dataset, job.features);
+                  await this.submit(session, job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
+                  statistics.fill(0);
+                } else {
+                  if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
+                  state.model ??= buildModel(job.model, data.train.width);
+                  const trained = await trainLocally({
+                    model: state.model,
+                    globalWeights: state.globalWeights,
+                    features: data.train.features,
+                    labels: data.train.labels,
+                    rowCount: data.train.rowCount,
+                    width: data.train.width,
+                    settings: job.training,
+                    round: event.round,
+                    onEpochEnd: (epoch) => this.options.onProgress?.({ type: 'training-epoch', round: event.round, epoch, epochs: job.training.localEpochs }),
+                  });
+                  const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
+                  const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
+                  await this.submit(session, job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
+                  weighted.fill(0);
+                }
+                break;
+              }
+              case 'aggregate-ready': {
+                // Single-key custody: every participant decrypts the aggregate itself.
+                if (!session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
+                const job = this.expectedLayout(state, event);
+                const chunks = await connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+                await this.applyAggregate(state, event, session.decryptVector(chunks, event.vectorLength));
+                await this.saveState(state, threshold);
+                break;
+              }
+              case 'decryption-requested': {
+                const job = this.expectedLayout(state, event);
+                await this.requireThreshold(threshold).onDecryptionRequested(event, state.currentRound, () =>
+                  connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
+                );
+                break;
+              }
+              case 'aggregate-decrypted': {
+                const job = this.expectedLayout(state, event);
+                const chunks = await connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+                const sum = new Float64Array(event.vectorLength);
+                let offset = 0;
+                for (const chunk of chunks) {
+                  if (offset + chunk.length > sum.length) throw new WireMessageError('the decrypted aggregate is longer than announced');
+                  sum.set(chunk, offset);
+                  offset += chunk.length;
+                }
+                if (offset !== sum.length) throw new WireMessageError(`the decrypted aggregate has ${offset} values, ${sum.length} announced`);
+                await this.applyAggregate(state, event, sum);
+                await this.saveState(state, threshold);
+                break;
+              }
+              case 'job-finished': {
+                const { job, model, globalWeights, standardization, data } = state;
+                if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
+                if (this.options.modelDirectory) {
+                  setFlatWeights(model, globalWeights);
+                  await writeModelBundle(model, job, standardization, this.options.modelDirectory);
+                  this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
+                }
+                this.statusValue = 'finished';
+                // The job is over: a later job with this output folder must not try to resume this one.
+                if (this.options.stateFile) await rm(this.options.stateFile, { force: true });
+                return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+              }
+              case 'job-failed':
+                throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
             }
-            state.data = await this.loadData(state.job);
-            this.statusValue = 'training';
-            break;
           }
-          case 'key-setup-requested':
-            await this.requireThreshold(threshold).onKeySetupRequested(event);
-            break;
-          case 'key-setup-complete': {
-            const collectiveKey = await this.requireThreshold(threshold).onKeySetupComplete(event);
-            session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
-            break;
-          }
-          case 'round-started': {
-            const { job, data } = state;
-            if (!job || !data) throw new WireMessageError('round started before the job was accepted');
-            if (!session) throw new WireMessageError('round started before the encryption key was set up');
-            state.currentRound = event.round;
-            this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
-            if (event.kind === 'statistics') {
-              // Round 0: encrypted per-column sums, sums of squares and the row count.
-              const statistics = computeFeatureStatistics(data.dataset, job.features);
-              await this.submit(session, job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
-              statistics.fill(0);
-            } else {
-              if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
-              state.model ??= buildModel(job.model, data.train.width);
-              const trained = await trainLocally({
-                model: state.model,
-                globalWeights: state.globalWeights,
-                features: data.train.features,
-                labels: data.train.labels,
-                rowCount: data.train.rowCount,
-                width: data.train.width,
-                settings: job.training,
-                round: event.round,
-                onEpochEnd: (epoch) => this.options.onProgress?.({ type: 'training-epoch', round: event.round, epoch, epochs: job.training.localEpochs }),
-              });
-              const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
-              const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
-              await this.submit(session, job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
-              weighted.fill(0);
-            }
-            break;
-          }
-          case 'aggregate-ready': {
-            // Single-key custody: every participant decrypts the aggregate itself.
-            if (!session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
-            const job = this.expectedLayout(state, event);
-            const chunks = await connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
-            await this.applyAggregate(state, event, session.decryptVector(chunks, event.vectorLength));
-            break;
-          }
-          case 'decryption-requested': {
-            const job = this.expectedLayout(state, event);
-            await this.requireThreshold(threshold).onDecryptionRequested(event, state.currentRound, () =>
-              connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
-            );
-            break;
-          }
-          case 'aggregate-decrypted': {
-            const job = this.expectedLayout(state, event);
-            const chunks = await connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
-            const sum = new Float64Array(event.vectorLength);
-            let offset = 0;
-            for (const chunk of chunks) {
-              if (offset + chunk.length > sum.length) throw new WireMessageError('the decrypted aggregate is longer than announced');
-              sum.set(chunk, offset);
-              offset += chunk.length;
-            }
-            if (offset !== sum.length) throw new WireMessageError(`the decrypted aggregate has ${offset} values, ${sum.length} announced`);
-            await this.applyAggregate(state, event, sum);
-            break;
-          }
-          case 'job-finished': {
-            const { job, model, globalWeights, standardization, data } = state;
-            if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
-            if (this.options.modelDirectory) {
-              setFlatWeights(model, globalWeights);
-              await writeModelBundle(model, job, standardization, this.options.modelDirectory);
-              this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
-            }
-            this.statusValue = 'finished';
-            return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
-          }
-          case 'job-failed':
-            throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
+          throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
+        } catch (error) {
+          // Only a lost coordinator is worth waiting for, and only once this node holds a model to resume from.
+          const lost = error instanceof HeflError && error.code === 'COORDINATOR_UNREACHABLE';
+          lostSince ??= Date.now();
+          const reconnectUntil = lostSince + (this.options.reconnectForMs ?? 0);
+          if (!lost || state.lastAppliedRound === undefined || Date.now() >= reconnectUntil) throw error;
+          const delay = backoffDelayMs(attempt, this.options.reconnectBackoffMs ?? { initial: 250, max: 5_000 });
+          attempt += 1;
+          this.logger.warn({ attempt, delayMs: Math.round(delay), lastAppliedRound: state.lastAppliedRound, reason: error.message }, 'coordinator lost; rejoining');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, reconnectUntil - Date.now()))));
         }
       }
-      throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
     } catch (error) {
       this.statusValue = 'failed';
       throw error;
@@ -255,6 +313,90 @@ export class Participant {
       threshold?.dispose();
       connection.close();
     }
+  }
+
+  /**
+   * Rejoining a job this node is already in: the same job, the same collective key, and the
+   * coordinator's last completed round must be the one this node's model is from.
+   */
+  private checkResumedJob(state: JobState, event: { job: JobSpec; resumed?: { lastCompletedRound: number; collectiveKeySha256: string | undefined } | undefined }): void {
+    const job = state.job as JobSpec;
+    if (JSON.stringify(event.job) !== JSON.stringify(job)) throw new WireMessageError('after rejoining, the coordinator sent a different job');
+    if (!event.resumed || event.resumed.lastCompletedRound !== state.lastAppliedRound) {
+      throw new WireMessageError(`after rejoining, the coordinator is at round ${event.resumed?.lastCompletedRound ?? 'none'}, this node at ${state.lastAppliedRound}`);
+    }
+    if (job.custody.mode === 'threshold' && event.resumed.collectiveKeySha256 !== state.collectiveKeySha256) {
+      throw new WireMessageError('after rejoining, the coordinator names another collective key; refusing to go on');
+    }
+    state.currentRound = state.lastAppliedRound;
+    this.logger.info({ lastCompletedRound: event.resumed.lastCompletedRound }, 'rejoined the job; continuing with the next round');
+  }
+
+  /** After every applied round: what a restarted process needs to rejoin (no data, no secret). */
+  private async saveState(state: JobState, threshold: ThresholdKeyHolder | undefined): Promise<void> {
+    const { stateFile, participantId } = this.options;
+    const { job, globalWeights, standardization, lastAppliedRound } = state;
+    if (!stateFile || !job || !globalWeights || !standardization || lastAppliedRound === undefined) return;
+    await mkdir(dirname(stateFile), { recursive: true, mode: 0o700 });
+    await saveParticipantState(stateFile, {
+      format: 'hefl-participant-state/1',
+      jobId: job.jobId,
+      jobSha256: jobSha256(job),
+      participantId,
+      lastAppliedRound,
+      roundsCompleted: state.roundsCompleted,
+      globalWeights: float32ToBase64(globalWeights),
+      means: Array.from(standardization.means),
+      stds: Array.from(standardization.stds),
+      collectiveKey: state.collectiveKey ? Buffer.from(state.collectiveKey).toString('base64') : null,
+      collectiveKeySha256: state.collectiveKeySha256 ?? null,
+      decryptions: threshold?.decryptions() ?? [],
+      savedAt: new Date().toISOString(),
+    });
+  }
+
+  /**
+   * A restarted node rejoining its job: the saved model must be from exactly the coordinator's last
+   * completed round, the job and the collective key the same. Returns the session to encrypt with.
+   */
+  private async restoreSaved(
+    state: JobState,
+    saved: ParticipantState,
+    resumed: { lastCompletedRound: number; collectiveKeySha256: string | undefined } | undefined,
+    threshold: ThresholdKeyHolder | undefined,
+    session: CkksSession | undefined,
+  ): Promise<CkksSession | undefined> {
+    const job = state.job as JobSpec;
+    const data = state.data as PreparedData;
+    const source = this.options.stateFile as string;
+    if (saved.jobSha256 !== jobSha256(job)) throw new ConfigError(`${source} is the saved state of another job (or of an edited job file); remove it to join afresh`);
+    if (!resumed || resumed.lastCompletedRound !== saved.lastAppliedRound) {
+      throw new RoundFailedError(`this node's saved model is from round ${saved.lastAppliedRound}; the coordinator's last completed round is ${resumed?.lastCompletedRound ?? 'none'}`);
+    }
+    state.standardization = { means: Float64Array.from(saved.means), stds: Float64Array.from(saved.stds) };
+    data.train = encodeFeatures(data.dataset, job.features, state.standardization);
+    data.evaluationEncoded = data.evaluation ? encodeFeatures(data.evaluation, job.features, state.standardization) : undefined;
+    state.model ??= buildModel(job.model, data.train.width);
+    const weights = base64ToFloat32(saved.globalWeights, source);
+    if (weights.length !== countModelParameters(job)) throw new ConfigError(`${source}: the saved model has ${weights.length} parameters, the job's model ${countModelParameters(job)}`);
+    state.globalWeights = weights;
+    state.roundsCompleted = saved.roundsCompleted;
+    state.currentRound = saved.lastAppliedRound;
+    if (job.custody.mode === 'threshold') {
+      if (!saved.collectiveKey || !threshold) throw new ConfigError(`${source}: no collective key saved for this threshold-custody job`);
+      const collectiveKey = new Uint8Array(Buffer.from(saved.collectiveKey, 'base64'));
+      const sha256 = createHash('sha256').update(collectiveKey).digest('hex');
+      if (sha256 !== saved.collectiveKeySha256 || sha256 !== resumed.collectiveKeySha256) {
+        throw new WireMessageError('the coordinator names another collective key than the one this node saved; refusing to go on');
+      }
+      await threshold.restore(saved.decryptions);
+      state.collectiveKey = collectiveKey;
+      state.collectiveKeySha256 = sha256;
+      session?.dispose();
+      session = await CkksSession.create(job.ckks, { publicKey: collectiveKey });
+    }
+    this.logger.info({ lastAppliedRound: saved.lastAppliedRound }, 'restored this node\'s saved state; rejoining the job');
+    return session;
   }
 
   private requireThreshold(threshold: ThresholdKeyHolder | undefined): ThresholdKeyHolder {
@@ -296,6 +438,7 @@ export class Participant {
       this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
     }
     sum.fill(0);
+    state.lastAppliedRound = event.round;
     this.options.onProgress?.({ type: 'round-applied', round: event.round });
   }
 

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { writeFile, chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -43,7 +43,8 @@ export class ThresholdKeyHolder {
   private seedContribution: { seed: Uint8Array; commitment: string } | undefined;
   private keyShare: { secretShare: Uint8Array; publicShare: Uint8Array } | undefined;
   private commonSeed: Uint8Array | undefined;
-  private readonly decryptedRounds = new Set<number>();
+  /** Rounds this node released a partial decryption for, with the contributors of that aggregate. */
+  private readonly decryptedRounds = new Map<number, string>();
   /** SEAL contexts for key and decryption shares, built once per job rather than per call. */
   private context: ThresholdCkksContext | undefined;
   /** verifyAggregate: a key-less session that loads and adds the contributions. */
@@ -132,12 +133,16 @@ export class ThresholdKeyHolder {
       this.logger.warn({ round: event.round, currentRound }, 'refused a decryption request for another round');
       throw protocolViolation(`asked to decrypt round ${event.round} while in round ${currentRound}`);
     }
-    if (this.decryptedRounds.has(event.round)) {
+    // Once per round. The one exception is the same round run again after the coordinator restarted
+    // (--resume): the same contributors' updates, so the same sum; any other set could isolate one update.
+    const contributors = [...event.contributors].sort().join(',');
+    const released = this.decryptedRounds.get(event.round);
+    if (released !== undefined && released !== contributors) {
       this.logger.warn({ round: event.round }, 'refused a second decryption request in the same round');
-      throw protocolViolation(`a second decryption was requested in round ${event.round}; refusing`);
+      throw protocolViolation(`a second decryption was requested in round ${event.round} for other contributors; refusing`);
     }
     if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
-    this.decryptedRounds.add(event.round);
+    this.decryptedRounds.set(event.round, contributors);
     const chunks = await fetchAggregate();
     const hash = createHash('sha256');
     for (const chunk of chunks) hash.update(chunk);
@@ -269,6 +274,26 @@ export class ThresholdKeyHolder {
   private requireSeed(): { seed: Uint8Array; commitment: string } {
     if (!this.seedContribution) throw protocolViolation('key setup steps arrived out of order');
     return this.seedContribution;
+  }
+
+  /**
+   * After this node's process restarted: its secret share from its 0600 file and the aggregates it
+   * already helped decrypt, so the once-per-round rule survives the restart.
+   */
+  async restore(decryptions: readonly { round: number; contributors: string }[]): Promise<void> {
+    if (!this.secretShareFile) throw protocolViolation('cannot rejoin under threshold custody without the secret share file');
+    try {
+      // Key setup is long over: only the secret share is needed again (for partial decryptions).
+      this.keyShare = { secretShare: new Uint8Array(await readFile(this.secretShareFile)), publicShare: new Uint8Array(0) };
+    } catch (error) {
+      throw new KeyCustodyError(`${this.secretShareFile}: this node's secret key share cannot be read (${(error as Error).message}); without it the federation cannot decrypt`);
+    }
+    for (const { round, contributors } of decryptions) this.decryptedRounds.set(round, contributors);
+  }
+
+  /** The aggregates this node released a partial decryption for (saved with the node's state). */
+  decryptions(): { round: number; contributors: string }[] {
+    return [...this.decryptedRounds].map(([round, contributors]) => ({ round, contributors }));
   }
 
   private requireKeyShare(): { secretShare: Uint8Array; publicShare: Uint8Array } {

@@ -151,6 +151,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         keepPayloads: options.keepPayloads ?? false,
         ...(kits?.[node.participantId] ? { kitDir: relative(nodeDirectory, kits[node.participantId] as string) } : {}),
         connectTimeoutSeconds: 60,
+        reconnectSeconds: 60,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {

@@ -52,7 +52,14 @@ describe('encodeFeatures', () => {
     }
   });
 
-  it('sets exactly one bit per categorical block in every row', () => {
+  it('encodes a column that was constant in training (std 0) as exact zeros, whatever its value', () => {
+    const constant = { means: new Float64Array([999.000000001, 2]), stds: new Float64Array([0, 1]) };
+    const encodedConstant = encodeFeatures(dataset, schema, constant);
+    for (let index = 0; index < 4; index += 1) expect(encodedConstant.features[index * encodedConstant.width]).toBe(0);
+    expect(encodedConstant.features[1]).toBe(-1);
+  });
+
+    it('sets exactly one bit per categorical block in every row', () => {
     for (let index = 0; index < encoded.rowCount; index += 1) {
       const values = row(index);
       expect(values.slice(2, 5).reduce((sum, value) => sum + value, 0)).toBe(1);

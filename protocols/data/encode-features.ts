@@ -38,7 +38,8 @@ export function encodeFeatures(
     const mean = standardization.means[feature] as number;
     const std = standardization.stds[feature] as number;
     for (let row = 0; row < rowCount; row += 1) {
-      features[row * width + feature] = ((values[row] as number) - mean) / std;
+      // std 0: constant across the federation's training rows, so it carries no signal; exactly 0.
+      features[row * width + feature] = std === 0 ? 0 : ((values[row] as number) - mean) / std;
     }
   }
   let offset = numericCount;

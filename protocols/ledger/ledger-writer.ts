@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GENESIS_HASH, ledgerRecordSchema, sealLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.js';
 
 /**
@@ -20,6 +20,7 @@ export class LedgerWriter {
     private readonly payloadDirectory?: string,
   ) {
     if (payloadDirectory) mkdirSync(payloadDirectory, { recursive: true, mode: 0o700 });
+    if (path) mkdirSync(dirname(path), { recursive: true });
     // A node restarted with the same output folder continues its chain instead of starting a second one.
     if (path && existsSync(path)) {
       const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim().length > 0);

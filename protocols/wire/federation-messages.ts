@@ -14,6 +14,8 @@ export interface JoinRequest {
   readonly participantId: string;
   readonly protocolVersion: number;
   readonly keyFingerprint: string;
+  /** A node already in this job (rejoining): the last round whose aggregate it applied. */
+  readonly resumeAfterRound?: number | undefined;
   /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
   readonly nonce?: Uint8Array | undefined;
 }
@@ -30,7 +32,12 @@ export interface SignedValue {
 }
 
 export type CoordinatorEvent =
-  | { readonly type: 'job-accepted'; readonly job: JobSpec }
+  | {
+      readonly type: 'job-accepted';
+      readonly job: JobSpec;
+      /** Set when the job is already under way (a rejoin): where it stands, for the node to check. */
+      readonly resumed?: { readonly lastCompletedRound: number; readonly collectiveKeySha256: string | undefined } | undefined;
+    }
   | { readonly type: 'round-started'; readonly round: number; readonly kind: RoundKind; readonly deadlineUnixMs: number }
   | {
       readonly type: 'aggregate-ready';

@@ -114,7 +114,13 @@ function parsed<T>(result: z.ZodSafeParseResult<T>, what: string): Parsed<T> {
 
 // --- JoinRequest (participant -> coordinator)
 export function toWireJoinRequest(request: JoinRequest): WireJoinRequest {
-  return { ...request, nonce: freshNonce(request.nonce) };
+  const { resumeAfterRound, ...rest } = request;
+  return {
+    ...rest,
+    nonce: freshNonce(request.nonce),
+    resuming: resumeAfterRound !== undefined,
+    lastAppliedRound: resumeAfterRound ?? 0,
+  };
 }
 const joinRequestSchema = z.object({
   jobId: identifier,
@@ -122,11 +128,16 @@ const joinRequestSchema = z.object({
   protocolVersion: z.number().int(),
   keyFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   nonce,
+  resuming: z.boolean(),
+  lastAppliedRound: round,
 });
 export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest> {
   const malformed = undecodable(wire, 'join request');
   if (malformed) return malformed;
-  return parsed(joinRequestSchema.safeParse(wire), 'join request');
+  const result = joinRequestSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'join request');
+  const { resuming, lastAppliedRound, ...rest } = result.data;
+  return { success: true, data: { ...rest, resumeAfterRound: resuming ? lastAppliedRound : undefined } };
 }
 
 // --- CoordinatorEvent (coordinator -> participant)
@@ -160,7 +171,14 @@ const aggregateSummarySchema = z.object({
 export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinatorEvent {
   switch (event.type) {
     case 'job-accepted':
-      return { jobAccepted: { jobSpecJson: JSON.stringify(event.job) } };
+      return {
+        jobAccepted: {
+          jobSpecJson: JSON.stringify(event.job),
+          resumed: event.resumed !== undefined,
+          lastCompletedRound: event.resumed?.lastCompletedRound ?? 0,
+          collectiveKeySha256: event.resumed?.collectiveKeySha256 ?? '',
+        },
+      };
     case 'round-started':
       return { roundStarted: { round: event.round, kind: toWireRoundKind(event.kind), deadlineUnixMs: event.deadlineUnixMs } };
     case 'aggregate-ready':
@@ -183,7 +201,12 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
 }
 
 const coordinatorEventSchema = z.union([
-  z.object({ event: z.literal('jobAccepted'), jobAccepted: z.object({ jobSpecJson: z.string().max(1_000_000) }) }),
+  z.object({ event: z.literal('jobAccepted'), jobAccepted: z.object({
+      jobSpecJson: z.string().max(1_000_000),
+      resumed: z.boolean(),
+      lastCompletedRound: round,
+      collectiveKeySha256: z.union([sha256Hex, z.literal('')]),
+    }) }),
   z.object({
     event: z.literal('roundStarted'),
     roundStarted: z.object({ round, kind: wireRoundKind, deadlineUnixMs: z.number().int().nonnegative() }),
@@ -226,7 +249,15 @@ export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<Co
       }
       const job = jobSpecSchema.safeParse(raw);
       if (!job.success) return failure(job.error, 'job spec from the coordinator');
-      return { success: true, data: { type: 'job-accepted', job: job.data } };
+      const { resumed, lastCompletedRound, collectiveKeySha256 } = message.jobAccepted;
+      return {
+        success: true,
+        data: {
+          type: 'job-accepted',
+          job: job.data,
+          resumed: resumed ? { lastCompletedRound, collectiveKeySha256: collectiveKeySha256 || undefined } : undefined,
+        },
+      };
     }
     case 'roundStarted':
       return {

@@ -3,8 +3,14 @@
 
 export interface JobAccepted {
   'jobSpecJson'?: (string);
+  'resumed'?: (boolean);
+  'lastCompletedRound'?: (number);
+  'collectiveKeySha256'?: (string);
 }
 
 export interface JobAccepted__Output {
   'jobSpecJson': (string);
+  'resumed': (boolean);
+  'lastCompletedRound': (number);
+  'collectiveKeySha256': (string);
 }

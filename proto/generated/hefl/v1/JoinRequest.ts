@@ -7,6 +7,8 @@ export interface JoinRequest {
   'protocolVersion'?: (number);
   'keyFingerprint'?: (string);
   'nonce'?: (Buffer | Uint8Array | string);
+  'resuming'?: (boolean);
+  'lastAppliedRound'?: (number);
 }
 
 export interface JoinRequest__Output {
@@ -15,4 +17,6 @@ export interface JoinRequest__Output {
   'protocolVersion': (number);
   'keyFingerprint': (string);
   'nonce': (Buffer);
+  'resuming': (boolean);
+  'lastAppliedRound': (number);
 }

@@ -1,0 +1,8 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../trust/canonical-json.js';
+import type { JobSpec } from './job-spec.js';
+
+/** SHA-256 of a job's canonical JSON: saved state resumes only the very same job. */
+export function jobSha256(job: JobSpec): string {
+  return createHash('sha256').update(canonicalJson(job)).digest('hex');
+}
