@@ -701,8 +701,8 @@ export class Coordinator {
       const next = this.lastCompletedRound === null ? 0 : this.lastCompletedRound + 1;
       if (this.lastCompletedRound !== null) this.logger.info({ lastCompletedRound: this.lastCompletedRound, next }, 'resuming the job');
       else if (this.keySetup) await this.runKeySetup(this.keySetup);
-      if (next === 0) await this.runRound(0, 'statistics');
-      for (let round = Math.max(1, next); round <= job.training.rounds; round += 1) await this.runRound(round, 'training');
+      if (next === 0) await this.runRoundWithRetries(0, 'statistics');
+      for (let round = Math.max(1, next); round <= job.training.rounds; round += 1) await this.runRoundWithRetries(round, 'training');
       this.setStatus('finished');
       this.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
     } catch (error) {
@@ -744,6 +744,31 @@ export class Coordinator {
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
     };
+  }
+
+  /**
+   * A failed round (below quorum at its deadline, a decryption share missing) publishes nothing, so
+   * the previous model stays in force; it runs again up to `roundRetries` times, each attempt first
+   * waiting for absent nodes to rejoin, before the job stops with the reason.
+   */
+  private async runRoundWithRetries(round: number, kind: RoundKind): Promise<void> {
+    const retries = this.options.job.federation.roundRetries;
+    let firstFailure: string | undefined;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.runRound(round, kind);
+        return;
+      } catch (error) {
+        if (this.stopRequested || !(error instanceof RoundFailedError)) throw error;
+        if (attempt >= retries) {
+          throw firstFailure === undefined || firstFailure === error.message
+            ? error
+            : new RoundFailedError(`${firstFailure} (ran the round again ${retries} time${retries === 1 ? '' : 's'}; last: ${error.message})`);
+        }
+        firstFailure ??= error.message;
+        this.logger.warn({ round, kind, retry: attempt + 1, of: retries, reason: error.message }, 'round failed; previous model stays in force; running the round again');
+      }
+    }
   }
 
   /** The durable state (--state): written atomically, so a crash leaves the previous or the new one. */

@@ -24,7 +24,7 @@ export const participantStateSchema = z.strictObject({
   stds: z.array(z.number().min(0)),
   collectiveKey: base64.nullable(),
   collectiveKeySha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
-  decryptions: z.array(z.strictObject({ round: z.number().int().min(0), contributors: z.string() })),
+  decryptions: z.array(z.strictObject({ round: z.number().int().min(0), contributors: z.string(), count: z.number().int().min(1) })),
   savedAt: z.string(),
 });
 

@@ -43,8 +43,8 @@ export class ThresholdKeyHolder {
   private seedContribution: { seed: Uint8Array; commitment: string } | undefined;
   private keyShare: { secretShare: Uint8Array; publicShare: Uint8Array } | undefined;
   private commonSeed: Uint8Array | undefined;
-  /** Rounds this node released a partial decryption for, with the contributors of that aggregate. */
-  private readonly decryptedRounds = new Map<number, string>();
+  /** Rounds this node released a partial decryption for: the aggregate's contributors, and how often. */
+  private readonly decryptedRounds = new Map<number, { contributors: string; count: number }>();
   /** SEAL contexts for key and decryption shares, built once per job rather than per call. */
   private context: ThresholdCkksContext | undefined;
   /** verifyAggregate: a key-less session that loads and adds the contributions. */
@@ -133,16 +133,21 @@ export class ThresholdKeyHolder {
       this.logger.warn({ round: event.round, currentRound }, 'refused a decryption request for another round');
       throw protocolViolation(`asked to decrypt round ${event.round} while in round ${currentRound}`);
     }
-    // Once per round. The one exception is the same round run again after the coordinator restarted
-    // (--resume): the same contributors' updates, so the same sum; any other set could isolate one update.
+    // Once per round. The one exception is the same round run again (retried, or after the coordinator
+    // restarted with --resume): the same contributors' updates, so the same sum, and at most
+    // 1 + roundRetries times (the smudging budget counts them). Any other set could isolate one update.
     const contributors = [...event.contributors].sort().join(',');
     const released = this.decryptedRounds.get(event.round);
-    if (released !== undefined && released !== contributors) {
+    if (released !== undefined && (released.contributors !== contributors || released.count > this.job.federation.roundRetries)) {
       this.logger.warn({ round: event.round }, 'refused a second decryption request in the same round');
-      throw protocolViolation(`a second decryption was requested in round ${event.round} for other contributors; refusing`);
+      throw protocolViolation(
+        released.contributors !== contributors
+          ? `a second decryption was requested in round ${event.round} for other contributors; refusing`
+          : `round ${event.round} was already decrypted ${released.count} times (1 + roundRetries); refusing`,
+      );
     }
     if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
-    this.decryptedRounds.set(event.round, contributors);
+    this.decryptedRounds.set(event.round, { contributors, count: (released?.count ?? 0) + 1 });
     const chunks = await fetchAggregate();
     const hash = createHash('sha256');
     for (const chunk of chunks) hash.update(chunk);
@@ -280,7 +285,7 @@ export class ThresholdKeyHolder {
    * After this node's process restarted: its secret share from its 0600 file and the aggregates it
    * already helped decrypt, so the once-per-round rule survives the restart.
    */
-  async restore(decryptions: readonly { round: number; contributors: string }[]): Promise<void> {
+  async restore(decryptions: readonly { round: number; contributors: string; count: number }[]): Promise<void> {
     if (!this.secretShareFile) throw protocolViolation('cannot rejoin under threshold custody without the secret share file');
     try {
       // Key setup is long over: only the secret share is needed again (for partial decryptions).
@@ -288,12 +293,12 @@ export class ThresholdKeyHolder {
     } catch (error) {
       throw new KeyCustodyError(`${this.secretShareFile}: this node's secret key share cannot be read (${(error as Error).message}); without it the federation cannot decrypt`);
     }
-    for (const { round, contributors } of decryptions) this.decryptedRounds.set(round, contributors);
+    for (const { round, contributors, count } of decryptions) this.decryptedRounds.set(round, { contributors, count });
   }
 
   /** The aggregates this node released a partial decryption for (saved with the node's state). */
-  decryptions(): { round: number; contributors: string }[] {
-    return [...this.decryptedRounds].map(([round, contributors]) => ({ round, contributors }));
+  decryptions(): { round: number; contributors: string; count: number }[] {
+    return [...this.decryptedRounds].map(([round, { contributors, count }]) => ({ round, contributors, count }));
   }
 
   private requireKeyShare(): { secretShare: Uint8Array; publicShare: Uint8Array } {

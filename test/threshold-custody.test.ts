@@ -151,6 +151,43 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
       expect(error).toBeLessThan(1e-5);
     }
   }, 60_000);
+
+  it('a share missing only once: the round runs again (roundRetries) and the job ends with the plaintext-FedAvg model', async () => {
+    const job = bankJob({
+      jobId: 'custody-retry',
+      training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 9 },
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 3, joinDeadlineSeconds: 30, roundRetries: 1 },
+    });
+    let dropped = false;
+    const result = await runInProcessFederation(
+      job,
+      nodes({
+        government: {
+          wrapConnection: (connection) => ({
+            ...forwardConnection(connection),
+            // The first partial decryption of round 2 never arrives; the retry's does.
+            submitDecryptionShare: async (chunks) => {
+              const list = [...chunks];
+              if (list[0]?.round === 2 && !dropped) {
+                dropped = true;
+                return { accepted: true };
+              }
+              return connection.submitDecryptionShare(list);
+            },
+          }),
+        },
+      }),
+    );
+    cleanup.push(result.keysDirectory);
+    expect(dropped).toBe(true);
+    expect(result.report.status).toBe('finished');
+    expect(result.report.rounds.map((summary) => summary.round)).toEqual([0, 1, 2]);
+    const expected = await replayPlainFederatedAveraging(job, IDS.map((id) => slices.files[id]), result.standardizations.bank);
+    for (const id of IDS) {
+      const weights = result.inForce[id] as Float32Array;
+      expect(weights.reduce((max, value, index) => Math.max(max, Math.abs(value - (expected[index] as number))), 0)).toBeLessThan(1e-5);
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
@@ -158,7 +195,8 @@ describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
     jobId: 'verify-aggregate',
     custody: { mode: 'threshold', verifyAggregate: true },
     training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 4 },
-    federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 5, joinDeadlineSeconds: 30 },
+    // Participants that catch a substitution leave the job; there is no one to run the round again with.
+    federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 5, joinDeadlineSeconds: 30, roundRetries: 0 },
   });
 
   it('lets an honest round through after every participant re-summed the signed contributions', async () => {

@@ -5,7 +5,8 @@ import type { JobSpec } from './job-spec.js';
 
 /**
  * Threshold custody: the smudging noise must satisfy the sizing rule for everything this job will
- * ever decrypt under its key (tau = ciphertexts per round x rounds, statistics round included), or
+ * ever decrypt under its key (tau = ciphertexts per round x rounds, statistics round included, times
+ * the decryptions a retried or resumed round may take again), or
  * the partial decryptions could leak the secret shares. Both the coordinator and every participant
  * check this: a participant must not trust the coordinator's copy of the job for it.
  */
@@ -13,7 +14,9 @@ export function assertSmudgingBudget(job: JobSpec): void {
   if (job.custody.mode !== 'threshold') return;
   assertSmudgingSigmaBits(job.ckks, job.custody.smudgingSigmaBits);
   const maxDecryptions =
-    ciphertextsPerModel(job.ckks, countModelParameters(job)) * job.training.rounds + ciphertextsPerModel(job.ckks, countStatisticsValues(job));
+    // A round may be decrypted again when it is retried or resumed (same contributors, see ThresholdKeyHolder).
+    (ciphertextsPerModel(job.ckks, countModelParameters(job)) * job.training.rounds + ciphertextsPerModel(job.ckks, countStatisticsValues(job))) *
+    (1 + job.federation.roundRetries);
   const needed = smudgingBitsFor(job.ckks, { parties: job.federation.participants.length, maxDecryptions });
   if (job.custody.smudgingSigmaBits < needed) {
     throw new ConfigError(

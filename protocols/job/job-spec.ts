@@ -104,6 +104,9 @@ export const federationSchema = z
     minParticipants: z.number().int().min(1),
     roundDeadlineSeconds: z.number().positive().max(86_400).default(300),
     joinDeadlineSeconds: z.number().positive().max(86_400).default(600),
+    // A failed round (below quorum, or a decryption share missing) runs again this many times,
+    // waiting for nodes to rejoin, before the job stops; the previous model stays in force meanwhile.
+    roundRetries: z.number().int().min(0).max(5).default(1),
   })
   .superRefine((federation, ctx) => {
     if (new Set(federation.participants).size !== federation.participants.length) {
