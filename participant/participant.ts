@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import pino, { type Logger } from 'pino';
@@ -7,6 +8,7 @@ import { federatedAveraging } from '../protocols/aggregation/federated-averaging
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool.js';
 import { computeAuc } from '../protocols/data/compute-auc.js';
 import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
 import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
@@ -35,6 +37,9 @@ import { writeModelBundle } from './write-model-bundle.js';
 import { backoffDelayMs } from './backoff-delay-ms.js';
 import { base64ToFloat32, float32ToBase64, loadParticipantState, saveParticipantState, type ParticipantState } from './participant-state.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
+
+/** Below this many ciphertexts per update, starting worker threads costs more than it saves. */
+const MIN_CIPHERTEXTS_FOR_WORKERS = 4;
 
 export type ParticipantStatus = 'created' | 'joining' | 'training' | 'finished' | 'failed';
 
@@ -66,6 +71,8 @@ export interface ParticipantOptions {
    * restarted process takes it to rejoin the job; none when absent.
    */
   readonly stateFile?: string | undefined;
+  /** Worker threads for encryption (default: the machine's available parallelism); 0 = this thread. */
+  readonly encryptionThreads?: number;
   /** Backoff bounds for rejoining (defaults 250 ms doubling up to 5 s, each with ±50 % jitter). */
   readonly reconnectBackoffMs?: { readonly initial: number; readonly max: number };
 }
@@ -146,6 +153,8 @@ export class Participant {
         ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
         : undefined;
     let threshold: ThresholdKeyHolder | undefined;
+    // The key updates are encrypted under: the shared one (single-key) or the collective one (threshold).
+    const encryptionKey = (): Uint8Array | undefined => (keys.manifest.custody === 'single-key' ? keys.publicKey : state.collectiveKey);
     const state: JobState = (this.state = {
       job: undefined,
       data: undefined,
@@ -220,7 +229,7 @@ export class Participant {
                 if (event.kind === 'statistics') {
                   // Round 0: encrypted per-column sums, sums of squares and the row count.
                   const statistics = computeFeatureStatistics(data.dataset, job.features);
-                  await this.submit(session, job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
+                  await this.submit(encryptionKey(), job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
                   statistics.fill(0);
                 } else {
                   if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
@@ -238,7 +247,7 @@ export class Participant {
                   });
                   const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
                   const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
-                  await this.submit(session, job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
+                  await this.submit(encryptionKey(), job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
                   weighted.fill(0);
                 }
                 break;
@@ -311,6 +320,8 @@ export class Participant {
       state.model?.dispose();
       session?.dispose();
       threshold?.dispose();
+      await this.pool?.pool.close();
+      this.pool = undefined;
       connection.close();
     }
   }
@@ -473,9 +484,14 @@ export class Participant {
     return { dataset, evaluation };
   }
 
-  /** The encryption stage: Enc(vector) in slot-sized chunks, streamed with bounded metadata. */
+  /**
+   * The encryption stage: Enc(vector) in slot-sized chunks, encrypted on worker threads (both cores)
+   * for models of several ciphertexts, and streamed as each chunk is ready, so encryption, SEAL
+   * serialization and the upload overlap and only a few chunks are held beyond the model itself.
+   * Under threshold custody the last chunk carries the signature over the whole update.
+   */
   private async submit(
-    session: CkksSession,
+    publicKey: Uint8Array | undefined,
     job: JobSpec,
     round: number,
     kind: RoundKind,
@@ -483,30 +499,55 @@ export class Participant {
     sampleCount: number,
     localLoss: number,
   ): Promise<void> {
-    const ciphertexts = session.encryptVector(vector);
-    const { participantId, keys } = this.options;
-    const metadata = { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount: ciphertexts.length };
-    // Threshold custody: the update is signed, so every party can check the aggregate's contributions.
-    let updateSignature: Uint8Array | undefined;
-    if (job.custody.mode === 'threshold' && keys.identityKey) {
+    if (!publicKey) throw new WireMessageError('round started before the encryption key was set up');
+    const pool = await this.encryptionPool(job, publicKey);
+    const { participantId, keys, onProgress } = this.options;
+    const chunkCount = pool.chunkCountFor(vector.length);
+    const metadata = { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount };
+    const signingKey = job.custody.mode === 'threshold' ? keys.identityKey : undefined;
+    const logger = this.logger;
+    async function* chunks(): AsyncGenerator<UpdateChunk> {
       const digest = new UpdateDigest();
-      for (const ciphertext of ciphertexts) digest.add(ciphertext);
-      updateSignature = signUpdate(keys.identityKey, { jobId: job.jobId, participantId, round, ...metadata }, digest.digest());
+      let bytesSent = 0;
+      for await (const { chunkIndex, ciphertext } of pool.encryptChunks(vector)) {
+        digest.add(ciphertext);
+        const last = chunkIndex === chunkCount - 1;
+        yield {
+          jobId: job.jobId,
+          participantId,
+          round,
+          chunkIndex,
+          ciphertext,
+          metadata: chunkIndex === 0 ? metadata : undefined,
+          updateSignature: last && signingKey ? signUpdate(signingKey, { jobId: job.jobId, participantId, round, ...metadata }, digest.digest()) : undefined,
+        };
+        bytesSent += ciphertext.byteLength;
+        // Ciphertexts of one job are (nearly) the same size: the total is estimated from those sent.
+        onProgress?.({ type: 'upload', round, bytesSent, bytesTotal: last ? bytesSent : Math.round((bytesSent / (chunkIndex + 1)) * chunkCount) });
+      }
+      logger.debug({ round, chunkCount }, 'update streamed');
     }
-    const chunks: UpdateChunk[] = ciphertexts.map((ciphertext, chunkIndex) => ({
-      jobId: job.jobId,
-      participantId,
-      round,
-      chunkIndex,
-      ciphertext,
-      metadata: chunkIndex === 0 ? metadata : undefined,
-      updateSignature: chunkIndex === ciphertexts.length - 1 ? updateSignature : undefined,
-    }));
-    const bytesTotal = ciphertexts.reduce((total, ciphertext) => total + ciphertext.byteLength, 0);
-    const onProgress = this.options.onProgress;
-    const receipt = await this.options.connection.submitUpdate(onProgress ? reportingUpload(chunks, round, bytesTotal, onProgress) : chunks);
-    if (receipt.accepted) this.logger.info({ round, kind, chunkCount: chunks.length }, 'encrypted update accepted');
+    const receipt = await this.options.connection.submitUpdate(chunks());
+    if (receipt.accepted) this.logger.info({ round, kind, chunkCount }, 'encrypted update accepted');
     else this.logger.warn({ round, kind, reason: receipt.reason }, 'encrypted update refused');
+  }
+
+  private pool: { publicKey: Uint8Array; pool: CkksWorkerPool } | undefined;
+
+  /**
+   * One encryption pool per key. Worker threads (one SEAL instance each) pay off from a few
+   * ciphertexts per update; a small model is encrypted in this thread (the same code path).
+   */
+  private async encryptionPool(job: JobSpec, publicKey: Uint8Array): Promise<CkksWorkerPool> {
+    if (this.pool && Buffer.compare(this.pool.publicKey, publicKey) === 0) return this.pool.pool;
+    await this.pool?.pool.close();
+    const ciphertextsPerUpdate = Math.ceil(countModelParameters(job) / (job.ckks.polyModulusDegree / 2));
+    const threads = this.options.encryptionThreads ?? availableParallelism();
+    const workers = ciphertextsPerUpdate >= MIN_CIPHERTEXTS_FOR_WORKERS ? threads : 0;
+    const pool = await CkksWorkerPool.create(job.ckks, { publicKey }, { workers });
+    this.logger.info({ workers: pool.workerCount, ciphertextsPerUpdate }, 'encryption stage ready');
+    this.pool = { publicKey, pool };
+    return pool;
   }
 
   private async reportEvaluation(
@@ -533,20 +574,5 @@ export class Participant {
       loss: report.loss,
     });
     if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'evaluation report refused');
-  }
-}
-
-/** Yields the chunks unchanged, reporting the bytes handed to the transport so far. */
-function* reportingUpload(
-  chunks: readonly UpdateChunk[],
-  round: number,
-  bytesTotal: number,
-  onProgress: (progress: ParticipantProgress) => void,
-): Generator<UpdateChunk> {
-  let bytesSent = 0;
-  for (const chunk of chunks) {
-    yield chunk;
-    bytesSent += chunk.ciphertext.byteLength;
-    onProgress({ type: 'upload', round, bytesSent, bytesTotal });
   }
 }

@@ -65,4 +65,43 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
     },
     180_000,
   );
+
+  it('a model of several ciphertexts is encrypted on worker threads, streamed, and still gives the plaintext-FedAvg model', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-threshold-workers-'));
+    directories.push(directory);
+    const { ids, files } = await writeParticipantSlices(join(directory, 'data'), 3, 200);
+    // 62 inputs x 256 hidden units + biases + output: 16,385 parameters, 5 ciphertexts of 4,096 slots.
+    const job = bankJob({
+      jobId: 'threshold-workers',
+      model: { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 256, activation: 'relu' }] },
+      training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 8 },
+      federation: { participants: ids, minParticipants: 3, roundDeadlineSeconds: 90, joinDeadlineSeconds: 90 },
+    });
+    const result = await launchLocalFederation({
+      workDirectory: join(directory, 'federation'),
+      job,
+      nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string })),
+      timeoutMs: 150_000,
+    });
+    expect(result.coordinatorExitCode).toBe(0);
+    expect(result.report.rounds.at(-1)?.bytesReceived).toBeGreaterThan(3 * 5 * 100_000);
+    const log = await readFile(join(result.logDirectory, 'p1.log'), 'utf8');
+    expect(log).toMatch(/"workers":[1-9]\d*,"ciphertextsPerUpdate":5,"msg":"encryption stage ready"/);
+
+    await initializeTfBackend();
+    const model = await loadModel(join(result.outputDirectories.p1 as string, 'model'));
+    const federated = flattenWeights(model);
+    model.dispose();
+    const preprocessing = JSON.parse(await readFile(join(result.outputDirectories.p1 as string, 'model', 'preprocessing.json'), 'utf8')) as {
+      numericMeans: number[];
+      numericStds: number[];
+    };
+    const reference = await replayPlainFederatedAveraging(job, ids.map((id) => files[id] as string), {
+      means: Float64Array.from(preprocessing.numericMeans),
+      stds: Float64Array.from(preprocessing.numericStds),
+    });
+    expect(federated.length).toBe(16_385);
+    const maxError = reference.reduce((max, value, index) => Math.max(max, Math.abs((federated[index] as number) - value)), 0);
+    expect(maxError).toBeLessThan(1e-5);
+  }, 180_000);
 });
