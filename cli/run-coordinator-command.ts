@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
@@ -40,8 +40,9 @@ Options:
   --ready-file FILE   write the bound host:port here once listening
   --ledger FILE       signed, hash-chained ledger of every request received and every message sent
   --state FILE        durable job state, written atomically after every completed round
-  --resume            continue the job in --state after a crash: participants rejoin by themselves
-                      and the job goes on from the round after the last completed one
+                      (default: JOB_ID.coordinator-state.json beside the job file)
+  --resume            continue the job from its state after a crash: participants rejoin by
+                      themselves and the job goes on from the round after the last completed one
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
   --dashboard HOST:PORT
                       serve the live web dashboard (/), GET /metrics (Prometheus) and GET /status
@@ -97,17 +98,18 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const keys = await readCoordinatorKeys(values.keys);
   // The round table goes to stdout; when stdout and stderr are the same terminal, above the progress line.
   const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
-  if (values.resume && !values.state) throw new UsageError('--resume needs --state FILE (the state the crashed coordinator wrote)', COORDINATOR_HELP);
-  const resume = values.resume ? await loadCoordinatorState(values.state as string, job) : undefined;
+  // Durable by default: a crash can always be resumed from the last completed round.
+  const stateFile = values.state ?? join(dirname(values.job), `${job.jobId}.coordinator-state.json`);
+  const resume = values.resume ? await loadCoordinatorState(stateFile, job) : undefined;
   const coordinator = await Coordinator.create({
     job,
     keys,
     logger,
     onRoundCompleted: (summary) => print(roundTableRow(summary)),
-    stateFile: values.state,
+    stateFile,
     resume,
   });
-  if (resume) logger.info({ lastCompletedRound: resume.lastCompletedRound, state: values.state }, 'resuming from saved state');
+  if (resume) logger.info({ lastCompletedRound: resume.lastCompletedRound, state: stateFile }, 'resuming from saved state');
   const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
   if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
   if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {

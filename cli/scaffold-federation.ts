@@ -122,7 +122,7 @@ Run these from this folder (\`npx hefl\` inside the HEFL checkout, or \`hefl\` w
 2. Create the key folders offline and hand each \`keys/<node>\` folder to its node:
    \`hefl keys init --job job.yaml --out keys\`
 3. Start the coordinator, with the live dashboard at http://127.0.0.1:8080/ :
-   \`hefl coordinator --job job.yaml --keys keys/coordinator --port 7700 --dashboard 127.0.0.1:8080 --ledger outputs/coordinator-ingress.jsonl --state outputs/coordinator-state.json --report-dir outputs/report\`
+   \`hefl coordinator --job job.yaml --keys keys/coordinator --port 7700 --dashboard 127.0.0.1:8080 --ledger outputs/coordinator-ingress.jsonl --report-dir outputs/report\`
 4. On each node (three terminals, or three machines with \`coordinator:\` set in the node file):
    \`hefl participant --config nodes/bank.yaml\`
    \`hefl participant --config nodes/ecommerce.yaml\`

@@ -96,9 +96,9 @@ async function runWithCrash(
   await writeFile(jobFile, JSON.stringify(job));
   const keys: InitializedKeyFolders = await initFederationKeys(job, join(work, 'keys'));
   const port = await freePort();
-  const stateFile = join(work, 'coordinator-state.json');
+  const stateFile = join(work, `${job.jobId}.coordinator-state.json`); // the default, beside the job file
   const reportFile = join(work, 'report.json');
-  const coordinatorArgs = ['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--state', stateFile, '--report', reportFile, '--ledger', join(work, 'ingress.jsonl')];
+  const coordinatorArgs = ['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--report', reportFile, '--ledger', join(work, 'ingress.jsonl')];
 
   let killed = false;
   let victimProcess: ChildProcess | undefined;
