@@ -67,7 +67,20 @@ const benchReport = z.object({
   }),
   coordinatorMemory: z.object({
     cases: z
-      .array(z.object({ status: z.literal('measured'), participants: z.number(), startupRssBytes: figure, peakRssBytes: figure, peakGrowthBytes: figure, maxRssBytes: figure, trainingRoundSeconds: figure }))
+      .array(
+        z.object({
+          status: z.literal('measured'),
+          participants: z.number(),
+          startupRssBytes: figure,
+          peakRssBytes: figure,
+          peakGrowthBytes: figure,
+          maxRssBytes: figure,
+          trainingRoundSeconds: figure,
+          encryptedModelBytes: z.number().positive(),
+          peakBoundBytes: z.number().positive(),
+          withinBound: z.boolean(),
+        }),
+      )
       .length(2),
   }),
   // 'failed' means the threshold module exists but the bench could not measure it: that is a bug to see.

@@ -8,11 +8,13 @@ import type { JobSpec } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, type CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { figure, type Figure } from './figures.js';
-import { prepareUpdates, runLoadGenerators, type PreparedUpdates } from './load-generator.js';
+import { prepareUpdates } from './load-generator.js';
+import { writePreparedUpdates } from './prepared-updates-file.js';
 import { parseRssProbeLine, type RssProbeMessage } from './rss-probe-protocol.js';
 import { syntheticJob, syntheticJobSizes } from './synthetic-job.js';
 
 const PROBE = fileURLToPath(new URL('./coordinator-rss-probe.ts', import.meta.url));
+const PARTICIPANT = fileURLToPath(new URL('./load-participant-process.ts', import.meta.url));
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type CoordinatorMemoryCase =
@@ -27,8 +29,14 @@ export type CoordinatorMemoryCase =
       readonly peakGrowthBytes: Figure;
       /** process.resourceUsage().maxRSS at the end; on Linux it includes the spawning process's RSS at fork. */
       readonly maxRssBytes: Figure;
-      /** Client-observed training round-started → aggregate-ready. */
+      /** Client-observed training round-started → aggregate-ready (first arrivals across the participant processes). */
       readonly trainingRoundSeconds: Figure;
+      /** One participant's encrypted update: the sum of its ciphertext sizes. */
+      readonly encryptedModelBytes: number;
+      /** The target: startup RSS + 3 × one encrypted model, whatever the number of participants. */
+      readonly peakBoundBytes: number;
+      /** Median peak RSS within that bound. */
+      readonly withinBound: boolean;
     }
   | { readonly status: 'capped'; readonly participants: number; readonly limitSeconds: number; readonly reason: string };
 
@@ -46,7 +54,40 @@ interface ProbeRun {
 }
 
 /** Starts the probe, drives its job from this process, and returns its memory figures; kills it at `limitMs`. */
-async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys: CoordinatorKeys, updates: PreparedUpdates, limitMs: number): Promise<ProbeRun> {
+/**
+ * Every participant of the job as its own OS process, each streaming the pre-encrypted update read
+ * from `updatesFile`; resolves with the training round's duration as the participants saw it.
+ */
+async function runParticipantProcesses(address: string, jobFile: string, job: JobSpec, keys: CoordinatorKeys, updatesFile: string): Promise<{ trainingRoundSeconds: number }> {
+  const runs = job.federation.participants.map(
+    (participantId) =>
+      new Promise<{ roundStartedAt?: number; aggregateAt?: number }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', PARTICIPANT, address, jobFile, updatesFile, participantId, keys.manifest.keyFingerprint], {
+          cwd: REPOSITORY_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+        child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2_000)));
+        child.once('exit', (code) => {
+          if (code !== 0) return reject(new Error(`load participant ${participantId} exited with ${code}: ${stderr.trim()}`));
+          try {
+            resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { roundStartedAt?: number; aggregateAt?: number });
+          } catch {
+            reject(new Error(`load participant ${participantId} printed no timings`));
+          }
+        });
+      }),
+  );
+  const timings = await Promise.all(runs);
+  const started = Math.min(...timings.map((timing) => timing.roundStartedAt ?? Number.POSITIVE_INFINITY));
+  const ready = Math.min(...timings.map((timing) => timing.aggregateAt ?? Number.POSITIVE_INFINITY));
+  if (!Number.isFinite(started) || !Number.isFinite(ready)) throw new Error('the training round never started or never produced an aggregate');
+  return { trainingRoundSeconds: (ready - started) / 1000 };
+}
+
+async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys: CoordinatorKeys, updatesFile: string, limitMs: number): Promise<ProbeRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', PROBE, '--job', jobFile, '--keys', keysFolder, '--timeout-ms', String(limitMs)], {
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +110,7 @@ async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys:
     };
     const listening = await next();
     if (listening.type !== 'listening') throw new Error('the RSS probe finished before listening');
-    const timings = await runLoadGenerators(listening.address, job, keys, updates);
+    const timings = await runParticipantProcesses(listening.address, jobFile, job, keys, updatesFile);
     const finished = await next();
     if (finished.type !== 'finished' || finished.status !== 'finished') {
       throw new Error(`the RSS probe's job did not finish: ${finished.type === 'finished' ? (finished.failure ?? finished.status) : 'no report'}`);
@@ -113,13 +154,16 @@ export async function measureCoordinatorMemory(
       const keys = await readCoordinatorKeys(folders.coordinator);
       onProgress(`coordinator RSS: encrypting one ${parameterCount}-parameter update for ${participants} load generators`);
       const updates = await prepareUpdates(job, keys);
+      const updatesFile = join(directory, 'updates.bin');
+      await writePreparedUpdates(updatesFile, updates);
+      const encryptedModelBytes = updates.training.reduce((total, chunk) => total + chunk.byteLength, 0);
       const runs: ProbeRun[] = [];
       let capped: string | undefined;
       for (let run = 0; run < repeat && !capped; run += 1) {
         onProgress(`coordinator RSS: ${participants} participants × ${parameterCount} parameters, run ${run + 1}/${repeat} (limit ${limitSeconds} s)`);
         const started = performance.now();
         try {
-          runs.push(await runProbe(jobFile, job, folders.coordinator, keys, updates, limitSeconds * 1000));
+          runs.push(await runProbe(jobFile, job, folders.coordinator, keys, updatesFile, limitSeconds * 1000));
         } catch (error) {
           const elapsed = (performance.now() - started) / 1000;
           if (elapsed < limitSeconds) throw error;
@@ -130,11 +174,17 @@ export async function measureCoordinatorMemory(
         cases.push({ status: 'capped', participants, limitSeconds, reason: capped ?? 'no run completed' });
         continue;
       }
+      const startupRssBytes = figure('bytes', runs.map((run) => run.startupRssBytes));
+      const peakRssBytes = figure('bytes', runs.map((run) => run.peakRssBytes));
+      const peakBoundBytes = startupRssBytes.median + 3 * encryptedModelBytes;
       cases.push({
         status: 'measured',
         participants,
-        startupRssBytes: figure('bytes', runs.map((run) => run.startupRssBytes)),
-        peakRssBytes: figure('bytes', runs.map((run) => run.peakRssBytes)),
+        startupRssBytes,
+        peakRssBytes,
+        encryptedModelBytes,
+        peakBoundBytes,
+        withinBound: peakRssBytes.median <= peakBoundBytes,
         peakGrowthBytes: figure('bytes', runs.map((run) => run.peakRssBytes - run.startupPeakRssBytes)),
         maxRssBytes: figure('bytes', runs.map((run) => run.maxRssBytes)),
         trainingRoundSeconds: figure('s', runs.map((run) => run.trainingRoundSeconds)),
