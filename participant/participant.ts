@@ -263,6 +263,7 @@ export class Participant {
               }
               case 'decryption-requested': {
                 const job = this.expectedLayout(state, event);
+                if (this.pool) this.requireThreshold(threshold).useDecryptionPool(this.pool.pool);
                 await this.requireThreshold(threshold).onDecryptionRequested(event, state.currentRound, () =>
                   connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
                 );

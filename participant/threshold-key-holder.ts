@@ -14,6 +14,7 @@ import {
 } from '../protocols/ckks/threshold/index.js';
 import { HeflError, KeyCustodyError } from '../protocols/errors.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import type { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool.js';
 import {
   loadIdentityPublicKey,
   signKeySetupValue,
@@ -155,9 +156,12 @@ export class ThresholdKeyHolder {
       throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
     }
     if (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate) await this.verifyAggregate(event, chunks);
-    const partial = await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, {
-      smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40,
-    });
+    const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
+    // On the worker threads when the node runs them (large models), else in this thread: the same shares.
+    const partial =
+      this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
+        ? await this.decryptionPool.decryptionShares(share.secretShare, chunks, smudging)
+        : await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, smudging);
     const receipt = await this.connection.submitDecryptionShare(
       partial.map((bytes, chunkIndex) => ({
         jobId: this.job.jobId,
@@ -294,6 +298,13 @@ export class ThresholdKeyHolder {
       throw new KeyCustodyError(`${this.secretShareFile}: this node's secret key share cannot be read (${(error as Error).message}); without it the federation cannot decrypt`);
     }
     for (const { round, contributors, count } of decryptions) this.decryptedRounds.set(round, { contributors, count });
+  }
+
+  private decryptionPool: CkksWorkerPool | undefined;
+
+  /** Partial decryptions may use the node's worker threads (one SEAL instance each). */
+  useDecryptionPool(pool: CkksWorkerPool): void {
+    this.decryptionPool = pool;
   }
 
   /** The aggregates this node released a partial decryption for (saved with the node's state). */
