@@ -32,9 +32,23 @@ export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--ou
   --quick        small sizes and 1 run: a smoke run (under a minute)
   --repeat N     runs per figure (default 3; 1 with --quick)
   --out FILE     where the JSON goes (default out/bench/bench.json)
-  --only LIST    comma-separated sections: ${BENCH_SECTIONS.join(', ')} (default: all)`;
+  --only LIST    comma-separated sections: ${BENCH_SECTIONS.join(', ')} (default: all)
 
-export class BenchUsageError extends Error {}
+Prints the tables on stdout and writes every sample and median as JSON.
+
+Examples:
+  npm run bench                        (or: hefl bench) every section, 3 runs per figure
+  npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes`;
+
+export class BenchUsageError extends Error {
+  constructor(
+    message: string,
+    /** --help: the usage was asked for, not a mistake. */
+    readonly isHelp = false,
+  ) {
+    super(message);
+  }
+}
 
 function readArguments(argv: readonly string[]) {
   try {
@@ -58,7 +72,7 @@ function readArguments(argv: readonly string[]) {
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const parsed = readArguments(argv);
   const { values } = parsed;
-  if (values.help) throw new BenchUsageError(BENCH_USAGE);
+  if (values.help) throw new BenchUsageError(BENCH_USAGE, true);
   const quick = values.quick;
   const repeat = values.repeat === undefined ? (quick ? 1 : 3) : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new BenchUsageError(`--repeat must be an integer from 1 to 100, got ${values.repeat}\n${BENCH_USAGE}`);

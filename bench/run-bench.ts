@@ -63,8 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     options = parseBenchOptions(argv);
   } catch (error) {
     if (error instanceof BenchUsageError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
+      (error.isHelp ? process.stdout : process.stderr).write(`${error.message}\n`);
+      return error.isHelp ? 0 : 2;
     }
     throw error;
   }
