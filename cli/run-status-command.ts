@@ -1,8 +1,30 @@
 import { parseArgs } from 'node:util';
-import type { CoordinatorStatusView } from '../coordinator/coordinator-http-server.js';
+import { z } from 'zod';
 import { HeflError } from '../protocols/errors.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
+
+/** What `GET /status` answers (coordinatorStatusView), checked before anything is printed. */
+const statusViewSchema = z.object({
+  jobId: z.string(),
+  status: z.string(),
+  keyCustody: z.string(),
+  participantsExpected: z.array(z.string()),
+  participantsConnected: z.array(z.string()),
+  roundsCompleted: z.number().int().min(0),
+  rounds: z.array(
+    z.object({ round: z.number(), kind: z.string(), contributors: z.array(z.string()), heldOutAuc: z.number().nullable(), seconds: z.number() }),
+  ),
+  failure: z.string().nullable(),
+  participants: z.array(
+    z.object({
+      id: z.string(),
+      state: z.string(),
+      lastSeenUnixMs: z.number().nullable(),
+      upload: z.object({ chunksReceived: z.number(), chunkCount: z.number() }).nullable(),
+    }),
+  ),
+});
 
 export const STATUS_HELP = `Usage: hefl status --http HOST:PORT [--token TOKEN] [--json]
 
@@ -37,13 +59,26 @@ export async function runStatusCommand(argv: string[]): Promise<number> {
     throw new HeflError('COORDINATOR_UNREACHABLE', `no coordinator status at http://${values.http}/status (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!response.ok) throw new HeflError('PROTOCOL_VIOLATION', `http://${values.http}/status answered ${response.status}: ${(await response.text()).trim()}`);
-  const status = (await response.json()) as CoordinatorStatusView;
+  let raw: unknown;
+  try {
+    raw = await response.json();
+  } catch {
+    throw new HeflError('PROTOCOL_VIOLATION', `http://${values.http}/status did not answer JSON`);
+  }
+  const parsed = statusViewSchema.safeParse(raw);
+  if (!parsed.success) throw new HeflError('PROTOCOL_VIOLATION', `http://${values.http}/status is not a HEFL coordinator status: ${parsed.error.issues[0]?.path.join('.') || 'the document'}: ${parsed.error.issues[0]?.message ?? ''}`);
+  const status = parsed.data;
   if (values.json) {
     console.log(JSON.stringify(status, null, 2));
     return EXIT.ok;
   }
   console.log(`job ${status.jobId}: ${status.status} (${status.keyCustody} custody)`);
   console.log(`participants connected: ${status.participantsConnected.length} of ${status.participantsExpected.length} (${status.participantsConnected.join(', ') || 'none'})`);
+  for (const participant of status.participants) {
+    const seen = participant.lastSeenUnixMs === null ? 'never' : `${Math.max(0, Math.round((Date.now() - participant.lastSeenUnixMs) / 1000))} s ago`;
+    const upload = participant.upload ? ` ${participant.upload.chunksReceived}/${participant.upload.chunkCount} chunks` : '';
+    console.log(`  ${participant.id}: ${participant.state}${upload}, last seen ${seen}`);
+  }
   console.log(`training rounds completed: ${status.roundsCompleted}`);
   const last = status.rounds.at(-1);
   if (last) {

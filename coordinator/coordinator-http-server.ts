@@ -15,6 +15,8 @@ export interface CoordinatorStatusView {
   readonly roundsCompleted: number;
   readonly rounds: ReturnType<Coordinator['report']>['rounds'];
   readonly failure: string | null;
+  /** What each listed participant is doing (state, last seen); no content of any message. */
+  readonly participants: ReturnType<Coordinator['participantActivity']>;
 }
 
 export interface CoordinatorHttpOptions {
@@ -56,6 +58,7 @@ export function coordinatorStatusView(coordinator: Coordinator): CoordinatorStat
     roundsCompleted: report.rounds.filter((round) => round.kind === 'training').length,
     rounds: report.rounds,
     failure: report.failure,
+    participants: coordinator.participantActivity(),
   };
 }
 

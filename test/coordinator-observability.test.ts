@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +58,19 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
       expect(cli.code).toBe(0);
       expect(cli.stdout).toMatch(/job observe: finished \(threshold custody\)/);
       expect(cli.stdout).toMatch(/training rounds completed: 2/);
+      expect(cli.stdout).toMatch(/^ {2}bank: left, last seen \d+ s ago$/m);
+
+      // Something at that address that is not a HEFL coordinator: a clear protocol error, not a crash.
+      const impostor = createServer((_request, response) => response.end('{"status":"fine"}'));
+      await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', () => resolve()));
+      try {
+        const address = impostor.address() as AddressInfo;
+        const refused = await runHefl(['status', '--http', `127.0.0.1:${address.port}`]);
+        expect(refused.code).toBe(7);
+        expect(refused.stderr).toMatch(/is not a HEFL coordinator status: jobId/);
+      } finally {
+        impostor.close();
+      }
     } finally {
       await http.close();
       await grpcServer.shutdown();

@@ -27,6 +27,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'out/bank-marketing-demo' },
     rounds: { type: 'string', default: '20' },
     data: { type: 'string', default: bankMarketingDataPath },
+    // Watch the job in a browser while it runs: --dashboard 127.0.0.1:8080
+    dashboard: { type: 'string' },
   },
 });
 
@@ -71,6 +73,7 @@ const federation = await launchLocalFederation({
     ...(institution.id === 'bank' ? { evaluationCsv: testFile } : {}),
   })),
   onCoordinatorLine: (line) => console.log(line),
+  ...(values.dashboard ? { coordinatorArgs: ['--dashboard', values.dashboard] } : {}),
 });
 const failedParticipants = Object.entries(federation.participantExitCodes).filter(([, code]) => code !== 0);
 if (federation.coordinatorExitCode !== 0 || failedParticipants.length > 0) {
