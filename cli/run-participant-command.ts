@@ -104,7 +104,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).
   const leave = (signal: string): void => {
     logger.warn({ signal }, 'stopping: leaving the job');
-    connection.close();
+    participant.stop(`received ${signal}`);
   };
   process.once('SIGINT', () => leave('SIGINT'));
   process.once('SIGTERM', () => leave('SIGTERM'));

@@ -143,6 +143,13 @@ export class Participant {
   }
 
   private state: JobState | undefined;
+  private stopReason: string | undefined;
+
+  /** Leaves the job now (SIGINT/SIGTERM): the coordinator sees a disconnect; no rejoining after it. */
+  stop(reason = 'asked to stop'): void {
+    this.stopReason = reason;
+    this.options.connection.close();
+  }
 
   async run(): Promise<ParticipantOutcome> {
     const { keys, connection } = this.options;
@@ -304,7 +311,7 @@ export class Participant {
           throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
         } catch (error) {
           // Only a lost coordinator is worth waiting for, and only once this node holds a model to resume from.
-          const lost = error instanceof HeflError && error.code === 'COORDINATOR_UNREACHABLE';
+          const lost = error instanceof HeflError && error.code === 'COORDINATOR_UNREACHABLE' && this.stopReason === undefined;
           lostSince ??= Date.now();
           const reconnectUntil = lostSince + (this.options.reconnectForMs ?? 0);
           if (!lost || state.lastAppliedRound === undefined || Date.now() >= reconnectUntil) throw error;
@@ -316,6 +323,7 @@ export class Participant {
       }
     } catch (error) {
       this.statusValue = 'failed';
+      if (this.stopReason !== undefined) throw new RoundFailedError(`left the job before it finished (${this.stopReason}); its saved state lets it rejoin`);
       throw error;
     } finally {
       state.model?.dispose();
