@@ -32,6 +32,7 @@ export interface CoordinatorHttpOptions {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const MAX_EVENT_STREAMS = 32;
+const MAX_BUFFERED_EVENT_BYTES = 1_000_000;
 const COOKIE = 'hefl_dashboard';
 const ASSETS = new URL('./dashboard/assets/', import.meta.url);
 const DASHBOARD_FILES: Record<string, { file: string; type: string }> = {
@@ -112,7 +113,15 @@ export async function startCoordinatorHttpServer(
     pending = undefined;
     if (streams.size === 0) return;
     const frame = `event: view\ndata: ${JSON.stringify(view())}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const stream of streams) {
+      // A dashboard that stopped reading is dropped rather than buffered without bound.
+      if (stream.writableLength > MAX_BUFFERED_EVENT_BYTES) {
+        streams.delete(stream);
+        stream.destroy();
+        continue;
+      }
+      stream.write(frame);
+    }
   };
   // Many observations arrive per second while updates stream in: at most one frame per 250 ms.
   const schedulePush = (): void => {

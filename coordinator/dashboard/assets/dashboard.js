@@ -5,7 +5,7 @@
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 480;
 const HEIGHT = 220;
-const MARGIN = { left: 48, right: 12, top: 12, bottom: 28 };
+const MARGIN = { left: 60, right: 12, top: 12, bottom: 28 };
 
 function byId(id) {
   return document.getElementById(id);
@@ -66,7 +66,7 @@ function drawLineChart(svg, seriesList, options) {
   svg.append(element('svg:line', { class: 'axis', x1: MARGIN.left, y1: HEIGHT - MARGIN.bottom, x2: WIDTH - MARGIN.right, y2: HEIGHT - MARGIN.bottom }));
   svg.append(element('svg:line', { class: 'axis', x1: MARGIN.left, y1: MARGIN.top, x2: MARGIN.left, y2: HEIGHT - MARGIN.bottom }));
   // Enough digits that neighbouring ticks differ, however narrow the range.
-  const tickDigits = Math.min(6, Math.max(options.digits, Math.ceil(-Math.log10((yMax - yMin) / 4)) + 1));
+  const tickDigits = Math.min(4, Math.max(options.digits, Math.ceil(-Math.log10((yMax - yMin) / 4)) + 1));
   for (let tick = 0; tick <= 4; tick += 1) {
     const value = yMin + ((yMax - yMin) * tick) / 4;
     svg.append(element('svg:text', { class: 'tick', x: MARGIN.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, value.toFixed(tickDigits)));
