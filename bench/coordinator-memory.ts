@@ -8,7 +8,7 @@ import type { JobSpec } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, type CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { figure, type Figure } from './figures.js';
-import { prepareUpdates } from './load-generator.js';
+import { firstRoundSeconds, prepareUpdates } from './load-generator.js';
 import { writePreparedUpdates } from './prepared-updates-file.js';
 import { parseRssProbeLine, type RssProbeMessage } from './rss-probe-protocol.js';
 import { syntheticJob, syntheticJobSizes } from './synthetic-job.js';
@@ -80,11 +80,7 @@ async function runParticipantProcesses(address: string, jobFile: string, job: Jo
         });
       }),
   );
-  const timings = await Promise.all(runs);
-  const started = Math.min(...timings.map((timing) => timing.roundStartedAt ?? Number.POSITIVE_INFINITY));
-  const ready = Math.min(...timings.map((timing) => timing.aggregateAt ?? Number.POSITIVE_INFINITY));
-  if (!Number.isFinite(started) || !Number.isFinite(ready)) throw new Error('the training round never started or never produced an aggregate');
-  return { trainingRoundSeconds: (ready - started) / 1000 };
+  return { trainingRoundSeconds: firstRoundSeconds(await Promise.all(runs)) };
 }
 
 async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys: CoordinatorKeys, updatesFile: string, limitMs: number): Promise<ProbeRun> {

@@ -50,41 +50,57 @@ function updateChunks(job: JobSpec, participantId: string, round: number, kind: 
 }
 
 /**
- * Participant-like clients: each joins over gRPC, submits the pre-encrypted update of every round
+ * One participant-like client: joins over gRPC, submits the pre-encrypted update of every round
  * through `GrpcFederationConnection.submitUpdate` as soon as the round starts, reports an empty
- * evaluation, and returns when the job finishes. No training, no encryption on the clock.
+ * evaluation, and returns when the job finishes, with when (epoch ms) it saw the training round
+ * start and its aggregate arrive. No training, no encryption on the clock.
  */
-export async function runLoadGenerators(address: string, job: JobSpec, keys: CoordinatorKeys, updates: PreparedUpdates): Promise<LoadGeneratorTimings> {
-  let roundStarted: number | undefined;
-  let aggregateReady: number | undefined;
-  const runOne = async (participantId: string): Promise<void> => {
-    const connection = await GrpcFederationConnection.connect({ address, connectTimeoutMs: 30_000 });
-    try {
-      const events = connection.join({ jobId: job.jobId, participantId, protocolVersion: PROTOCOL_VERSION, keyFingerprint: keys.manifest.keyFingerprint });
-      for await (const event of events) {
-        if (event.type === 'round-started') {
-          if (event.kind === 'training') roundStarted ??= performance.now();
-          const [chunks, length] = event.kind === 'training' ? [updates.training, updates.trainingLength] : [updates.statistics, updates.statisticsLength];
-          const receipt = await connection.submitUpdate(updateChunks(job, participantId, event.round, event.kind, chunks, length));
-          if (!receipt.accepted) throw new Error(`${participantId}: round ${event.round} update refused: ${receipt.reason}`);
-        } else if (event.type === 'aggregate-ready' && event.kind === 'training') {
-          aggregateReady ??= performance.now();
-          const receipt = await connection.reportEvaluation({ jobId: job.jobId, participantId, round: event.round, evaluationCount: 0, auc: 0, loss: 0 });
-          if (!receipt.accepted) throw new Error(`${participantId}: evaluation refused: ${receipt.reason}`);
-        } else if (event.type === 'job-failed') {
-          throw new Error(`${participantId}: job failed: ${event.reason}`);
-        } else if (event.type === 'job-finished') {
-          break;
-        }
+export async function runLoadParticipant(
+  address: string,
+  job: JobSpec,
+  keyFingerprint: string,
+  participantId: string,
+  updates: PreparedUpdates,
+): Promise<{ roundStartedAt: number | undefined; aggregateAt: number | undefined }> {
+  let roundStartedAt: number | undefined;
+  let aggregateAt: number | undefined;
+  const connection = await GrpcFederationConnection.connect({ address, connectTimeoutMs: 60_000 });
+  try {
+    for await (const event of connection.join({ jobId: job.jobId, participantId, protocolVersion: PROTOCOL_VERSION, keyFingerprint })) {
+      if (event.type === 'round-started') {
+        if (event.kind === 'training') roundStartedAt ??= Date.now();
+        const [chunks, length] = event.kind === 'training' ? [updates.training, updates.trainingLength] : [updates.statistics, updates.statisticsLength];
+        const receipt = await connection.submitUpdate(updateChunks(job, participantId, event.round, event.kind, chunks, length));
+        if (!receipt.accepted) throw new Error(`${participantId}: round ${event.round} update refused: ${receipt.reason}`);
+      } else if (event.type === 'aggregate-ready' && event.kind === 'training') {
+        aggregateAt ??= Date.now();
+        const receipt = await connection.reportEvaluation({ jobId: job.jobId, participantId, round: event.round, evaluationCount: 0, auc: 0, loss: 0 });
+        if (!receipt.accepted) throw new Error(`${participantId}: evaluation refused: ${receipt.reason}`);
+      } else if (event.type === 'job-failed') {
+        throw new Error(`${participantId}: job failed: ${event.reason}`);
+      } else if (event.type === 'job-finished') {
+        break;
       }
-    } finally {
-      connection.close();
     }
-  };
-  await Promise.all(job.federation.participants.map(runOne));
-  if (roundStarted === undefined || aggregateReady === undefined) throw new Error('the training round never started or never produced an aggregate');
+  } finally {
+    connection.close();
+  }
+  return { roundStartedAt, aggregateAt };
+}
+
+/** Every participant of the job as such a client in this process; the round as the first of them saw it. */
+export async function runLoadGenerators(address: string, job: JobSpec, keys: CoordinatorKeys, updates: PreparedUpdates): Promise<LoadGeneratorTimings> {
+  const timings = await Promise.all(job.federation.participants.map((id) => runLoadParticipant(address, job, keys.manifest.keyFingerprint, id, updates)));
   return {
-    trainingRoundSeconds: (aggregateReady - roundStarted) / 1000,
+    trainingRoundSeconds: firstRoundSeconds(timings),
     trainingBytesPerParticipant: updates.training.reduce((total, chunk) => total + chunk.length, 0),
   };
+}
+
+/** First training round-started to first aggregate, across participants, in seconds. */
+export function firstRoundSeconds(timings: readonly { roundStartedAt?: number | undefined; aggregateAt?: number | undefined }[]): number {
+  const started = Math.min(...timings.map((timing) => timing.roundStartedAt ?? Number.POSITIVE_INFINITY));
+  const ready = Math.min(...timings.map((timing) => timing.aggregateAt ?? Number.POSITIVE_INFINITY));
+  if (!Number.isFinite(started) || !Number.isFinite(ready)) throw new Error('the training round never started or never produced an aggregate');
+  return (ready - started) / 1000;
 }
