@@ -26,7 +26,19 @@ function stateFor(lastCompletedRound: number): CoordinatorState {
     jobSha256: jobSha256(job),
     lastCompletedRound,
     collectiveKeySha256: 'c'.repeat(64),
-    rounds: [{ round: 0, kind: 'statistics', contributors: ['a', 'b'], meanLocalLoss: null, heldOutAuc: null, heldOutLoss: null, evaluationCount: 0, totalWeight: 10, bytesReceived: 5, bytesSent: 6, seconds: 0.5 }],
+    rounds: Array.from({ length: lastCompletedRound + 1 }, (_, round) => ({
+      round,
+      kind: round === 0 ? ('statistics' as const) : ('training' as const),
+      contributors: ['a', 'b'],
+      meanLocalLoss: round === 0 ? null : 0.5,
+      heldOutAuc: null,
+      heldOutLoss: null,
+      evaluationCount: 0,
+      totalWeight: 10,
+      bytesReceived: 5,
+      bytesSent: 6,
+      seconds: 0.5,
+    })),
     sampleCounts: { a: 4, b: 6 },
     bytesReceived: 5,
     bytesSent: 6,
@@ -55,5 +67,7 @@ describe('coordinator state', () => {
     await expect(loadCoordinatorState(path, job)).rejects.toThrow(/state\.json: not JSON/);
     await writeFile(path, JSON.stringify({ ...stateFor(1), lastCompletedRound: -3 }));
     await expect(loadCoordinatorState(path, job)).rejects.toThrow(/lastCompletedRound/);
+    await writeFile(path, JSON.stringify({ ...stateFor(1), lastCompletedRound: 2 }));
+    await expect(loadCoordinatorState(path, job)).rejects.toThrow(/lastCompletedRound 2 is not the last of its rounds \(1\)/);
   });
 });

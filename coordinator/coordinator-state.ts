@@ -70,6 +70,9 @@ export async function loadCoordinatorState(path: string, job: JobSpec): Promise<
   if (state.jobId !== job.jobId || state.jobSha256 !== jobSha256(job)) {
     throw new ConfigError(`${path} is the state of another job (or of an edited job file); a job resumes only with the job file it started with`);
   }
+  if (state.lastCompletedRound !== (state.rounds.at(-1)?.round ?? null)) {
+    throw new ConfigError(`${path}: lastCompletedRound ${state.lastCompletedRound} is not the last of its rounds (${state.rounds.at(-1)?.round ?? 'none'})`);
+  }
   const unknown = Object.keys(state.sampleCounts).filter((id) => !job.federation.participants.includes(id));
   if (unknown.length > 0) throw new ConfigError(`${path} names participants not in the job: ${unknown.join(', ')}`);
   return state;

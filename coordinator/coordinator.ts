@@ -200,8 +200,6 @@ export class Coordinator {
   private readonly lastSeen = new Map<string, number>();
   private readonly seenNonces = new Map<string, Set<string>>();
   private phase: Phase = 'idle';
-  /** The last round whose aggregate was published; null before round 0 completed. */
-  private lastCompletedRound: number | null = null;
   private readonly restoredSampleCounts = new Map<string, number | null>();
   /** The current round's events so far, replayed to a node that rejoins in the middle of it. */
   private roundEvents: CoordinatorEvent[] = [];
@@ -216,7 +214,6 @@ export class Coordinator {
     const resume = options.resume;
     if (resume) {
       this.rounds.push(...resume.rounds);
-      this.lastCompletedRound = resume.lastCompletedRound;
       this.collectiveKeySha256 = resume.collectiveKeySha256;
       this.bytesReceived = resume.bytesReceived;
       this.bytesSent = resume.bytesSent;
@@ -262,6 +259,11 @@ export class Coordinator {
         this.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'an observer failed');
       }
     }
+  }
+
+  /** The last round whose aggregate was published (restored rounds included); null before round 0 completed. */
+  private get lastCompletedRound(): number | null {
+    return this.rounds.at(-1)?.round ?? null;
   }
 
   /** Wakes the round loop's waits and tells observers that participant activity changed. */
@@ -882,7 +884,6 @@ export class Coordinator {
         bytesSent: this.bytesSent - bytesSentAtStart,
       });
       this.rounds.push(summary);
-      this.lastCompletedRound = round;
       this.roundEvents = [];
       await this.saveState();
       this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
