@@ -20,7 +20,7 @@ Commands:
   provision      create a federation CA and mutual-TLS startup kits (and revoke nodes)
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
-  status         ask a running coordinator (started with --http) how its job is going
+  status         ask a running coordinator (started with --dashboard) how its job is going
   audit verify   check the signed, hash-chained egress ledgers of the participants
   bench          measure CKKS, Paillier and whole-round costs (table + out/bench/bench.json)
 

@@ -28,11 +28,11 @@ const statusViewSchema = z.object({
 
 export const STATUS_HELP = `Usage: hefl status --http HOST:PORT [--token TOKEN] [--json]
 
-Asks a running coordinator (started with --http) for its job status: state, participants
+Asks a running coordinator (started with --dashboard HOST:PORT) for its job status: state, participants
 connected, rounds completed with their metrics.
 
 Example:
-  hefl status --http 127.0.0.1:9464`;
+  hefl status --http 127.0.0.1:8080`;
 
 export async function runStatusCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
