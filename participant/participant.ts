@@ -29,7 +29,7 @@ import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js
 import { predictScores } from '../protocols/model/predict-scores.js';
 import { trainLocally } from '../protocols/model/train-locally.js';
 import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
-import { PROTOCOL_VERSION, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
 import { ThresholdKeyHolder } from './threshold-key-holder.js';
 import { signUpdate, UpdateDigest } from '../protocols/identity/participant-identity.js';
@@ -92,6 +92,12 @@ export interface ParticipantOutcome {
 }
 
 interface JobState {
+  /** Encrypts (and, single-key, decrypts) under the job's key; none until that key is known. */
+  session: CkksSession | undefined;
+  /** Threshold custody: this node's share of the decryption key and the key-setup protocol. */
+  threshold: ThresholdKeyHolder | undefined;
+  /** What this node saved before its process restarted, if it did. */
+  saved: ParticipantState | undefined;
   job: JobSpec | undefined;
   data: PreparedData | undefined;
   standardization: Standardization | undefined;
@@ -153,16 +159,15 @@ export class Participant {
 
   async run(): Promise<ParticipantOutcome> {
     const { keys, connection } = this.options;
-    // Single-key custody: the session holds the shared key pair from the start. Threshold custody:
-    // it is made once the collective public key is verified, and never holds a secret key.
-    let session =
-      keys.manifest.custody === 'single-key'
-        ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
-        : undefined;
-    let threshold: ThresholdKeyHolder | undefined;
-    // The key updates are encrypted under: the shared one (single-key) or the collective one (threshold).
-    const encryptionKey = (): Uint8Array | undefined => (keys.manifest.custody === 'single-key' ? keys.publicKey : state.collectiveKey);
     const state: JobState = (this.state = {
+      // Single-key custody: the session holds the shared key pair from the start. Threshold custody:
+      // it is made once the collective public key is verified, and never holds a secret key.
+      session:
+        keys.manifest.custody === 'single-key'
+          ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
+          : undefined,
+      threshold: undefined,
+      saved: undefined,
       job: undefined,
       data: undefined,
       standardization: undefined,
@@ -178,8 +183,8 @@ export class Participant {
     let lostSince: number | undefined;
     try {
       await initializeTfBackend();
-      const saved = this.options.stateFile ? await loadParticipantState(this.options.stateFile, this.options.participantId) : undefined;
-      if (saved) state.lastAppliedRound = saved.lastAppliedRound;
+      state.saved = this.options.stateFile ? await loadParticipantState(this.options.stateFile, this.options.participantId) : undefined;
+      state.lastAppliedRound = state.saved?.lastAppliedRound;
       this.statusValue = 'joining';
       for (;;) {
         try {
@@ -193,120 +198,8 @@ export class Participant {
           for await (const event of events) {
             attempt = 0;
             lostSince = undefined;
-            switch (event.type) {
-              case 'job-accepted': {
-                if (state.job) {
-                  this.checkResumedJob(state, event);
-                  break;
-                }
-                state.job = this.acceptJob(event.job);
-                if (state.job.custody.mode === 'threshold') {
-                  if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
-                  threshold = new ThresholdKeyHolder(
-                    state.job,
-                    this.options.participantId,
-                    keys.identityKey,
-                    keys.manifest.identities,
-                    connection,
-                    this.logger,
-                    this.options.secretShareFile,
-                  );
-                }
-                state.data = await this.loadData(state.job);
-                if (saved) session = await this.restoreSaved(state, saved, event.resumed, threshold, session);
-                this.statusValue = 'training';
-                break;
-              }
-              case 'key-setup-requested':
-                await this.requireThreshold(threshold).onKeySetupRequested(event);
-                break;
-              case 'key-setup-complete': {
-                const collectiveKey = await this.requireThreshold(threshold).onKeySetupComplete(event);
-                state.collectiveKeySha256 = event.collectiveKeySha256;
-                state.collectiveKey = collectiveKey;
-                session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
-                break;
-              }
-              case 'round-started': {
-                const { job, data } = state;
-                if (!job || !data) throw new WireMessageError('round started before the job was accepted');
-                if (!session) throw new WireMessageError('round started before the encryption key was set up');
-                state.currentRound = event.round;
-                this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
-                if (event.kind === 'statistics') {
-                  // Round 0: encrypted per-column sums, sums of squares and the row count.
-                  const statistics = computeFeatureStatistics(data.dataset, job.features);
-                  await this.submit(encryptionKey(), job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
-                  statistics.fill(0);
-                } else {
-                  if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
-                  state.model ??= buildModel(job.model, data.train.width);
-                  const trained = await trainLocally({
-                    model: state.model,
-                    globalWeights: state.globalWeights,
-                    features: data.train.features,
-                    labels: data.train.labels,
-                    rowCount: data.train.rowCount,
-                    width: data.train.width,
-                    settings: job.training,
-                    round: event.round,
-                    onEpochEnd: (epoch) => this.options.onProgress?.({ type: 'training-epoch', round: event.round, epoch, epochs: job.training.localEpochs }),
-                  });
-                  const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
-                  const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
-                  await this.submit(encryptionKey(), job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
-                  weighted.fill(0);
-                }
-                break;
-              }
-              case 'aggregate-ready': {
-                // Single-key custody: every participant decrypts the aggregate itself.
-                if (!session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
-                const job = this.expectedLayout(state, event);
-                const chunks = await connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
-                await this.applyAggregate(state, event, session.decryptVector(chunks, event.vectorLength));
-                await this.saveState(state, threshold);
-                break;
-              }
-              case 'decryption-requested': {
-                const job = this.expectedLayout(state, event);
-                if (this.pool) this.requireThreshold(threshold).useDecryptionPool(this.pool.pool);
-                await this.requireThreshold(threshold).onDecryptionRequested(event, state.currentRound, () =>
-                  connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
-                );
-                break;
-              }
-              case 'aggregate-decrypted': {
-                const job = this.expectedLayout(state, event);
-                const chunks = await connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
-                const sum = new Float64Array(event.vectorLength);
-                let offset = 0;
-                for (const chunk of chunks) {
-                  if (offset + chunk.length > sum.length) throw new WireMessageError('the decrypted aggregate is longer than announced');
-                  sum.set(chunk, offset);
-                  offset += chunk.length;
-                }
-                if (offset !== sum.length) throw new WireMessageError(`the decrypted aggregate has ${offset} values, ${sum.length} announced`);
-                await this.applyAggregate(state, event, sum);
-                await this.saveState(state, threshold);
-                break;
-              }
-              case 'job-finished': {
-                const { job, model, globalWeights, standardization, data } = state;
-                if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
-                if (this.options.modelDirectory) {
-                  setFlatWeights(model, globalWeights);
-                  await writeModelBundle(model, job, standardization, this.options.modelDirectory);
-                  this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
-                }
-                this.statusValue = 'finished';
-                // The job is over: a later job with this output folder must not try to resume this one.
-                if (this.options.stateFile) await rm(this.options.stateFile, { force: true });
-                return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
-              }
-              case 'job-failed':
-                throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
-            }
+            const outcome = await this.onEvent(state, event);
+            if (outcome) return outcome;
           }
           throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
         } catch (error) {
@@ -327,12 +220,137 @@ export class Participant {
       throw error;
     } finally {
       state.model?.dispose();
-      session?.dispose();
-      threshold?.dispose();
+      state.session?.dispose();
+      state.threshold?.dispose();
       await this.pool?.pool.close();
       this.pool = undefined;
       connection.close();
     }
+  }
+
+  /** One event from the coordinator; the outcome once the job has finished. */
+  private async onEvent(state: JobState, event: CoordinatorEvent): Promise<ParticipantOutcome | undefined> {
+    const { keys } = this.options;
+    switch (event.type) {
+      case 'job-accepted': {
+        if (state.job) {
+          this.checkResumedJob(state, event);
+          break;
+        }
+        state.job = this.acceptJob(event.job);
+        if (state.job.custody.mode === 'threshold') {
+          if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
+          state.threshold = new ThresholdKeyHolder(
+            state.job,
+            this.options.participantId,
+            keys.identityKey,
+            keys.manifest.identities,
+            this.options.connection,
+            this.logger,
+            this.options.secretShareFile,
+          );
+        }
+        state.data = await this.loadData(state.job);
+        if (state.saved) state.session = await this.restoreSaved(state, state.saved, event.resumed);
+        this.statusValue = 'training';
+        break;
+      }
+      case 'key-setup-requested':
+        await this.requireThreshold(state.threshold).onKeySetupRequested(event);
+        break;
+      case 'key-setup-complete': {
+        const collectiveKey = await this.requireThreshold(state.threshold).onKeySetupComplete(event);
+        state.collectiveKeySha256 = event.collectiveKeySha256;
+        state.collectiveKey = collectiveKey;
+        state.session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
+        break;
+      }
+      case 'round-started': {
+        const { job, data } = state;
+        if (!job || !data) throw new WireMessageError('round started before the job was accepted');
+        if (!state.session) throw new WireMessageError('round started before the encryption key was set up');
+        state.currentRound = event.round;
+        this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
+        if (event.kind === 'statistics') {
+          // Round 0: encrypted per-column sums, sums of squares and the row count.
+          const statistics = computeFeatureStatistics(data.dataset, job.features);
+          await this.submit(this.encryptionKey(state), job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
+          statistics.fill(0);
+        } else {
+          if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
+          state.model ??= buildModel(job.model, data.train.width);
+          const trained = await trainLocally({
+            model: state.model,
+            globalWeights: state.globalWeights,
+            features: data.train.features,
+            labels: data.train.labels,
+            rowCount: data.train.rowCount,
+            width: data.train.width,
+            settings: job.training,
+            round: event.round,
+            onEpochEnd: (epoch) => this.options.onProgress?.({ type: 'training-epoch', round: event.round, epoch, epochs: job.training.localEpochs }),
+          });
+          const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
+          const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
+          await this.submit(this.encryptionKey(state), job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
+          weighted.fill(0);
+        }
+        break;
+      }
+      case 'aggregate-ready': {
+        // Single-key custody: every participant decrypts the aggregate itself.
+        if (!state.session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
+        const job = this.expectedLayout(state, event);
+        const chunks = await this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+        await this.applyAggregate(state, event, state.session.decryptVector(chunks, event.vectorLength));
+        await this.saveState(state);
+        break;
+      }
+      case 'decryption-requested': {
+        const job = this.expectedLayout(state, event);
+        if (this.pool) this.requireThreshold(state.threshold).useDecryptionPool(this.pool.pool);
+        await this.requireThreshold(state.threshold).onDecryptionRequested(event, state.currentRound, () =>
+          this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
+        );
+        break;
+      }
+      case 'aggregate-decrypted': {
+        const job = this.expectedLayout(state, event);
+        const chunks = await this.options.connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+        const sum = new Float64Array(event.vectorLength);
+        let offset = 0;
+        for (const chunk of chunks) {
+          if (offset + chunk.length > sum.length) throw new WireMessageError('the decrypted aggregate is longer than announced');
+          sum.set(chunk, offset);
+          offset += chunk.length;
+        }
+        if (offset !== sum.length) throw new WireMessageError(`the decrypted aggregate has ${offset} values, ${sum.length} announced`);
+        await this.applyAggregate(state, event, sum);
+        await this.saveState(state);
+        break;
+      }
+      case 'job-finished': {
+        const { job, model, globalWeights, standardization, data } = state;
+        if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
+        if (this.options.modelDirectory) {
+          setFlatWeights(model, globalWeights);
+          await writeModelBundle(model, job, standardization, this.options.modelDirectory);
+          this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
+        }
+        this.statusValue = 'finished';
+        // The job is over: a later job with this output folder must not try to resume this one.
+        if (this.options.stateFile) await rm(this.options.stateFile, { force: true });
+        return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+      }
+      case 'job-failed':
+        throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);
+    }
+    return undefined;
+  }
+
+  /** The key updates are encrypted under: the shared one (single-key) or the collective one (threshold). */
+  private encryptionKey(state: JobState): Uint8Array | undefined {
+    return this.options.keys.manifest.custody === 'single-key' ? this.options.keys.publicKey : state.collectiveKey;
   }
 
   /**
@@ -353,7 +371,7 @@ export class Participant {
   }
 
   /** After every applied round: what a restarted process needs to rejoin (no data, no secret). */
-  private async saveState(state: JobState, threshold: ThresholdKeyHolder | undefined): Promise<void> {
+  private async saveState(state: JobState): Promise<void> {
     const { stateFile, participantId } = this.options;
     const { job, globalWeights, standardization, lastAppliedRound } = state;
     if (!stateFile || !job || !globalWeights || !standardization || lastAppliedRound === undefined) return;
@@ -370,7 +388,7 @@ export class Participant {
       stds: Array.from(standardization.stds),
       collectiveKey: state.collectiveKey ? Buffer.from(state.collectiveKey).toString('base64') : null,
       collectiveKeySha256: state.collectiveKeySha256 ?? null,
-      decryptions: threshold?.decryptions() ?? [],
+      decryptions: state.threshold?.decryptions() ?? [],
       savedAt: new Date().toISOString(),
     });
   }
@@ -383,9 +401,9 @@ export class Participant {
     state: JobState,
     saved: ParticipantState,
     resumed: { lastCompletedRound: number; collectiveKeySha256: string | undefined } | undefined,
-    threshold: ThresholdKeyHolder | undefined,
-    session: CkksSession | undefined,
   ): Promise<CkksSession | undefined> {
+    const { threshold } = state;
+    let { session } = state;
     const job = state.job as JobSpec;
     const data = state.data as PreparedData;
     const source = this.options.stateFile as string;
