@@ -3,8 +3,8 @@ import { ByteSinkClient, startByteSink } from './byte-sink-service.js';
 import { timeSecondsSync } from './figures.js';
 import { SYNTHETIC_SAMPLE_COUNT, syntheticWeightedUpdate } from './synthetic-update.js';
 
-/** Values per gRPC message, as many as one CKKS ciphertext carries (N = 8192: 4096 slots). */
-const VALUES_PER_MESSAGE = 4_096;
+/** Values per gRPC message, as many as one CKKS ciphertext carries (N = 8192: 8,192 values, two per slot). */
+const VALUES_PER_MESSAGE = 8_192;
 
 export interface PlaintextRoundTimings {
   /** Serialize N float32 vectors, stream them over gRPC loopback, reassemble them on the server. */

@@ -66,7 +66,7 @@ export interface JobReport {
   readonly keyCustody: JobSpec['custody']['mode'];
   /** Threshold custody: SHA-256 of the collective public key the participants built. */
   readonly collectiveKeySha256: string | null;
-  readonly ckks: JobSpec['ckks'] & { readonly slotCount: number; readonly parametersFingerprint: string };
+  readonly ckks: JobSpec['ckks'] & { readonly slotCount: number; readonly valuesPerCiphertext: number; readonly parametersFingerprint: string };
   readonly modelParameters: number;
   readonly participants: readonly { readonly id: string; readonly sampleCount: number | null }[];
   readonly rounds: readonly RoundSummary[];
@@ -737,7 +737,7 @@ export class Coordinator {
       strategy: this.strategy.name,
       keyCustody: job.custody.mode,
       collectiveKeySha256: this.collectiveKeySha256,
-      ckks: { ...job.ckks, slotCount: this.session.slotCount, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
+      ckks: { ...job.ckks, slotCount: this.session.slotCount, valuesPerCiphertext: this.session.valuesPerCiphertext, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
       modelParameters: countModelParameters(job),
       participants: job.federation.participants.map((id) => ({ id, sampleCount: this.participants.get(id)?.sampleCount ?? this.restoredSampleCounts.get(id) ?? null })),
       rounds: [...this.rounds],

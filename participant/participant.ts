@@ -9,6 +9,7 @@ import type { FederatedStrategy } from '../protocols/aggregation/federated-strat
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool.js';
+import { ciphertextsFor } from '../protocols/ckks/values-per-ciphertext.js';
 import { computeAuc } from '../protocols/data/compute-auc.js';
 import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
 import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
@@ -568,7 +569,7 @@ export class Participant {
   private async encryptionPool(job: JobSpec, publicKey: Uint8Array): Promise<CkksWorkerPool> {
     if (this.pool && Buffer.compare(this.pool.publicKey, publicKey) === 0) return this.pool.pool;
     await this.pool?.pool.close();
-    const ciphertextsPerUpdate = Math.ceil(countModelParameters(job) / (job.ckks.polyModulusDegree / 2));
+    const ciphertextsPerUpdate = ciphertextsFor(job.ckks, countModelParameters(job));
     const threads = this.options.encryptionThreads ?? availableParallelism();
     const workers = ciphertextsPerUpdate >= MIN_CIPHERTEXTS_FOR_WORKERS ? threads : 0;
     const pool = await CkksWorkerPool.create(job.ckks, { publicKey }, { workers });

@@ -70,10 +70,10 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
     const directory = await mkdtemp(join(tmpdir(), 'hefl-threshold-workers-'));
     directories.push(directory);
     const { ids, files } = await writeParticipantSlices(join(directory, 'data'), 3, 200);
-    // 62 inputs x 256 hidden units + biases + output: 16,385 parameters, 5 ciphertexts of 4,096 slots.
+    // 62 inputs x 512 hidden units + biases + output: 32,769 parameters, 5 ciphertexts of 8,192 values.
     const job = bankJob({
       jobId: 'threshold-workers',
-      model: { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 256, activation: 'relu' }] },
+      model: { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 512, activation: 'relu' }] },
       training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 8 },
       federation: { participants: ids, minParticipants: 3, roundDeadlineSeconds: 90, joinDeadlineSeconds: 90 },
     });
@@ -100,7 +100,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
       means: Float64Array.from(preprocessing.numericMeans),
       stds: Float64Array.from(preprocessing.numericStds),
     });
-    expect(federated.length).toBe(16_385);
+    expect(federated.length).toBe(32_769);
     const maxError = reference.reduce((max, value, index) => Math.max(max, Math.abs((federated[index] as number) - value)), 0);
     expect(maxError).toBeLessThan(1e-5);
   }, 180_000);

@@ -76,22 +76,22 @@ function maxAbsoluteError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('EncryptedSumAggregator', () => {
   it.each([3, 10])('encrypted FedAvg equals plaintext FedAvg for %i parties within 1e-5', (parties) => {
-    const updates = seededUpdates(parties, 5_000, parties);
+    const updates = seededUpdates(parties, 10_000, parties);
     const encrypted = encryptedFederatedAverage(updates);
     expect(maxAbsoluteError(encrypted, federatedAverageReference(updates))).toBeLessThan(1e-5);
   });
 
   it('subtracts a broken stream exactly, so a half-received update never enters the aggregate', () => {
-    const updates = seededUpdates(3, 5_000, 7);
-    const dropped = seededUpdates(1, 5_000, 99)[0] as PlainUpdate;
+    const updates = seededUpdates(3, 10_000, 7);
+    const dropped = seededUpdates(1, 10_000, 99)[0] as PlainUpdate;
     const encrypted = encryptedFederatedAverage(updates, { abortAfterOneChunk: dropped });
     expect(maxAbsoluteError(encrypted, federatedAverageReference(updates))).toBeLessThan(1e-5);
   });
 
   it('rejects out-of-order, duplicate and incomplete contributions', () => {
-    const layout = { vectorLength: 5_000, chunkCount: 2 };
+    const layout = { vectorLength: 10_000, chunkCount: 2 };
     using aggregator = new EncryptedSumAggregator(coordinator, layout);
-    const chunks = participant.encryptVector(new Float64Array(5_000).fill(1));
+    const chunks = participant.encryptVector(new Float64Array(10_000).fill(1));
     const first = aggregator.begin('a', 10);
     expect(() => first.accept(1, chunks[1] as Uint8Array)).toThrow(WireMessageError);
     first.accept(0, chunks[0] as Uint8Array);

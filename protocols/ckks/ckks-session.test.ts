@@ -24,7 +24,9 @@ describe('CkksSession', () => {
       }
     });
     const participant = await CkksSession.create(parameters, keys);
-    const length = participant.slotCount * 2 + 17; // three chunks, the last one partial
+    expect(participant.valuesPerCiphertext).toBe(2 * participant.slotCount);
+    // Three chunks: two full (real and imaginary halves) and a third whose imaginary half is partial.
+    const length = participant.valuesPerCiphertext * 2 + participant.slotCount + 17;
     const a = randomVector(length, 1);
     const b = randomVector(length, 2);
     const encryptedA = participant.encryptVector(a);
@@ -56,6 +58,29 @@ describe('CkksSession', () => {
 
     coordinator.dispose();
     participant.dispose();
+    expect(liveSealHandleCount()).toBe(before);
+  });
+
+  it('packs two values per slot: both halves decrypt to their own values, whatever the length', async () => {
+    const before = liveSealHandleCount();
+    const generator = await CkksSession.create(parameters);
+    const session = await CkksSession.create(parameters, generator.generateKeyPair());
+    const half = session.slotCount;
+    for (const length of [1, half - 1, half, half + 1, 2 * half, 2 * half + 1]) {
+      const values = randomVector(length, length);
+      const chunks = session.encryptVector(values);
+      expect(chunks).toHaveLength(Math.ceil(length / (2 * half)));
+      const decrypted = session.decryptVector(chunks, length);
+      let maxError = 0;
+      values.forEach((value, index) => (maxError = Math.max(maxError, Math.abs((decrypted[index] as number) - value))));
+      expect(maxError, `length ${length}`).toBeLessThan(1e-5);
+    }
+    // The imaginary half is really another vector: a real-only reading of it would be all zeros.
+    const marked = new Float64Array(2 * half).fill(0);
+    marked[half] = 42;
+    expect(session.decryptVector(session.encryptVector(marked), 2 * half)[half]).toBeCloseTo(42, 5);
+    session.dispose();
+    generator.dispose();
     expect(liveSealHandleCount()).toBe(before);
   });
 

@@ -1,8 +1,10 @@
-import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, SEALContext } from 'node-seal';
+import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError, KeyCustodyError } from '../errors.js';
 import type { CkksParameters } from '../job/job-spec.js';
 import { describeSealFailure } from './describe-seal-failure.js';
+import { imaginaryUnitPlaintext } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
+import { ciphertextsFor, valuesPerCiphertext } from './values-per-ciphertext.js';
 
 export interface CkksKeyMaterial {
   /** SEAL-serialized PublicKey: lets a session encrypt. */
@@ -31,7 +33,10 @@ export function noteSealHandlesDeleted(count = 1): void {
  * dispose and callers release the ciphertexts they are handed (`release`).
  */
 export class CkksSession implements Disposable {
+  /** SEAL's complex slots per ciphertext: N/2. */
   readonly slotCount: number;
+  /** Values per ciphertext: N, two per slot (real and imaginary part). */
+  readonly valuesPerCiphertext: number;
   readonly scale: number;
 
   private readonly owned = new Set<ClassHandle>();
@@ -39,6 +44,8 @@ export class CkksSession implements Disposable {
   private readonly evaluator: Evaluator;
   private encryptor: Encryptor | undefined;
   private decryptor: Decryptor | undefined;
+  /** X^(N/2) at the first data level: multiplies every slot by i (see imaginary-unit.ts). */
+  private readonly imaginaryUnit: Plaintext;
   private readonly dataPrimeCount: number;
   private disposed = false;
 
@@ -51,9 +58,19 @@ export class CkksSession implements Disposable {
     this.encoder = this.own(new seal.CKKSEncoder(context));
     this.evaluator = this.own(new seal.Evaluator(context));
     this.slotCount = this.encoder.slotCount();
+    this.valuesPerCiphertext = valuesPerCiphertext(parameters);
     this.scale = 2 ** parameters.scaleBits;
     // With one prime SEAL needs no special prime: the key level is the data level.
     this.dataPrimeCount = Math.max(1, parameters.coeffModulusBits.length - 1);
+    const firstParmsId = context.firstParmsId();
+    try {
+      const parmsId = new Uint8Array(new BigUint64Array(firstParmsId.values() as BigUint64Array).buffer);
+      this.imaginaryUnit = this.own(
+        imaginaryUnitPlaintext(seal, context, this.evaluator, { parmsId, primeCount: this.dataPrimeCount }, parameters.polyModulusDegree),
+      );
+    } finally {
+      firstParmsId.delete();
+    }
   }
 
   get canEncrypt(): boolean {
@@ -130,37 +147,60 @@ export class CkksSession implements Disposable {
 
   /** Number of ciphertexts that a vector of `length` values needs. */
   chunkCountFor(length: number): number {
-    return Math.max(1, Math.ceil(length / this.slotCount));
+    return ciphertextsFor(this.parameters, length);
   }
 
-  /** Encodes `values` into slot-sized chunks and encrypts each; returns SEAL-serialized ciphertexts. */
+  /**
+   * Encrypts `values` in chunks of N: values [start, start + N/2) go to the slots' real parts and
+   * [start + N/2, start + N) to their imaginary parts, as Enc(encode(imag)) * X^(N/2) + encode(real).
+   * Returns SEAL-serialized ciphertexts.
+   */
   encryptVector(values: ArrayLike<number>): Uint8Array[] {
     const encryptor = this.requireEncryptor();
     const chunkCount = this.chunkCountFor(values.length);
-    const slots = new Float64Array(this.slotCount);
-    const plaintext = this.own(new this.seal.Plaintext());
+    const realSlots = new Float64Array(this.slotCount);
+    const imaginarySlots = new Float64Array(this.slotCount);
+    const realPlaintext = this.own(new this.seal.Plaintext());
+    const imaginaryPlaintext = this.own(new this.seal.Plaintext());
     const ciphertext = this.own(new this.seal.Ciphertext());
     try {
       const chunks: Uint8Array[] = [];
       for (let chunk = 0; chunk < chunkCount; chunk += 1) {
-        slots.fill(0);
-        const start = chunk * this.slotCount;
-        const end = Math.min(values.length, start + this.slotCount);
-        for (let index = start; index < end; index += 1) {
-          const value = values[index] as number;
-          if (!Number.isFinite(value)) throw new CiphertextError(`value at index ${index} is not finite; refusing to encrypt`);
-          slots[index - start] = value;
+        const start = chunk * this.valuesPerCiphertext;
+        this.copySlots(values, start, realSlots);
+        const hasImaginaryPart = this.copySlots(values, start + this.slotCount, imaginarySlots);
+        this.encoder.encode(realSlots, this.scale, realPlaintext);
+        if (hasImaginaryPart) {
+          this.encoder.encode(imaginarySlots, this.scale, imaginaryPlaintext);
+          encryptor.encrypt(imaginaryPlaintext, ciphertext);
+          this.evaluator.multiplyPlainInplace(ciphertext, this.imaginaryUnit);
+          this.evaluator.addPlainInplace(ciphertext, realPlaintext);
+        } else {
+          encryptor.encrypt(realPlaintext, ciphertext);
         }
-        this.encoder.encode(slots, this.scale, plaintext);
-        encryptor.encrypt(plaintext, ciphertext);
         chunks.push(this.serializeCiphertext(ciphertext));
       }
-      slots.fill(0); // plaintext update values should not linger in JS memory
       return chunks;
     } finally {
+      // plaintext update values should not linger in JS memory
+      realSlots.fill(0);
+      imaginarySlots.fill(0);
       this.release(ciphertext);
-      this.release(plaintext);
+      this.release(imaginaryPlaintext);
+      this.release(realPlaintext);
     }
+  }
+
+  /** slots = values[from, from + slotCount), zero-padded; returns whether any value was in range. */
+  private copySlots(values: ArrayLike<number>, from: number, slots: Float64Array): boolean {
+    slots.fill(0);
+    const end = Math.min(values.length, from + slots.length);
+    for (let index = from; index < end; index += 1) {
+      const value = values[index] as number;
+      if (!Number.isFinite(value)) throw new CiphertextError(`value at index ${index} is not finite; refusing to encrypt`);
+      slots[index - from] = value;
+    }
+    return end > from;
   }
 
   /**
@@ -225,13 +265,22 @@ export class CkksSession implements Disposable {
       chunks.forEach((bytes, chunk) => {
         const ciphertext = this.loadCiphertext(bytes, `aggregate chunk ${chunk}`);
         try {
+          const start = chunk * this.valuesPerCiphertext;
           decryptor.decrypt(ciphertext, plaintext);
+          const real = this.encoder.decodeFloat64(plaintext) as Float64Array;
+          output.set(real.subarray(0, Math.min(this.slotCount, length - start)), start);
+          const imaginaryStart = start + this.slotCount;
+          if (imaginaryStart < length) {
+            // Re((z + i*w) * i) = -w
+            this.evaluator.multiplyPlainInplace(ciphertext, this.imaginaryUnit);
+            decryptor.decrypt(ciphertext, plaintext);
+            const rotated = this.encoder.decodeFloat64(plaintext) as Float64Array;
+            const count = Math.min(this.slotCount, length - imaginaryStart);
+            for (let slot = 0; slot < count; slot += 1) output[imaginaryStart + slot] = -(rotated[slot] as number);
+          }
         } finally {
           this.release(ciphertext);
         }
-        const decoded = this.encoder.decodeFloat64(plaintext) as Float64Array;
-        const start = chunk * this.slotCount;
-        output.set(decoded.subarray(0, Math.min(this.slotCount, length - start)), start);
       });
       return output;
     } finally {

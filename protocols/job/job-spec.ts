@@ -125,10 +125,10 @@ export const federationSchema = z
 export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 } as const;
 /**
  * Threshold decryption floods each partial decryption with ~2^40 noise, so the scale must sit far
- * above it: 2^80 keeps ~1e-9 relative precision; two 60-bit data primes hold weighted updates up to
- * ~2^38 above the scale, and a third prime is SEAL's special prime (see threshold-ckks design note).
+ * above it: 2^72 keeps ~3e-8 precision; two 55-bit data primes hold chunks whose values sum to ~2^48
+ * in magnitude, and the 60-bit prime is SEAL's special prime (see threshold-parameters.ts).
  */
-export const THRESHOLD_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 60, 60], scaleBits: 80 } as const;
+export const THRESHOLD_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [55, 55, 60], scaleBits: 72 } as const;
 
 export const custodySchema = z.discriminatedUnion('mode', [
   z.strictObject({

@@ -176,7 +176,7 @@ function render(view) {
   fillDefinitions(byId('he'), [
     ['Scheme', 'CKKS (Microsoft SEAL via node-seal)'],
     ['Key custody', view.keyCustody === 'threshold' ? 'threshold (N-of-N): no single party can decrypt' : 'single key held by the participants'],
-    ['Polynomial degree', `${he.polyModulusDegree} (${he.slotCount} slots)`],
+    ['Polynomial degree', `${he.polyModulusDegree} (${he.slotCount} slots, ${he.valuesPerCiphertext ?? he.slotCount} values per ciphertext)`],
     ['Coefficient moduli', `${he.coeffModulusBits.join(' + ')} bits`],
     ['Scale', `2^${he.scaleBits}`],
     ['Model parameters', String(he.modelParameters)],

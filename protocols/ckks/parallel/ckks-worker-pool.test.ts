@@ -9,7 +9,8 @@ import { combineDecryptionShares, combinePublicShares, createDecryptionShare, cr
 import { CkksWorkerPool } from './ckks-worker-pool.js';
 
 const parameters: CkksParameters = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 };
-const SLOTS = 4096;
+/** Values per ciphertext at N = 8192: two per slot. */
+const VALUES_PER_CIPHERTEXT = 8192;
 const LIMIT_MS = 20_000;
 const POOL_MODULE = fileURLToPath(new URL('./ckks-worker-pool.ts', import.meta.url));
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -55,9 +56,9 @@ describe('CkksWorkerPool', () => {
 
   it('streams 3.5 chunks in order, each a ciphertext that decrypts to its slice within 1e-5', async () => {
     expect(pool.workerCount).toBe(2);
-    expect(pool.slotCount).toBe(SLOTS);
+    expect(pool.valuesPerCiphertext).toBe(VALUES_PER_CIPHERTEXT);
     expect(pool.lookAhead).toBe(4);
-    const values = vector(Math.round(3.5 * SLOTS), 1);
+    const values = vector(Math.round(3.5 * VALUES_PER_CIPHERTEXT), 1);
     const before = Float64Array.from(values);
     const arrived: number[] = [];
     const chunks: Uint8Array[] = [];
@@ -75,19 +76,19 @@ describe('CkksWorkerPool', () => {
   }, LIMIT_MS);
 
   it('decrypts across the workers what CkksSession encrypted, naming a bad chunk by its index', async () => {
-    const values = vector(Math.round(5.25 * SLOTS), 8);
+    const values = vector(Math.round(5.25 * VALUES_PER_CIPHERTEXT), 8);
     const chunks = decrypting.encryptVector(values);
     expect(maxAbsError(await pool.decryptVector(chunks, values.length), values)).toBeLessThan(1e-5);
     const broken = [...chunks];
     broken[4] = (chunks[4] as Uint8Array).subarray(0, 100);
     await expect(pool.decryptVector(broken, values.length)).rejects.toThrow(/aggregate chunk 4\b/);
-    await expect(pool.decryptVector(chunks, values.length + SLOTS)).rejects.toThrow(CiphertextError);
+    await expect(pool.decryptVector(chunks, values.length + VALUES_PER_CIPHERTEXT)).rejects.toThrow(CiphertextError);
     // Still usable after a failed decryption.
     expect(maxAbsError(await pool.decryptVector(chunks.slice(0, 1), 10), values.subarray(0, 10))).toBeLessThan(1e-5);
   }, LIMIT_MS);
 
   it('keeps encrypting ahead of a slow consumer, but never more than lookAhead chunks', async () => {
-    const values = vector(10 * SLOTS + 3, 2);
+    const values = vector(10 * VALUES_PER_CIPHERTEXT + 3, 2);
     const chunks: Uint8Array[] = [];
     let mostPending = 0;
     let pendingAfterPause = -1;
@@ -109,14 +110,14 @@ describe('CkksWorkerPool', () => {
   }, LIMIT_MS);
 
   it('refuses non-finite values before the first chunk, and stays usable after an abandoned iteration', async () => {
-    const values = vector(2 * SLOTS, 3);
-    values[SLOTS + 5] = Number.NaN;
+    const values = vector(2 * VALUES_PER_CIPHERTEXT, 3);
+    values[VALUES_PER_CIPHERTEXT + 5] = Number.NaN;
     expect(() => pool.encryptChunks(values)).toThrow(CiphertextError);
-    expect(() => pool.encryptChunks(values)).toThrow(/index 4101/);
+    expect(() => pool.encryptChunks(values)).toThrow(new RegExp(`index ${VALUES_PER_CIPHERTEXT + 5}`));
 
-    const long = vector(8 * SLOTS, 4);
+    const long = vector(8 * VALUES_PER_CIPHERTEXT, 4);
     for await (const { chunkIndex } of pool.encryptChunks(long)) if (chunkIndex === 1) break;
-    const short = vector(SLOTS + 1, 5);
+    const short = vector(VALUES_PER_CIPHERTEXT + 1, 5);
     const chunks = await pool.encryptVector(short);
     expect(maxAbsError(decrypting.decryptVector(chunks, short.length), short)).toBeLessThan(1e-5);
   }, LIMIT_MS);
@@ -124,7 +125,7 @@ describe('CkksWorkerPool', () => {
   it('encrypts in the calling thread with workers: 0, and refuses to encrypt without a public key', async () => {
     await using inThread = await CkksWorkerPool.create(parameters, { publicKey: keys.publicKey }, { workers: 0 });
     expect(inThread.workerCount).toBe(0);
-    const values = vector(Math.round(1.5 * SLOTS), 6);
+    const values = vector(Math.round(1.5 * VALUES_PER_CIPHERTEXT), 6);
     const chunks = await inThread.encryptVector(values);
     expect(maxAbsError(decrypting.decryptVector(chunks, values.length), values)).toBeLessThan(1e-5);
 
@@ -146,7 +147,7 @@ describe('CkksWorkerPool', () => {
     const threadsBefore = threadCount();
     const closing = await CkksWorkerPool.create(parameters, { publicKey: keys.publicKey }, { workers: 2 });
     if (threadsBefore !== undefined) expect(threadCount()).toBeGreaterThanOrEqual(threadsBefore + 2);
-    const iteration = closing.encryptChunks(vector(6 * SLOTS, 7))[Symbol.asyncIterator]();
+    const iteration = closing.encryptChunks(vector(6 * VALUES_PER_CIPHERTEXT, 7))[Symbol.asyncIterator]();
     const pending = iteration.next().then(
       () => new Error('resolved'),
       (error: unknown) => error,
@@ -170,7 +171,7 @@ describe('CkksWorkerPool', () => {
       const keys = generator.generateKeyPair();
       generator.dispose();
       const pool = await CkksWorkerPool.create(parameters, { publicKey: keys.publicKey }, { workers: 2 });
-      const values = Float64Array.from({ length: 3 * ${SLOTS} }, (_, index) => index / 100);
+      const values = Float64Array.from({ length: 3 * ${VALUES_PER_CIPHERTEXT} }, (_, index) => index / 100);
       const chunks = await pool.encryptVector(values);
       await pool.close();
       const session = await CkksSession.create(parameters, keys);
@@ -204,7 +205,7 @@ describe('CkksWorkerPool.decryptionShares (threshold custody)', () => {
     const publicKey = await combinePublicShares(threshold, commonSeed, keyShares.map((share) => share.publicShare));
 
     await using pool = await CkksWorkerPool.create(threshold, { publicKey }, { workers: 2 });
-    const length = 16 * SLOTS + 9; // 17 chunks: batches of 5, 5, 5 and 2 across the workers, renumbered within the whole vector
+    const length = 16 * VALUES_PER_CIPHERTEXT + 9; // 17 chunks: batches of 5, 5, 5 and 2 across the workers, renumbered within the whole vector
     const updates = [vector(length, 11, 1e4), vector(length, 12, 1e4)];
     const encrypted = await Promise.all(updates.map((update) => pool.encryptVector(update)));
     const summing = await CkksSession.create(threshold, { publicKey });

@@ -5,11 +5,11 @@
  *   await using pool = await CkksWorkerPool.create(job.ckks, { publicKey });
  *   for await (const { chunkIndex, ciphertext } of pool.encryptChunks(weightedDelta)) await send(chunkIndex, ciphertext);
  *
- * `encryptChunks` hands slot-sized slices (N/2 values, moved with a transferList) to the least busy
+ * `encryptChunks` hands ciphertext-sized slices (N values, moved with a transferList) to the least busy
  * worker and yields the serialized ciphertexts in chunk order as soon as each is ready. At most
  * `lookAhead` chunks (2 per worker) are dispatched but not yet taken by the consumer, so while the
  * consumer streams one chunk the workers already encrypt the next ones, and a 1M-parameter update never
- * sits in memory as 245 ciphertexts (~64-77 MB) at once. The bytes are CkksSession.encryptVector's format.
+ * sits in memory as its 123 ciphertexts (~32-40 MB) at once. The bytes are CkksSession.encryptVector's format.
  * `decryptVector` (single-key custody; the pool needs the secret key) and `decryptionShares` (threshold
  * custody) spread decryption over the workers the same way.
  *
@@ -24,12 +24,13 @@ import { Worker } from 'node:worker_threads';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
 import type { CkksParameters } from '../../job/job-spec.js';
 import { CkksSession } from '../ckks-session.js';
+import { ciphertextsFor, valuesPerCiphertext } from '../values-per-ciphertext.js';
 import type { DecryptionBudget } from '../threshold/decryption-budget.js';
 import { deserializeError, type CkksWorkerData, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
 
 export interface EncryptedChunk {
   readonly chunkIndex: number;
-  /** SEAL-serialized (zstd) ciphertext of values [chunkIndex · slotCount, (chunkIndex + 1) · slotCount). */
+  /** SEAL-serialized (zstd) ciphertext of values [chunkIndex · N, (chunkIndex + 1) · N). */
   readonly ciphertext: Uint8Array;
 }
 
@@ -138,8 +139,8 @@ function closedError(): Error {
 }
 
 export class CkksWorkerPool implements AsyncDisposable {
-  /** Values per ciphertext chunk: N/2. */
-  readonly slotCount: number;
+  /** Values per ciphertext chunk: N (two per slot, see CkksSession.encryptVector). */
+  readonly valuesPerCiphertext: number;
   /** Chunks dispatched to workers but not yet taken by the consumer, at most, per encryptChunks call. */
   readonly lookAhead: number;
 
@@ -155,7 +156,7 @@ export class CkksWorkerPool implements AsyncDisposable {
     private readonly abilities: { readonly encrypt: boolean; readonly decrypt: boolean },
     lookAheadPerWorker: number,
   ) {
-    this.slotCount = parameters.polyModulusDegree / 2;
+    this.valuesPerCiphertext = valuesPerCiphertext(parameters);
     this.lookAhead = Math.max(1, workers.length * lookAheadPerWorker);
   }
 
@@ -213,7 +214,7 @@ export class CkksWorkerPool implements AsyncDisposable {
 
   /** Ciphertexts a vector of `length` values needs (the same as CkksSession.chunkCountFor). */
   chunkCountFor(length: number): number {
-    return Math.max(1, Math.ceil(length / this.slotCount));
+    return ciphertextsFor(this.parameters, length);
   }
 
   /**
@@ -257,8 +258,8 @@ export class CkksWorkerPool implements AsyncDisposable {
       for (let chunkIndex = 0; chunkIndex < chunks.length; chunkIndex += 1) {
         const waitFor = inFlight[chunkIndex - this.lookAhead];
         if (waitFor) await waitFor;
-        const start = chunkIndex * this.slotCount;
-        const wanted = Math.min(this.slotCount, length - start);
+        const start = chunkIndex * this.valuesPerCiphertext;
+        const wanted = Math.min(this.valuesPerCiphertext, length - start);
         const request: WorkerRequest = { type: 'decrypt', id: -1, ciphertext: chunks[chunkIndex] as Uint8Array, chunkIndex, length: wanted };
         const done = this.dispatch(request, () => []).then((response) => {
           if (response.type !== 'decrypted') throw new Error(`CkksWorkerPool: unexpected worker answer ${response.type}`);
@@ -396,8 +397,8 @@ export class CkksWorkerPool implements AsyncDisposable {
 
   /** Chunk `chunkIndex` of `values` as its own (transferable) array, checked for non-finite values. */
   private slice(values: ArrayLike<number>, chunkIndex: number): Float64Array {
-    const start = chunkIndex * this.slotCount;
-    const end = Math.min(values.length, start + this.slotCount);
+    const start = chunkIndex * this.valuesPerCiphertext;
+    const end = Math.min(values.length, start + this.valuesPerCiphertext);
     const slice = values instanceof Float64Array ? values.slice(start, end) : Float64Array.from({ length: Math.max(0, end - start) }, (_, offset) => values[start + offset] as number);
     for (let offset = 0; offset < slice.length; offset += 1) {
       if (!Number.isFinite(slice[offset] as number)) {

@@ -88,7 +88,7 @@ describe('threshold CKKS end to end', () => {
       const expected = new Float64Array(length);
       for (const values of vectors) values.forEach((value, index) => (expected[index] = (expected[index] as number) + value));
       const { aggregate } = await encryptAndSum(publicKey, vectors);
-      expect(aggregate).toHaveLength(Math.ceil(length / context.slotCount));
+      expect(aggregate).toHaveLength(Math.ceil(length / context.valuesPerCiphertext));
 
       const shares: Uint8Array[][] = [];
       for (const key of keys) shares.push(await createDecryptionShare(context, key.secretShare, aggregate, smudging));
@@ -164,7 +164,7 @@ describe('threshold CKKS end to end', () => {
       }
       await expect(combineDecryptionShares(context, aggregate, shares, length, { expectedParties: 4 })).rejects.toThrow(CiphertextError);
       await expect(combineDecryptionShares(context, aggregate, shares.slice(0, 1), length)).rejects.toThrow(CiphertextError);
-      await expect(combineDecryptionShares(context, aggregate, shares, length + context.slotCount)).rejects.toThrow(/ciphertext chunks/);
+      await expect(combineDecryptionShares(context, aggregate, shares, length + context.valuesPerCiphertext)).rejects.toThrow(/ciphertext chunks/);
       await expect(combineDecryptionShares(context, [new Uint8Array(100)], shares, length)).rejects.toThrow(CiphertextError);
     });
   });

@@ -5,6 +5,7 @@
  */
 import { CiphertextError } from '../../errors.js';
 import type { CkksParameters } from '../../job/job-spec.js';
+import { ciphertextsFor } from '../values-per-ciphertext.js';
 import { addRnsInPlace } from './rns-words.js';
 import { writeSealPlaintext } from './seal-layout.js';
 import { decodeShare } from './share-format.js';
@@ -32,8 +33,8 @@ export async function combineDecryptionShares(
     throw new CiphertextError(`expected decryption shares from ${options.expectedParties} parties, got ${shares.length}`);
   }
   return withThresholdContext(parametersOrContext, (context) => {
-    const { polyModulusDegree, slotCount } = context;
-    const chunkCount = Math.max(1, Math.ceil(length / slotCount));
+    const { polyModulusDegree, slotCount, valuesPerCiphertext } = context;
+    const chunkCount = ciphertextsFor(context.parameters, length);
     if (ciphertexts.length !== chunkCount) throw new CiphertextError(`expected ${chunkCount} ciphertext chunks for ${length} values, got ${ciphertexts.length}`);
     shares.forEach((partyShares, party) => {
       if (partyShares.length !== chunkCount) throw new CiphertextError(`party ${party} sent ${partyShares.length} decryption share chunks, expected ${chunkCount}`);
@@ -60,9 +61,18 @@ export async function combineDecryptionShares(
           addRnsInPlace(sum, words, level.primes, polyModulusDegree);
         });
         context.loadInto(plaintext, writeSealPlaintext({ parmsId: level.parmsId, scale: raw.scale, words: sum }), `decrypted chunk ${chunk}`);
-        const decoded = context.encoder.decodeFloat64(plaintext) as Float64Array;
-        const start = chunk * slotCount;
-        output.set(decoded.subarray(0, Math.min(slotCount, length - start)), start);
+        const start = chunk * valuesPerCiphertext;
+        const real = context.encoder.decodeFloat64(plaintext) as Float64Array;
+        output.set(real.subarray(0, Math.min(slotCount, length - start)), start);
+        const imaginaryStart = start + slotCount;
+        if (imaginaryStart < length) {
+          // Re((z + i*w) * i) = -w
+          const rotated = context.multiplyByImaginaryUnit(sum, level, raw.scale);
+          context.loadInto(plaintext, writeSealPlaintext({ parmsId: level.parmsId, scale: raw.scale, words: rotated }), `decrypted chunk ${chunk}`);
+          const decoded = context.encoder.decodeFloat64(plaintext) as Float64Array;
+          const count = Math.min(slotCount, length - imaginaryStart);
+          for (let slot = 0; slot < count; slot += 1) output[imaginaryStart + slot] = -(decoded[slot] as number);
+        }
       });
       return output;
     } finally {

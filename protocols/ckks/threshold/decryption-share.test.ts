@@ -27,7 +27,7 @@ describe('createDecryptionShare', () => {
     keys = [await createKeyShare(context, seed), await createKeyShare(context, seed)];
     const publicKey = await combinePublicShares(context, seed, keys.map((key) => key.publicShare));
     const session = await CkksSession.create(DEFAULT_THRESHOLD_CKKS, { publicKey });
-    chunks = session.encryptVector(new Float64Array(5_000).fill(1.25));
+    chunks = session.encryptVector(new Float64Array(10_000).fill(1.25));
     session.dispose();
   });
 

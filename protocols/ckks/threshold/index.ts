@@ -20,7 +20,7 @@
  *      per chunk. A DecryptionBudget per secret share refuses repeats and enforces tau.
  *   6. combineDecryptionShares(parameters, chunks, sharesByParty, length) -> Float64Array (all N needed).
  *
- * Parameters: DEFAULT_THRESHOLD_CKKS (N = 8192, primes 60+60+60, scale 2^80) with
+ * Parameters: DEFAULT_THRESHOLD_CKKS (N = 8192, primes 55+55+60, scale 2^72) with
  * DEFAULT_SMUDGING_SIGMA_BITS = 40; smudgingBitsFor(parameters, { parties, maxDecryptions }) sizes sigma
  * for other federations, and sigma below MIN_SMUDGING_SIGMA_BITS (2^30) is refused.
  * Every function takes parameters or a ThresholdCkksContext (reused across calls; dispose it when done).

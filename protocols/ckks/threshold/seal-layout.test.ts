@@ -23,7 +23,7 @@ describe('SEAL byte layouts', () => {
 
       const ciphertextBytes = context.saveUncompressed(ciphertext);
       const parsed = parseSealCiphertext(ciphertextBytes, 'ciphertext');
-      expect(parsed).toMatchObject({ isNttForm: true, polyModulusDegree: 8192, primeCount: 2, scale: 2 ** 80, correctionFactor: 1n });
+      expect(parsed).toMatchObject({ isNttForm: true, polyModulusDegree: 8192, primeCount: 2, scale: 2 ** DEFAULT_THRESHOLD_CKKS.scaleBits, correctionFactor: 1n });
       expect(parsed.parmsId).toEqual(context.dataLevels[0]?.parmsId);
       expect(writeSealCiphertext(parsed)).toEqual(ciphertextBytes);
 

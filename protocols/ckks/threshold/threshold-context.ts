@@ -8,14 +8,16 @@
  * Every handle is counted with noteSealHandlesCreated/Deleted and freed on dispose.
  */
 import { createHash } from 'node:crypto';
-import type { CKKSEncoder, ClassHandle, ContextData, Evaluator, SEALContext } from 'node-seal';
+import type { CKKSEncoder, ClassHandle, ContextData, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError } from '../../errors.js';
 import type { CkksParameters } from '../../job/job-spec.js';
 import { noteSealHandlesCreated, noteSealHandlesDeleted } from '../ckks-session.js';
 import { describeSealFailure } from '../describe-seal-failure.js';
+import { imaginaryUnitPlaintext } from '../imaginary-unit.js';
 import { loadSeal, type Seal } from '../load-seal.js';
+import { valuesPerCiphertext } from '../values-per-ciphertext.js';
 import { rnsPrimes, type RnsPrimes } from './rns-words.js';
-import { parseSealCiphertext, PARMS_ID_BYTES, type ParsedSealCiphertext } from './seal-layout.js';
+import { parseSealCiphertext, PARMS_ID_BYTES, writeSealCiphertext, type ParsedSealCiphertext } from './seal-layout.js';
 
 /** One level of SEAL's modulus chain: its parms_id and its primes. */
 export interface RnsLevel {
@@ -39,7 +41,10 @@ interface SaveableToArray {
 
 export class ThresholdCkksContext implements Disposable {
   readonly polyModulusDegree: number;
+  /** SEAL's complex slots: N/2. */
   readonly slotCount: number;
+  /** Values per ciphertext: N, two per slot (see CkksSession.encryptVector). */
+  readonly valuesPerCiphertext: number;
   readonly scale: number;
   readonly encoder: CKKSEncoder;
   readonly evaluator: Evaluator;
@@ -48,6 +53,7 @@ export class ThresholdCkksContext implements Disposable {
   private levels: { key: RnsLevel; data: readonly RnsLevel[] } | undefined;
   private keyLevelService: { context: SEALContext; evaluator: Evaluator } | undefined;
   private readonly levelsById = new Map<string, RnsLevel>();
+  private readonly imaginaryUnits = new Map<string, Plaintext>();
   private disposed = false;
 
   private constructor(
@@ -59,6 +65,7 @@ export class ThresholdCkksContext implements Disposable {
     this.encoder = this.own(new seal.CKKSEncoder(context));
     this.evaluator = this.own(new seal.Evaluator(context));
     this.slotCount = this.encoder.slotCount();
+    this.valuesPerCiphertext = valuesPerCiphertext(parameters);
     this.polyModulusDegree = parameters.polyModulusDegree;
     this.scale = 2 ** parameters.scaleBits;
   }
@@ -127,6 +134,32 @@ export class ThresholdCkksContext implements Disposable {
       throw new CiphertextError(`${where}: ciphertext is not at a data level of the federation's parameters`);
     }
     return { raw, level, digest: new Uint8Array(createHash('sha256').update(saved).digest()) };
+  }
+
+  /**
+   * words * X^(N/2) for an NTT-form polynomial at `level` (every slot times i): SEAL multiplies, carrying
+   * the polynomial twice as a ciphertext, since it multiplies no two plaintexts.
+   */
+  multiplyByImaginaryUnit(words: Uint32Array, level: RnsLevel, scale: number): Uint32Array {
+    let unit = this.imaginaryUnits.get(level.parmsIdHex);
+    if (!unit) {
+      unit = this.own(imaginaryUnitPlaintext(this.seal, this.context, this.evaluator, level, this.polyModulusDegree));
+      this.imaginaryUnits.set(level.parmsIdHex, unit);
+    }
+    const carrier = this.own(new this.seal.Ciphertext());
+    const blob = writeSealCiphertext({ parmsId: level.parmsId, isNttForm: true, polyModulusDegree: this.polyModulusDegree, primeCount: level.primeCount, scale, polys: [words, words] });
+    let saved: Uint8Array | undefined;
+    try {
+      this.loadInto(carrier, blob, 'decrypted chunk');
+      this.evaluator.multiplyPlainInplace(carrier, unit);
+      saved = this.saveUncompressed(carrier);
+      return parseSealCiphertext(saved, 'decrypted chunk').polys[0] as Uint32Array;
+    } finally {
+      // Decrypted sums are what the round publishes anyway, but no copy should outlive its use.
+      blob.fill(0);
+      saved?.fill(0);
+      this.release(carrier);
+    }
   }
 
   /** Loads `bytes` into a SEAL object, turning SEAL's exception into a CiphertextError. */
