@@ -28,11 +28,13 @@ export interface BenchOptions {
   readonly thresholdParties: number;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...]
   --quick        small sizes and 1 run: a smoke run (under a minute)
   --repeat N     runs per figure (default 3; 1 with --quick)
   --out FILE     where the JSON goes (default out/bench/bench.json)
   --only LIST    comma-separated sections: ${BENCH_SECTIONS.join(', ')} (default: all)
+  --participants LIST
+                 participant counts of the memory section, e.g. 3,10,20 (default 3,10,20; 2,4 with --quick)
 
 Prints the tables on stdout and writes every sample and median as JSON.
 
@@ -59,6 +61,7 @@ function readArguments(argv: readonly string[]) {
         repeat: { type: 'string' },
         out: { type: 'string', default: 'out/bench/bench.json' },
         only: { type: 'string' },
+        participants: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -67,6 +70,15 @@ function readArguments(argv: readonly string[]) {
   } catch (error) {
     throw new BenchUsageError(`${error instanceof Error ? error.message : String(error)}\n${BENCH_USAGE}`);
   }
+}
+
+/** "3,10,20" → [3, 10, 20]: each an integer from 1 to 100 (each participant is its own OS process). */
+function parseParticipantCounts(list: string): number[] {
+  const counts = list.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
+  if (counts.length === 0 || counts.some((count) => !Number.isInteger(count) || count < 1 || count > 100)) {
+    throw new BenchUsageError(`--participants must be a comma-separated list of integers from 1 to 100, got "${list}"\n${BENCH_USAGE}`);
+  }
+  return counts;
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
@@ -81,6 +93,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (!(BENCH_SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${BENCH_USAGE}`);
     sections.add(name as BenchSection);
   }
+  const memoryParticipants = values.participants === undefined ? undefined : parseParticipantCounts(values.participants);
   return {
     mode: quick ? 'quick' : 'full',
     repeat,
@@ -94,7 +107,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     roundParticipants: 3,
     memoryParameters: quick ? 10_000 : 1_000_000,
     // Each participant is its own OS process: the quick run keeps npm test short.
-    memoryParticipants: quick ? [2, 4] : [3, 10, 20],
+    memoryParticipants: memoryParticipants ?? (quick ? [2, 4] : [3, 10, 20]),
     memoryLimitSeconds: quick ? 60 : 300,
     thresholdParameters: quick ? 10_000 : 1_000_000,
     thresholdParties: 3,

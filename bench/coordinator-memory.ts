@@ -53,7 +53,6 @@ interface ProbeRun {
   readonly trainingRoundSeconds: number;
 }
 
-/** Starts the probe, drives its job from this process, and returns its memory figures; kills it at `limitMs`. */
 /**
  * Every participant of the job as its own OS process, each streaming the pre-encrypted update read
  * from `updatesFile`; resolves with the training round's duration as the participants saw it.
@@ -83,6 +82,7 @@ async function runParticipantProcesses(address: string, jobFile: string, job: Jo
   return { trainingRoundSeconds: firstRoundSeconds(await Promise.all(runs)) };
 }
 
+/** Starts the probe, drives its job with one participant process per participant, and returns its memory figures; kills it at `limitMs`. */
 async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys: CoordinatorKeys, updatesFile: string, limitMs: number): Promise<ProbeRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', PROBE, '--job', jobFile, '--keys', keysFolder, '--timeout-ms', String(limitMs)], {
     cwd: REPOSITORY_ROOT,
@@ -127,8 +127,9 @@ async function runProbe(jobFile: string, job: JobSpec, keysFolder: string, keys:
 
 /**
  * Coordinator peak RSS for a P-parameter round with each participant count: the coordinator runs in
- * its own child process (`coordinator-rss-probe.ts`); this process holds every load generator, all
- * submitting one pre-encrypted update. A run past `limitSeconds` is killed and the case reported as capped.
+ * its own child process (`coordinator-rss-probe.ts`); every participant is its own OS process too
+ * (`load-participant-process.ts`), all streaming the same update, encrypted once here and handed over
+ * in a temp file. A run past `limitSeconds` is killed and the case reported as capped.
  */
 export async function measureCoordinatorMemory(
   targetParameters: number,
