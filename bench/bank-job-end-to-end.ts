@@ -1,75 +1,138 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from '../examples/bank-marketing/bank-marketing-data.js';
+import { splitInstitutions } from '../examples/bank-marketing/split-institutions.js';
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
-import { jobSpecSchema } from '../protocols/job/job-spec.js';
-import { bankJob, writeBankSlices } from '../test/support/bank-slices.js';
-import { DEFAULT_CKKS_PARAMETERS } from './ckks-throughput.js';
-import { repeatRuns, timeSeconds, type Figure } from './figures.js';
+import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { formatCsv } from '../protocols/data/write-csv.js';
+import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
+import { bankJob } from '../test/support/bank-slices.js';
+import { figure, ratioFigure, type Figure } from './figures.js';
+
+/** One custody mode's job: every training round's seconds (coordinator RoundSummary), run after run. */
+export interface BankJobRun {
+  readonly custody: 'threshold' | 'none';
+  /** Round start to every evaluation reported: local training (tfjs), encryption, upload, aggregation, decryption, evaluation. */
+  readonly trainingRoundSeconds: Figure;
+  /** The first training round alone (cold tfjs and worker threads). */
+  readonly firstTrainingRoundSeconds: Figure;
+  readonly bytesReceivedPerTrainingRound: Figure;
+  /** Held-out AUC after the last round: HE must not change the model's quality. */
+  readonly finalHeldOutAuc: Figure;
+}
 
 export type BankJobResult =
   | { readonly status: 'skipped'; readonly reason: string }
   | {
       readonly status: 'measured';
+      /** Rows per institution (0 = each institution's whole share of the data). */
       readonly rowsPerInstitution: number;
       readonly modelParameters: number;
-      /** keys init + 4 process starts + statistics round + 1 training round + shutdown. */
-      readonly jobWallSeconds: Figure;
-      /** The coordinator's own RoundSummary.seconds. */
-      readonly statisticsRoundSeconds: Figure;
-      /** Round start to every evaluation reported: includes local training (tfjs) and decryption on the participants. */
-      readonly trainingRoundSeconds: Figure;
-      readonly bytesReceived: Figure;
+      readonly trainingRounds: number;
+      readonly encrypted: BankJobRun;
+      readonly plaintext: BankJobRun;
+      /** Encrypted / plaintext training round, round by round of back-to-back jobs (the issue's target: at most 1.3). */
+      readonly encryptedOverPlaintext: Figure;
+      readonly firstRoundEncryptedOverPlaintext: Figure;
     };
 
 const INSTITUTIONS = ['bank', 'ecommerce', 'government'] as const;
 
+export interface BankJobBenchOptions {
+  /** 0: each institution's whole share of the 41,188 rows (the demo's split). */
+  readonly rowsPerInstitution: number;
+  /** Hidden units of the one-hidden-layer MLP (1,536 on 62 inputs: 98,305 parameters); 0 = logistic regression. */
+  readonly hiddenUnits: number;
+  readonly trainingRounds: number;
+}
+
+async function writeInstitutionFiles(directory: string, rowsPerInstitution: number): Promise<{ files: Record<string, string>; testFile: string }> {
+  const table = await readCsvTable(bankMarketingDataPath);
+  const split = splitInstitutions(table, { testFraction: 0.2, seed: 42 });
+  await mkdir(directory, { recursive: true });
+  const files: Record<string, string> = {};
+  for (const institution of split.institutions) {
+    const rows = rowsPerInstitution > 0 ? institution.rows.filter((_, index) => index % 7 === 0).slice(0, rowsPerInstitution) : institution.rows;
+    files[institution.id] = join(directory, `${institution.id}.csv`);
+    await writeFile(files[institution.id] as string, formatCsv(table.header, rows));
+  }
+  const testFile = join(directory, 'test.csv');
+  await writeFile(testFile, formatCsv(table.header, split.test));
+  return { files, testFile };
+}
+
+function jobFor(options: BankJobBenchOptions, custody: 'threshold' | 'none'): JobSpec {
+  const base = bankJob({
+    jobId: `bench-bank-${custody}`,
+    model: options.hiddenUnits > 0 ? { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: options.hiddenUnits, activation: 'relu' }] } : { kind: 'logistic-regression' },
+    training: { rounds: options.trainingRounds, localEpochs: 1, batchSize: 64, learningRate: 0.001, optimizer: 'adam', seed: 7 },
+    federation: { participants: [...INSTITUTIONS], minParticipants: 3, roundDeadlineSeconds: 300, joinDeadlineSeconds: 120 },
+  });
+  // The same job, the same code path: only the custody mode differs (threshold CKKS, or HE switched off).
+  return jobSpecSchema.parse({ ...base, ckks: undefined, custody: custody === 'threshold' ? { mode: 'threshold' } : { mode: 'none' } });
+}
+
 /**
- * A whole job — statistics round plus one training round — on bank-marketing slices, with the
- * coordinator and three participants as separate OS processes talking gRPC over 127.0.0.1
- * (`launchLocalFederation`, as `npm run demo` does).
+ * HE's cost on a whole round: the bank-marketing job (statistics round + training rounds) with the
+ * coordinator and three participants as separate OS processes over gRPC on 127.0.0.1
+ * (`launchLocalFederation`, as `npm run demo` does), once under threshold CKKS (the default custody)
+ * and once with HE switched off (custody none: float32 updates, plain FedAvg, through the same
+ * processes and code), back to back in each run.
  */
-export async function measureBankJob(rowsPerInstitution: number, repeat: number, onProgress: (line: string) => void): Promise<BankJobResult> {
+export async function measureBankJob(options: BankJobBenchOptions, repeat: number, onProgress: (line: string) => void): Promise<BankJobResult> {
   if (!bankMarketingDataAvailable) return { status: 'skipped', reason: `bank-marketing data not found at ${bankMarketingDataPath}` };
-  // Single-key custody with the default parameters, stated explicitly so the figures stay comparable
-  // with the CKKS table whatever the job schema's default custody becomes.
-  const job = jobSpecSchema.parse({
-    ...bankJob({ jobId: 'bench-bank', training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 7 } }),
-    custody: { mode: 'single-key' },
-    ckks: DEFAULT_CKKS_PARAMETERS,
-  });
-  let modelParameters = 0;
-  const figures = await repeatRuns(repeat, { wall: 's', statistics: 's', training: 's', bytes: 'bytes' }, async (run) => {
-    onProgress(`bank job over gRPC (4 processes): run ${run + 1}/${repeat}`);
-    const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-bank-'));
-    try {
-      const slices = await writeBankSlices(join(directory, 'data'), rowsPerInstitution, 200);
-      const timed = await timeSeconds(() =>
-        launchLocalFederation({
-          workDirectory: join(directory, 'federation'),
-          job,
-          nodes: INSTITUTIONS.map((participantId) => ({ participantId, dataCsv: slices.files[participantId], evaluationCsv: slices.testFile })),
-          timeoutMs: 180_000,
-        }),
-      );
-      const { report } = timed.result;
-      if (report.status !== 'finished') throw new Error(`bank job ended ${report.status}: ${report.failure ?? ''} (logs in ${timed.result.logDirectory})`);
-      const [statistics, training] = report.rounds;
-      if (!statistics || !training) throw new Error(`bank job reported ${report.rounds.length} rounds, expected 2`);
-      modelParameters = report.modelParameters;
-      return { wall: timed.seconds, statistics: statistics.seconds, training: training.seconds, bytes: report.bytesReceived };
-    } finally {
-      await rm(directory, { recursive: true, force: true });
+  const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-bank-'));
+  try {
+    const { files, testFile } = await writeInstitutionFiles(join(directory, 'data'), options.rowsPerInstitution);
+    let modelParameters = 0;
+    const samples = {
+      threshold: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[] },
+      none: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[] },
+    };
+    for (let run = 0; run < repeat; run += 1) {
+      for (const custody of ['threshold', 'none'] as const) {
+        onProgress(`bank job over gRPC (4 processes), custody ${custody}: run ${run + 1}/${repeat}`);
+        const work = join(directory, `${custody}-${run}`);
+        const { report } = await launchLocalFederation({
+          workDirectory: work,
+          job: jobFor(options, custody),
+          nodes: INSTITUTIONS.map((participantId) => ({ participantId, dataCsv: files[participantId] as string, ...(participantId === 'bank' ? { evaluationCsv: testFile } : {}) })),
+          allowUnencryptedUpdates: custody === 'none',
+          timeoutMs: 600_000,
+        });
+        if (report.status !== 'finished') throw new Error(`bank job (custody ${custody}) ended ${report.status}: ${report.failure ?? ''}`);
+        const training = report.rounds.filter((round) => round.kind === 'training');
+        if (training.length !== options.trainingRounds) throw new Error(`bank job reported ${training.length} training rounds, expected ${options.trainingRounds}`);
+        modelParameters = report.modelParameters;
+        const bucket = samples[custody];
+        bucket.rounds.push(...training.map((round) => round.seconds));
+        bucket.first.push((training[0] as (typeof training)[number]).seconds);
+        bucket.bytes.push(...training.map((round) => round.bytesReceived));
+        bucket.auc.push(training.at(-1)?.heldOutAuc ?? Number.NaN);
+        await rm(work, { recursive: true, force: true });
+      }
     }
-  });
-  return {
-    status: 'measured',
-    rowsPerInstitution,
-    modelParameters,
-    jobWallSeconds: figures.wall,
-    statisticsRoundSeconds: figures.statistics,
-    trainingRoundSeconds: figures.training,
-    bytesReceived: figures.bytes,
-  };
+    const runOf = (custody: 'threshold' | 'none'): BankJobRun => ({
+      custody,
+      trainingRoundSeconds: figure('s', samples[custody].rounds),
+      firstTrainingRoundSeconds: figure('s', samples[custody].first),
+      bytesReceivedPerTrainingRound: figure('bytes', samples[custody].bytes),
+      finalHeldOutAuc: figure('auc', samples[custody].auc),
+    });
+    const encrypted = runOf('threshold');
+    const plaintext = runOf('none');
+    return {
+      status: 'measured',
+      rowsPerInstitution: options.rowsPerInstitution,
+      modelParameters,
+      trainingRounds: options.trainingRounds,
+      encrypted,
+      plaintext,
+      encryptedOverPlaintext: ratioFigure(encrypted.trainingRoundSeconds, plaintext.trainingRoundSeconds),
+      firstRoundEncryptedOverPlaintext: ratioFigure(encrypted.firstTrainingRoundSeconds, plaintext.firstTrainingRoundSeconds),
+    };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }

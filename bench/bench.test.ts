@@ -55,7 +55,13 @@ const benchReport = z.object({
   ckksVersusPaillier: z.object({ encrypt: figure, aggregate3: figure, aggregate10: figure, addOnly: figure, decrypt: figure, wireBytes: figure }),
   bankJob: z.union([
     z.object({ status: z.literal('skipped'), reason: z.string() }),
-    z.object({ status: z.literal('measured'), jobWallSeconds: figure, statisticsRoundSeconds: figure, trainingRoundSeconds: figure, bytesReceived: figure }),
+    z.object({
+      status: z.literal('measured'),
+      encrypted: z.object({ custody: z.literal('threshold'), trainingRoundSeconds: figure, bytesReceivedPerTrainingRound: figure }),
+      plaintext: z.object({ custody: z.literal('none'), trainingRoundSeconds: figure, bytesReceivedPerTrainingRound: figure }),
+      encryptedOverPlaintext: figure,
+      firstRoundEncryptedOverPlaintext: figure,
+    }),
   ]),
   syntheticRound: z.object({
     participants: z.literal(3),

@@ -31,7 +31,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const syntheticRound = selected('round')
     ? await measureSyntheticRound(options.roundParameters, options.roundParticipants, options.repeat, onProgress)
     : null;
-  const bankJob = selected('bank-job') ? await measureBankJob(options.bankRowsPerInstitution, options.repeat, onProgress) : null;
+  const bankJob = selected('bank-job') ? await measureBankJob(options.bankJob, options.repeat, onProgress) : null;
   const coordinatorMemory = selected('memory')
     ? await measureCoordinatorMemory(options.memoryParameters, options.memoryParticipants, options.repeat, options.memoryLimitSeconds, onProgress)
     : null;

@@ -64,6 +64,8 @@ async function reclassify(ledger: string, verification: LedgerVerification, para
       }
       const verdict = classifyEgress(record.messageType, new Uint8Array(bytes), {
         parameters,
+        // A kept unencrypted update must re-classify as "plaintext"; that it left at all is a finding below.
+        allowPlaintextUpdates: true,
         isCiphertext: (payload) => {
           try {
             session.release(session.loadCiphertext(payload, 'kept payload'));
@@ -102,7 +104,7 @@ function describe(verdict: NodeVerdict): string[] {
   const head = !verification.valid
     ? `${node}: FAILED - ${verification.problem}`
     : verdict.reclassified.length > 0
-      ? `${node}: FAILED - ${verdict.reclassified.length} records are not what they claim (${verdict.ledger})`
+      ? `${node}: FAILED - ${verdict.reclassified.length} findings (${verdict.ledger})`
       : `${node}: VERIFIED - ${verification.records.length} records, hash chain and signatures intact` +
         `${verdict.payloadsChecked > 0 ? `, ${verdict.payloadsChecked} kept payloads re-classified` : ''} (${verdict.ledger})`;
   return [
@@ -180,7 +182,15 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
     const sentProblems = verification.records
       .filter((record) => record.direction === 'egress' && record.nodeId === 'coordinator' && record.classification === 'refused')
       .map((record) => `record #${record.sequence} (${record.messageType}): the coordinator sent ${record.refusalReason ?? 'a message that is not what it should be'}`);
-    verdicts.push({ ledger, verification, reclassified: [...problems, ...sentProblems], payloadsChecked: checked });
+    // Custody none (HE off): every unencrypted update is a finding, whoever recorded it.
+    const plaintextProblems = verification.records
+      .filter((record) => record.classification === 'plaintext')
+      .map((record) =>
+        record.direction === 'egress'
+          ? `record #${record.sequence} (${record.messageType}): an UNENCRYPTED update left ${record.nodeId} (custody none)`
+          : `record #${record.sequence} (${record.messageType}): the coordinator received an UNENCRYPTED update from ${record.peer ?? 'a participant'} (custody none)`,
+      );
+    verdicts.push({ ledger, verification, reclassified: [...problems, ...sentProblems, ...plaintextProblems], payloadsChecked: checked });
   }
   const missing = [...keys.keys()].filter((id) => !verdicts.some((verdict) => verdict.verification.nodeId === id));
   const lines = verdicts.flatMap(describe);

@@ -126,6 +126,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
     if (!ingress) return;
     const verdict = classifyEgress(method, bytes, {
       parameters: job.ckks,
+      // Custody none: unencrypted updates arrive by design; they are recorded as what they are.
+      allowPlaintextUpdates: job.custody.mode === 'none',
       isCiphertext: (payload) => {
         try {
           classifier.release(classifier.loadCiphertext(payload, 'arriving payload'));

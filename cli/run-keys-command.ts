@@ -39,8 +39,9 @@ export async function runKeysCommand(argv: string[]): Promise<number> {
   if (!values.job || !values.out) throw new UsageError('--job and --out are required', KEYS_HELP);
   const job = await readConfigFile(values.job, jobSpecSchema);
   const folders = await initFederationKeys(job, values.out);
-  const threshold = job.custody.mode === 'threshold';
+  const threshold = job.custody.mode !== 'single-key';
   console.log(`${job.custody.mode} custody, key fingerprint ${folders.keyFingerprint}`);
+  if (job.custody.mode === 'none') console.log('WARNING: custody none switches homomorphic encryption off: updates travel unencrypted (benchmark baseline only)');
   console.log(`coordinator (${threshold ? 'identity roster' : 'public key'} only): ${folders.coordinator}`);
   for (const [participantId, folder] of Object.entries(folders.participants)) {
     console.log(`${participantId} (${threshold ? 'identity key' : 'secret key'}, 0600): ${folder}`);

@@ -71,7 +71,8 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     keys.identityKey,
     config.keepPayloads ? join(outputDir, 'payloads') : undefined,
   );
-  using guard = await EgressGuard.create(egress, keys.manifest.ckks, logger);
+  const allowPlaintextUpdates = config.allowUnencryptedUpdates && keys.manifest.custody === 'none';
+  using guard = await EgressGuard.create(egress, keys.manifest.ckks, logger, { allowPlaintextUpdates });
   const kit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
   if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== keys.manifest.parametersFingerprint) {
     throw new KeyCustodyError('this node\'s CKKS parameters are not the ones pinned in the federation manifest; refusing to take part');
@@ -99,6 +100,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     connection,
     logger,
     reconnectForMs: config.reconnectSeconds * 1000,
+    allowUnencryptedUpdates: config.allowUnencryptedUpdates,
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

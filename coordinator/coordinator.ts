@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { AggregateLayout, Contribution, EncryptedSumAggregator } from '../protocols/aggregation/encrypted-sum-aggregator.js';
+import { PlaintextSumAggregator } from '../protocols/aggregation/plaintext-sum-aggregator.js';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { FederatedStrategy, RoundPlan } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
@@ -157,7 +158,8 @@ interface ConnectedParticipant {
 interface ActiveRound {
   readonly plan: RoundPlan;
   readonly layout: AggregateLayout;
-  readonly aggregator: EncryptedSumAggregator;
+  /** Ciphertext sums; plaintext sums only under custody none (HE off, the benchmark baseline). */
+  readonly aggregator: EncryptedSumAggregator | PlaintextSumAggregator;
   readonly localLosses: Map<string, { loss: number; sampleCount: number }>;
   readonly inFlight: Set<IncomingUpdate>;
   /** Threshold custody: each contributor's signature over its update, for verifyAggregate. */
@@ -183,6 +185,8 @@ export class Coordinator {
   private readonly rounds: RoundSummary[] = [];
   private activeRound: ActiveRound | undefined;
   private lastAggregate: { round: number; chunks: readonly Uint8Array[] } | undefined;
+  /** The latest round whose aggregate was published (encrypted or, under custody none, plain): evaluations are for it. */
+  private lastAggregatedRound: number | undefined;
   private lastDecrypted: { round: number; values: Float64Array } | undefined;
   private keySetup: ThresholdKeySetup | undefined;
   private collectiveKeySha256: string | null = null;
@@ -238,6 +242,7 @@ export class Coordinator {
     const session = await CkksSession.create(job.ckks, keys.publicKey ? { publicKey: keys.publicKey } : {});
     const coordinator = new Coordinator(options, session);
     if (job.custody.mode === 'threshold') coordinator.keySetup = new ThresholdKeySetup(job, keys.manifest.identities ?? {});
+    if (job.custody.mode === 'none') coordinator.logger.warn({ jobId: job.jobId }, 'custody none: homomorphic encryption is OFF; every update arrives unencrypted (benchmark baseline)');
     return coordinator;
   }
 
@@ -295,7 +300,7 @@ export class Coordinator {
   participantActivity(): ParticipantActivity[] {
     const round = this.activeRound;
     const decryption = this.decryption;
-    const lastRound = this.lastAggregate?.round;
+    const lastRound = this.lastAggregatedRound;
     return this.options.job.federation.participants.map((id): ParticipantActivity => {
       const participant = this.participants.get(id);
       const chunksReceived = round?.uploads.get(id);
@@ -466,7 +471,7 @@ export class Coordinator {
         round.uploads.delete(first.participantId);
         round.localLosses.set(first.participantId, { loss: metadata.localLoss, sampleCount: metadata.sampleCount });
         if (round.plan.kind === 'statistics') participant.sampleCount = metadata.sampleCount;
-        this.logger.info({ participantId: first.participantId, round: first.round }, 'encrypted update added to the aggregate');
+        this.logger.info({ participantId: first.participantId, round: first.round }, `${this.options.job.custody.mode === 'none' ? 'unencrypted' : 'encrypted'} update added to the aggregate`);
         this.touched();
         return { accepted: true };
       },
@@ -505,7 +510,7 @@ export class Coordinator {
     if (report.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${report.jobId}"` };
     if (!this.participants.get(report.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
     if (!this.freshNonce(report.participantId, report.nonce)) return { accepted: false, reason: REPLAY };
-    if (report.round !== this.lastAggregate?.round) return { accepted: false, reason: `round ${report.round} is not awaiting evaluations` };
+    if (report.round !== this.lastAggregatedRound) return { accepted: false, reason: `round ${report.round} is not awaiting evaluations` };
     const reports = this.evaluations.get(report.round) ?? new Map<string, EvaluationReport>();
     if (reports.has(report.participantId)) return { accepted: false, reason: 'evaluation for this round already reported' };
     reports.set(report.participantId, report);
@@ -650,11 +655,13 @@ export class Coordinator {
       return { success: false, reason: `round ${request.round} is not awaiting decryption` };
     }
     const { aggregator, localLosses, signatures, layout } = round;
+    if (aggregator instanceof PlaintextSumAggregator) return { success: false, reason: 'custody none relays no contributions' };
+    const encrypted: EncryptedSumAggregator = aggregator;
     const contributors = [...signatures.keys()].sort();
     function* chunks(): Generator<ContributionChunk> {
       for (const participantId of contributors) {
         let chunkIndex = 0;
-        for (const ciphertext of aggregator.contributionChunks(participantId)) {
+        for (const ciphertext of encrypted.contributionChunks(participantId)) {
           const last = chunkIndex === layout.chunkCount - 1;
           yield {
             participantId,
@@ -820,9 +827,12 @@ export class Coordinator {
     const active: ActiveRound = {
       plan,
       layout,
-      aggregator: this.strategy.createAggregator(this.session, layout, {
-        retainContributions: job.custody.mode === 'threshold' && job.custody.verifyAggregate,
-      }),
+      aggregator:
+        job.custody.mode === 'none'
+          ? new PlaintextSumAggregator(layout, this.session.valuesPerCiphertext)
+          : this.strategy.createAggregator(this.session, layout, {
+              retainContributions: job.custody.mode === 'threshold' && job.custody.verifyAggregate,
+            }),
       localLosses: new Map(),
       inFlight: new Set(),
       signatures: new Map(),
@@ -855,7 +865,6 @@ export class Coordinator {
         );
       }
       const aggregate = active.aggregator.finalize();
-      this.lastAggregate = { round, chunks: aggregate.chunks };
       const ready = {
         round,
         kind,
@@ -864,10 +873,17 @@ export class Coordinator {
         chunkCount: layout.chunkCount,
         vectorLength,
       };
-      if (this.keySetup) {
+      this.lastAggregatedRound = round;
+      if ('values' in aggregate) {
+        // Custody none: the sum is in the clear already; it is published as a decrypted one would be.
+        this.lastDecrypted = { round, values: aggregate.values };
+        this.broadcast({ type: 'aggregate-decrypted', ...ready });
+      } else if (this.keySetup) {
+        this.lastAggregate = { round, chunks: aggregate.chunks };
         await this.decryptJointly(ready, aggregate.chunks);
         this.broadcast({ type: 'aggregate-decrypted', ...ready });
       } else {
+        this.lastAggregate = { round, chunks: aggregate.chunks };
         this.broadcast({ type: 'aggregate-ready', ...ready });
       }
       if (kind === 'training') {

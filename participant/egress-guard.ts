@@ -18,16 +18,22 @@ export class EgressGuard implements Disposable {
     private readonly parameters: CkksParameters,
     private readonly session: CkksSession,
     private readonly logger: Logger | undefined,
+    private readonly allowPlaintextUpdates: boolean,
   ) {}
 
-  static async create(ledger: LedgerWriter, parameters: CkksParameters, logger?: Logger): Promise<EgressGuard> {
-    return new EgressGuard(ledger, parameters, await CkksSession.create(parameters), logger);
+  /**
+   * `allowPlaintextUpdates`: custody `none` only, set from the node's own config: unencrypted update
+   * chunks may leave (recorded as "plaintext"). Everything else is checked as always.
+   */
+  static async create(ledger: LedgerWriter, parameters: CkksParameters, logger?: Logger, options: { allowPlaintextUpdates?: boolean } = {}): Promise<EgressGuard> {
+    return new EgressGuard(ledger, parameters, await CkksSession.create(parameters), logger, options.allowPlaintextUpdates ?? false);
   }
 
   /** Use as the connection's onEgress hook: throws (so nothing is sent) when the message is refused. */
   check(record: EgressRecord): void {
     const verdict = classifyEgress(record.method, record.bytes, {
       parameters: this.parameters,
+      allowPlaintextUpdates: this.allowPlaintextUpdates,
       isCiphertext: (bytes) => {
         try {
           this.session.release(this.session.loadCiphertext(bytes, 'outgoing payload'));

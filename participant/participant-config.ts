@@ -21,6 +21,11 @@ export const participantConfigSchema = z.strictObject({
   connectTimeoutSeconds: z.number().positive().max(3_600).default(60),
   /** After the coordinator goes away mid-job, keep rejoining (backoff with jitter) this long; 0 = give up at once. */
   reconnectSeconds: z.number().min(0).max(86_400).default(300),
+  /**
+   * Take part in a job with custody `none` (HE switched off: the coordinator sees every update; the
+   * benchmark baseline). Off by default, so a coordinator cannot switch a partner to plaintext.
+   */
+  allowUnencryptedUpdates: z.boolean().default(false),
 });
 
 export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

@@ -8,8 +8,9 @@ import { federatedAveraging } from '../protocols/aggregation/federated-averaging
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
-import { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool.js';
-import { ciphertextsFor } from '../protocols/ckks/values-per-ciphertext.js';
+import { CkksWorkerPool, type EncryptedChunk } from '../protocols/ckks/parallel/ckks-worker-pool.js';
+import { ciphertextsFor, valuesPerCiphertext } from '../protocols/ckks/values-per-ciphertext.js';
+import { encodePlaintextUpdateChunk } from '../protocols/aggregation/plaintext-update-chunk.js';
 import { computeAuc } from '../protocols/data/compute-auc.js';
 import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
 import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
@@ -74,6 +75,8 @@ export interface ParticipantOptions {
   readonly stateFile?: string | undefined;
   /** Worker threads for encryption (default: the machine's available parallelism); 0 = this thread. */
   readonly encryptionThreads?: number;
+  /** Custody `none` (HE switched off, the benchmark baseline) only with this set; refused otherwise. */
+  readonly allowUnencryptedUpdates?: boolean;
   /** Backoff bounds for rejoining (defaults 250 ms doubling up to 5 s, each with ±50 % jitter). */
   readonly reconnectBackoffMs?: { readonly initial: number; readonly max: number };
 }
@@ -163,10 +166,13 @@ export class Participant {
     const state: JobState = (this.state = {
       // Single-key custody: the session holds the shared key pair from the start. Threshold custody:
       // it is made once the collective public key is verified, and never holds a secret key.
+      // Custody none (HE off): a key-less session; nothing is encrypted.
       session:
         keys.manifest.custody === 'single-key'
           ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
-          : undefined,
+          : keys.manifest.custody === 'none'
+            ? await CkksSession.create(keys.manifest.ckks)
+            : undefined,
       threshold: undefined,
       saved: undefined,
       job: undefined,
@@ -495,6 +501,15 @@ export class Participant {
     if (job.custody.mode !== keys.manifest.custody) {
       throw new ConfigError(`the job uses ${job.custody.mode} custody; this node's key folder was made for ${keys.manifest.custody}`);
     }
+    if (job.custody.mode === 'none') {
+      if (!this.options.allowUnencryptedUpdates) {
+        throw new ConfigError(
+          `job ${job.jobId} has custody "none": updates would leave this node unencrypted and the coordinator would see each one; ` +
+            'refusing (set allowUnencryptedUpdates in this node\'s config only for a benchmark on data that may be shared)',
+        );
+      }
+      this.logger.warn({ jobId: job.jobId }, 'custody none: this node sends its updates UNENCRYPTED (benchmark baseline); its ledger records them as plaintext');
+    }
     this.logger.info(
       { jobId: job.jobId, rounds: job.training.rounds, model: job.model.kind, participants: job.federation.participants.length },
       'joined job',
@@ -527,17 +542,22 @@ export class Participant {
     sampleCount: number,
     localLoss: number,
   ): Promise<void> {
-    if (!publicKey) throw new WireMessageError('round started before the encryption key was set up');
-    const pool = await this.encryptionPool(job, publicKey);
     const { participantId, keys, onProgress } = this.options;
-    const chunkCount = pool.chunkCountFor(vector.length);
+    const chunkCount = ciphertextsFor(job.ckks, vector.length);
+    let payloads: AsyncIterable<EncryptedChunk>;
+    if (job.custody.mode === 'none') {
+      payloads = plaintextChunks(vector, valuesPerCiphertext(job.ckks), chunkCount);
+    } else {
+      if (!publicKey) throw new WireMessageError('round started before the encryption key was set up');
+      payloads = (await this.encryptionPool(job, publicKey)).encryptChunks(vector);
+    }
     const metadata = { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount };
     const signingKey = job.custody.mode === 'threshold' ? keys.identityKey : undefined;
     const logger = this.logger;
     async function* chunks(): AsyncGenerator<UpdateChunk> {
       const digest = new UpdateDigest();
       let bytesSent = 0;
-      for await (const { chunkIndex, ciphertext } of pool.encryptChunks(vector)) {
+      for await (const { chunkIndex, ciphertext } of payloads) {
         digest.add(ciphertext);
         const last = chunkIndex === chunkCount - 1;
         yield {
@@ -556,8 +576,9 @@ export class Participant {
       logger.debug({ round, chunkCount }, 'update streamed');
     }
     const receipt = await this.options.connection.submitUpdate(chunks());
-    if (receipt.accepted) this.logger.info({ round, kind, chunkCount }, 'encrypted update accepted');
-    else this.logger.warn({ round, kind, reason: receipt.reason }, 'encrypted update refused');
+    const what = job.custody.mode === 'none' ? 'unencrypted update' : 'encrypted update';
+    if (receipt.accepted) this.logger.info({ round, kind, chunkCount }, `${what} accepted`);
+    else this.logger.warn({ round, kind, reason: receipt.reason }, `${what} refused`);
   }
 
   private pool: { publicKey: Uint8Array; pool: CkksWorkerPool } | undefined;
@@ -572,7 +593,7 @@ export class Participant {
     const ciphertextsPerUpdate = ciphertextsFor(job.ckks, countModelParameters(job));
     const threads = this.options.encryptionThreads ?? availableParallelism();
     const workers = ciphertextsPerUpdate >= MIN_CIPHERTEXTS_FOR_WORKERS ? threads : 0;
-    const pool = await CkksWorkerPool.create(job.ckks, { publicKey }, { workers });
+    const pool = await CkksWorkerPool.create(job.ckks, { publicKey }, { workers, prepareThresholdDecryption: job.custody.mode === 'threshold' });
     this.logger.info({ workers: pool.workerCount, ciphertextsPerUpdate }, 'encryption stage ready');
     this.pool = { publicKey, pool };
     return pool;
@@ -602,5 +623,13 @@ export class Participant {
       loss: report.loss,
     });
     if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'evaluation report refused');
+  }
+}
+
+/** Custody none: the update as float32 chunks of N values, in the order encryptChunks would yield them. */
+async function* plaintextChunks(vector: Float64Array, valuesPerChunk: number, chunkCount: number): AsyncGenerator<EncryptedChunk> {
+  for (let chunkIndex = 0; chunkIndex < chunkCount; chunkIndex += 1) {
+    const start = chunkIndex * valuesPerChunk;
+    yield { chunkIndex, ciphertext: encodePlaintextUpdateChunk(vector, start, Math.min(vector.length, start + valuesPerChunk)) };
   }
 }

@@ -122,6 +122,7 @@ async function runWithCrash(
       keysDir: relative(work, keys.participants[id] as string),
       outputDir: join('outputs', id),
       keepPayloads: false,
+      allowUnencryptedUpdates: false,
       connectTimeoutSeconds: 30,
       reconnectSeconds: 60,
     };

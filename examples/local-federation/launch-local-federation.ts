@@ -38,6 +38,8 @@ export interface LocalFederationOptions {
    * keys and CKKS parameters pinned) and run every node over mutual TLS.
    */
   readonly mutualTls?: boolean;
+  /** Lets the participants take part in a custody-`none` job (HE off: the benchmark baseline). */
+  readonly allowUnencryptedUpdates?: boolean;
 }
 
 export interface LocalFederationResult {
@@ -152,6 +154,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         ...(kits?.[node.participantId] ? { kitDir: relative(nodeDirectory, kits[node.participantId] as string) } : {}),
         connectTimeoutSeconds: 60,
         reconnectSeconds: 60,
+        allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {

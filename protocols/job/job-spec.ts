@@ -143,6 +143,13 @@ export const custodySchema = z.discriminatedUnion('mode', [
     // One CKKS key pair made offline; every participant holds the secret key (weaker; see README).
     mode: z.literal('single-key'),
   }),
+  z.strictObject({
+    // Homomorphic encryption switched off: updates travel as float32 and the coordinator sees each one.
+    // The baseline that `npm run bench` measures HE against, never for real data: every participant
+    // must allow it in its own config (allowUnencryptedUpdates), its ledger records each such update
+    // as "plaintext", and `hefl audit verify` fails on it.
+    mode: z.literal('none'),
+  }),
 ]);
 
 export const jobSpecSchema = z

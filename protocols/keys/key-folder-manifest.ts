@@ -13,7 +13,7 @@ export const keyFolderManifestSchema = z.object({
   jobId: z.string().min(1),
   role: z.enum(['coordinator', 'participant']),
   participantId: z.string().min(1).optional(),
-  custody: z.enum(['single-key', 'threshold']),
+  custody: z.enum(['single-key', 'threshold', 'none']),
   ckks: ckksParametersSchema,
   parametersFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   identities: z.record(z.string(), z.string().startsWith('-----BEGIN PUBLIC KEY-----')).optional(),

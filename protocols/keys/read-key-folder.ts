@@ -53,7 +53,7 @@ async function readManifest(folder: string): Promise<{ manifest: KeyFolderManife
       throw new ConfigError(`${join(folder, PUBLIC_KEY_FILE)} does not match the keyFingerprint in ${MANIFEST_FILE}`);
     }
   } else {
-    if (!manifest.identities) throw new ConfigError(`${manifestPath}: threshold custody needs the identities roster`);
+    if (!manifest.identities) throw new ConfigError(`${manifestPath}: ${manifest.custody} custody needs the identities roster`);
     if (identityRosterFingerprint(manifest.parametersFingerprint, manifest.identities) !== manifest.keyFingerprint) {
       throw new ConfigError(`${manifestPath}: the identities roster does not match keyFingerprint`);
     }

@@ -14,8 +14,18 @@ import type { Parsed } from '../wire/federation-messages.js';
 export type MetadataFields = Readonly<Record<string, string | number | boolean>>;
 
 export type EgressClassification =
-  | { readonly classification: 'ciphertext' | 'metadata'; readonly fields: MetadataFields }
+  | { readonly classification: 'ciphertext' | 'metadata' | 'plaintext'; readonly fields: MetadataFields }
   | { readonly refused: string };
+
+export interface EgressContext {
+  readonly parameters: CkksParameters;
+  readonly isCiphertext: (bytes: Uint8Array) => boolean;
+  /**
+   * Custody `none` only, and only where the node allowed it: an update payload that is no ciphertext
+   * but whole float32 values (at most one chunk of N) is classified "plaintext" instead of refused.
+   */
+  readonly allowPlaintextUpdates?: boolean;
+}
 
 /** Every scalar field of a parsed message (nested metadata flattened), leaving out byte payloads. */
 function scalarFields(message: object, prefix = ''): Record<string, string | number | boolean> {
@@ -61,7 +71,7 @@ function fromParsed(result: Parsed<object>, classification: 'ciphertext' | 'meta
 export function classifyEgress(
   method: string,
   bytes: Uint8Array,
-  context: { parameters: CkksParameters; isCiphertext: (bytes: Uint8Array) => boolean },
+  context: EgressContext,
 ): EgressClassification {
   const service = loadFederationService();
   const definition = service[method as FederationMethodName];
@@ -91,8 +101,12 @@ export function classifyEgress(
     case 'SubmitUpdate': {
       const chunk = parseUpdateChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };
-      if (!context.isCiphertext(chunk.data.ciphertext)) return { refused: 'SubmitUpdate.ciphertext is not a SEAL ciphertext under the federation parameters' };
-      return { classification: 'ciphertext', fields: scalarFields(chunk.data) };
+      if (context.isCiphertext(chunk.data.ciphertext)) return { classification: 'ciphertext', fields: scalarFields(chunk.data) };
+      const payload = chunk.data.ciphertext;
+      if (context.allowPlaintextUpdates && payload.length % 4 === 0 && payload.length <= 4 * context.parameters.polyModulusDegree) {
+        return { classification: 'plaintext', fields: scalarFields(chunk.data) };
+      }
+      return { refused: 'SubmitUpdate.ciphertext is not a SEAL ciphertext under the federation parameters' };
     }
     case 'SubmitDecryptionShare': {
       const chunk = parseDecryptionShareChunk(message as never);

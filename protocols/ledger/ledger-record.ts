@@ -19,9 +19,10 @@ export const ledgerRecordSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /**
    * What the payload is: a ciphertext (or threshold share), bounded metadata, refused by the egress
-   * guard, or (coordinator's outgoing records only) the jointly decrypted aggregate it publishes.
+   * guard, (coordinator's outgoing records only) the jointly decrypted aggregate it publishes, or an
+   * unencrypted update (custody `none`, the benchmark baseline; an audit fails on it).
    */
-  classification: z.enum(['ciphertext', 'metadata', 'refused', 'aggregate']),
+  classification: z.enum(['ciphertext', 'metadata', 'refused', 'aggregate', 'plaintext']),
   refusalReason: z.string().max(2_000).optional(),
   /** The message's plaintext fields (job, round, participant, counts, metrics); payload bytes are never listed. */
   metadataFields: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),

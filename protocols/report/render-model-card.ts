@@ -62,10 +62,14 @@ export function renderModelCard(input: ModelCardInput): string {
     `- CKKS (Microsoft SEAL via node-seal): N = ${job.ckks.polyModulusDegree}, coefficient primes ${job.ckks.coeffModulusBits.join('+')} bits, scale 2^${job.ckks.scaleBits}; 128-bit security checked by SEAL. Parameters fingerprint \`${input.ckksParametersFingerprint}\`.`,
     job.custody.mode === 'threshold'
       ? `- Key custody: N-of-N threshold CKKS with a dealer-free key; no single party can decrypt an individual update. Partial decryptions are flooded with noise of sigma 2^${job.custody.smudgingSigmaBits}; verifyAggregate is ${job.custody.verifyAggregate ? 'on' : 'off'}.`
-      : '- Key custody: single key made offline; the coordinator holds the public key only; every participant holds the secret key.',
+      : job.custody.mode === 'single-key'
+        ? '- Key custody: single key made offline; the coordinator holds the public key only; every participant holds the secret key.'
+        : '- **Custody none: homomorphic encryption was switched off.** Every update travelled as float32 and the coordinator saw each one (a benchmark baseline, not a private run).',
     '',
     '## Privacy',
-    '- Only CKKS ciphertexts and bounded metadata (sample counts, local loss, evaluation metrics) left the participants; each node keeps an egress log.',
+    job.custody.mode === 'none'
+      ? '- **Updates left the participants unencrypted** (custody none); each node\'s egress log records them as plaintext and an audit fails on them.'
+      : '- Only CKKS ciphertexts and bounded metadata (sample counts, local loss, evaluation metrics) left the participants; each node keeps an egress log.',
     '- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.',
     '',
   ];

@@ -45,7 +45,7 @@ export const federationInputSchema = z
     ckks: ckksParametersSchema.optional(),
     /** Pins the CKKS parameters by hash instead (what `hefl provision --job` passes); must match `ckks` if both are given. */
     ckksParametersFingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 as 64 lower-case hex digits').optional(),
-    custody: z.enum(['threshold', 'single-key']).default('threshold'),
+    custody: z.enum(['threshold', 'single-key', 'none']).default('threshold'),
     validityDays: z.number().int().min(1).max(3_650).default(365),
   })
   .superRefine((input, ctx) => {

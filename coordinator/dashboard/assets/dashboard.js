@@ -175,7 +175,7 @@ function render(view) {
   const he = view.he;
   fillDefinitions(byId('he'), [
     ['Scheme', 'CKKS (Microsoft SEAL via node-seal)'],
-    ['Key custody', view.keyCustody === 'threshold' ? 'threshold (N-of-N): no single party can decrypt' : 'single key held by the participants'],
+    ['Key custody', view.keyCustody === 'threshold' ? 'threshold (N-of-N): no single party can decrypt' : view.keyCustody === 'none' ? 'NONE: encryption off, updates in the clear (benchmark)' : 'single key held by the participants'],
     ['Polynomial degree', `${he.polyModulusDegree} (${he.slotCount} slots, ${he.valuesPerCiphertext ?? he.slotCount} values per ciphertext)`],
     ['Coefficient moduli', `${he.coeffModulusBits.join(' + ')} bits`],
     ['Scale', `2^${he.scaleBits}`],

@@ -48,6 +48,11 @@ export interface CkksWorkerPoolOptions {
   readonly lookAheadPerWorker?: number;
   /** Milliseconds to wait for the workers to load SEAL and their keys (default 60 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * Threshold custody: each worker builds its threshold context while starting, so the first round's
+   * partial decryption does not pay for it on the round's critical path.
+   */
+  readonly prepareThresholdDecryption?: boolean;
 }
 
 export interface ParallelDecryptionShareOptions {
@@ -174,7 +179,7 @@ export class CkksWorkerPool implements AsyncDisposable {
     }
     const entry = workerEntry();
     const execArgv = workerExecArgv(entry);
-    const data: CkksWorkerData = { parameters, publicKey: keys.publicKey, secretKey: keys.secretKey };
+    const data: CkksWorkerData = { parameters, publicKey: keys.publicKey, secretKey: keys.secretKey, prepareThresholdDecryption: options.prepareThresholdDecryption ?? false };
     const workers: PoolWorker[] = [];
     try {
       for (let index = 0; index < workerCount; index += 1) {

@@ -15,7 +15,7 @@ function post(message: WorkerResponse, transfer: ArrayBuffer[] = []): void {
   (port as NonNullable<typeof parentPort>).postMessage(message, transfer);
 }
 
-const { parameters, publicKey, secretKey } = workerData as CkksWorkerData;
+const { parameters, publicKey, secretKey, prepareThresholdDecryption } = workerData as CkksWorkerData;
 let session: CkksSession;
 try {
   session = await CkksSession.create(parameters, { ...(publicKey ? { publicKey } : {}), ...(secretKey ? { secretKey } : {}) });
@@ -87,4 +87,12 @@ port.on('message', (request: WorkerRequest) => {
   });
 });
 
+if (prepareThresholdDecryption) {
+  try {
+    await thresholdContext();
+  } catch (error) {
+    post({ type: 'init-failed', error: serializeError(error) });
+    throw error;
+  }
+}
 post({ type: 'ready', slotCount: session.slotCount });

@@ -11,10 +11,12 @@ export interface CkksWorkerData {
   readonly publicKey: Uint8Array | undefined;
   /** Single-key custody only: lets the workers decrypt (decryptVector). */
   readonly secretKey: Uint8Array | undefined;
+  /** Threshold custody: build the threshold context before reporting ready, not in the first decryption. */
+  readonly prepareThresholdDecryption?: boolean;
 }
 
 export type WorkerRequest =
-  /** One slot-sized slice (at most N/2 values); the worker zeroes it after encoding. */
+  /** One ciphertext-sized slice (at most N values); the worker zeroes it after encoding. */
   | { readonly type: 'encrypt'; readonly id: number; readonly values: Float64Array }
   /** One serialized ciphertext chunk to decrypt and decode; its first `length` values are wanted. */
   | { readonly type: 'decrypt'; readonly id: number; readonly ciphertext: Uint8Array; readonly chunkIndex: number; readonly length: number }
