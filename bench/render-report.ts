@@ -21,7 +21,7 @@ function ckksTable(report: BenchReport): Table | undefined {
   const { polyModulusDegree, coeffModulusBits, scaleBits } = ckks.parameters;
   const row = (label: string, pick: (size: CkksSizeResult) => StageFigures): string[] => [label, ...ckks.sizes.map((size) => cell(pick(size).paramsPerSecond, perSecond))];
   return {
-    title: `CKKS throughput, params/s (N=${polyModulusDegree}, primes ${coeffModulusBits.join('+')}, scale 2^${scaleBits}, ${ckks.slotCount} slots; median [min–max] of ${report.repeat})`,
+    title: `CKKS throughput, params/s (N=${polyModulusDegree}, primes ${coeffModulusBits.join('+')}, scale 2^${scaleBits}, ${ckks.slotCount} slots × 2 values, public-key encryption; median [min–max] of ${report.repeat})`,
     headers: ['stage', ...ckks.sizes.map((size) => `${formatQuantity(size.parameterCount)} params (${size.ciphertextCount} ct)`)],
     rows: [
       row('encode+encrypt+serialize (encryptVector)', (size) => size.encodeEncryptSerialize),
@@ -34,6 +34,7 @@ function ckksTable(report: BenchReport): Table | undefined {
       ['aggregate 10 participants, wall', ...ckks.sizes.map((size) => cell(size.aggregate10.seconds, formatSeconds))],
       ['wire bytes / parameter', ...ckks.sizes.map((size) => cell(size.wireBytesPerParameter, plain))],
       ['  vs float32 (4 B)', ...ckks.sizes.map((size) => cell(size.float32Ratio, formatRatio))],
+      ['wire bytes / parameter, seeded (single-key custody: symmetric, c1 as a seed)', ...ckks.sizes.map((size) => (size.seededWireBytesPerParameter ? cell(size.seededWireBytesPerParameter, plain) : '-'))],
       ['max |decrypted − expected|', ...ckks.sizes.map((size) => size.maxAbsoluteError.toExponential(1))],
     ],
     notes: ['aggregate = EncryptedSumAggregator: per chunk load+validate, journal write, add; then finalize (serialize the sum).'],
@@ -166,8 +167,8 @@ function endToEndTable(report: BenchReport): Table | undefined {
     notes.push(
       'encrypted round: in-process Coordinator + gRPC server, clients submit pre-encrypted updates via GrpcFederationConnection.submitUpdate;',
       '  excludes participant encryption and decryption (see the CKKS table). In-process clients share one HTTP/2 connection (grpc-js pool).',
-      'HE off is MEASURED AS the plaintext equivalent of the same data movement (the product has no plaintext mode): the same float32',
-      '  bytes streamed over loopback to a standalone gRPC sink defined in bench/, plus plaintext FedAvg in-process.',
+      'transfer-only comparison (no training): its plaintext side is the same float32 bytes streamed over loopback to a standalone',
+      '  gRPC sink defined in bench/, plus plaintext FedAvg in-process; the WHOLE ROUND rows above compare the product with itself (custody none).',
     );
   }
   return { title: `End to end over gRPC on 127.0.0.1 (median [min–max] of ${report.repeat})`, headers: ['what', 'time'], rows, notes };
@@ -220,7 +221,9 @@ function thresholdSection(report: BenchReport): string | undefined {
       ['encrypt under the collective key (one party)', cell(threshold.encryptSeconds, formatSeconds), cell(deriveFigure(threshold.encryptSeconds, 'params/s', (seconds) => threshold.parameterCount / seconds), perSecond)],
       ['partial decryption per party (createDecryptionShare)', cell(threshold.partialDecryptionSecondsPerParty, formatSeconds), cell(threshold.partialDecryptionParamsPerSecond, perSecond)],
       ['combination (combineDecryptionShares)', cell(threshold.combineSeconds, formatSeconds), cell(deriveFigure(threshold.combineSeconds, 'params/s', (seconds) => threshold.parameterCount / seconds), perSecond)],
-      ['decryption share bytes / param (per party)', cell(threshold.decryptionShareBytesPerParameter, plain), '-'],
+      ['UPLOAD: encrypted update bytes / param (per party; target ≤ 32)', cell(threshold.uploadBytesPerParameter, plain), '-'],
+      ['decryption phase: aggregate download bytes / param (per party)', cell(threshold.aggregateBytesPerParameter, plain), '-'],
+      ['decryption phase: decryption share bytes / param (per party)', cell(threshold.decryptionShareBytesPerParameter, plain), '-'],
       ['public share bytes (per party)', formatBytes(threshold.publicShareBytes), '-'],
       ['max |decrypted − expected|', threshold.maxAbsoluteError.toExponential(1), '-'],
     ],

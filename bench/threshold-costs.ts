@@ -32,6 +32,10 @@ export type ThresholdCostsResult =
       readonly partialDecryptionParamsPerSecond: Figure;
       /** Bytes of one party's decryption shares per parameter (what each party uploads to decrypt). */
       readonly decryptionShareBytesPerParameter: Figure;
+      /** Bytes of one party's encrypted update per parameter (SEAL zstd): the upload the issue bounds at 32. */
+      readonly uploadBytesPerParameter: Figure;
+      /** Bytes of the aggregate per parameter: what each party downloads to partially decrypt it. */
+      readonly aggregateBytesPerParameter: Figure;
       readonly publicShareBytes: number;
       /** Largest |jointly decrypted − plaintext sum|: smudging noise included. */
       readonly maxAbsoluteError: number;
@@ -49,7 +53,7 @@ async function measureWith(api: ThresholdApi, parameterCount: number, parties: n
   try {
     const runs = await repeatRuns(
       repeat,
-      { keyShare: 's', combinePublic: 's', encrypt: 's', partial: 's', combine: 's', shareBytes: 'bytes/param' },
+      { keyShare: 's', combinePublic: 's', encrypt: 's', partial: 's', combine: 's', shareBytes: 'bytes/param', uploadBytes: 'bytes/param', aggregateBytes: 'bytes/param' },
       async (run) => {
         onProgress(`threshold: ${parties} parties × ${parameterCount} parameters, run ${run + 1}/${repeat}`);
         const ids = Array.from({ length: parties }, (_, index) => `p${index + 1}`);
@@ -103,6 +107,8 @@ async function measureWith(api: ThresholdApi, parameterCount: number, parties: n
               partial: partialSeconds / parties,
               combine: combined.seconds,
               shareBytes: shareBytes / parameterCount,
+              uploadBytes: encrypted.result.reduce((total, chunk) => total + chunk.length, 0) / parameterCount,
+              aggregateBytes: aggregate.reduce((total, chunk) => total + chunk.length, 0) / parameterCount,
             };
           } finally {
             session.dispose();
@@ -125,6 +131,8 @@ async function measureWith(api: ThresholdApi, parameterCount: number, parties: n
       combineSeconds: runs.combine,
       partialDecryptionParamsPerSecond: deriveFigure(runs.partial, 'params/s', (seconds) => parameterCount / seconds),
       decryptionShareBytesPerParameter: runs.shareBytes,
+      uploadBytesPerParameter: runs.uploadBytes,
+      aggregateBytesPerParameter: runs.aggregateBytes,
       publicShareBytes,
       maxAbsoluteError: worstError,
     };

@@ -593,7 +593,9 @@ export class Participant {
     const ciphertextsPerUpdate = ciphertextsFor(job.ckks, countModelParameters(job));
     const threads = this.options.encryptionThreads ?? availableParallelism();
     const workers = ciphertextsPerUpdate >= MIN_CIPHERTEXTS_FOR_WORKERS ? threads : 0;
-    const pool = await CkksWorkerPool.create(job.ckks, { publicKey }, { workers, prepareThresholdDecryption: job.custody.mode === 'threshold' });
+    // Single-key custody: with the shared secret key the workers encrypt symmetrically (seeded, half the bytes).
+    const secretKey = job.custody.mode === 'single-key' ? this.options.keys.secretKey : undefined;
+    const pool = await CkksWorkerPool.create(job.ckks, { publicKey, ...(secretKey ? { secretKey } : {}) }, { workers, prepareThresholdDecryption: job.custody.mode === 'threshold' });
     this.logger.info({ workers: pool.workerCount, ciphertextsPerUpdate }, 'encryption stage ready');
     this.pool = { publicKey, pool };
     return pool;

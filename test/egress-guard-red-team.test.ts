@@ -91,7 +91,31 @@ describe('red team: the egress guard and the auditor', () => {
     const report = join(directory, 'audit.md');
     const audit = await runHefl(['audit', 'verify', '--roster', join(keys.coordinator, 'keys.json'), '--report', report, join(node, 'egress.jsonl')]);
     expect(audit.code).toBe(1);
-    expect(audit.stdout).toMatch(/record #1 \(SubmitUpdate\) claims "ciphertext" but its payload is "refused": SubmitUpdate.ciphertext is not a SEAL ciphertext/);
+    // The auditor reads the kept bytes for what they are: plain numbers, not a ciphertext.
+    expect(audit.stdout).toMatch(/record #1 \(SubmitUpdate\) claims "ciphertext" but its payload is "plaintext"/);
     expect(await readFile(report, 'utf8')).toMatch(/FAILED/);
+  });
+
+  it('allowPlaintextUpdates (custody none, opted in) lets only whole float32 chunks out, recorded as plaintext; nothing else changes', async () => {
+    const bank = await readParticipantKeys(keys.participants.bank as string);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(directory, 'opted-in'), { recursive: true });
+    const ledgerPath = join(directory, 'opted-in', 'egress.jsonl');
+    const ledger = new LedgerWriter(ledgerPath, 'bank', bank.identityKey as NonNullable<typeof bank.identityKey>);
+    using guard = await EgressGuard.create(ledger, job.ckks, undefined, { allowPlaintextUpdates: true });
+    const float32 = new Uint8Array(new Float32Array([0.5, -0.25]).buffer);
+    expect(() => guard.check({ method: 'SubmitUpdate', bytes: serialize.update(float32) })).not.toThrow();
+    // More than one chunk of N values, or not whole float32s: still refused.
+    expect(() => guard.check({ method: 'SubmitUpdate', bytes: serialize.update(new Uint8Array(4 * job.ckks.polyModulusDegree + 4)) })).toThrow(/not a SEAL ciphertext/);
+    expect(() => guard.check({ method: 'SubmitUpdate', bytes: serialize.update(new Uint8Array(7)) })).toThrow(/not a SEAL ciphertext/);
+    expect(() => guard.check({ method: 'Join', bytes: serialize.join(rawCsvRow) })).toThrow(HeflError);
+    const records = (await readFile(ledgerPath, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { classification: string });
+    expect(records.map((record) => record.classification)).toEqual(['plaintext', 'refused', 'refused', 'refused']);
+    // Without the opt-in the very same bytes never leave.
+    using strict = await EgressGuard.create(new LedgerWriter(join(directory, 'opted-in', 'strict.jsonl'), 'bank', bank.identityKey as NonNullable<typeof bank.identityKey>), job.ckks);
+    expect(() => strict.check({ method: 'SubmitUpdate', bytes: serialize.update(float32) })).toThrow(/not a SEAL ciphertext/);
+    const audit = await runHefl(['audit', 'verify', '--roster', join(keys.coordinator, 'keys.json'), ledgerPath]);
+    expect(audit.code).toBe(1);
+    expect(audit.stdout).toMatch(/an UNENCRYPTED update left bank \(custody none\)/);
   });
 });

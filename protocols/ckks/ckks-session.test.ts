@@ -84,6 +84,32 @@ describe('CkksSession', () => {
     expect(liveSealHandleCount()).toBe(before);
   });
 
+  it('with the secret key (single-key custody) encrypts symmetrically: c1 travels as a seed, half the bytes, same values', async () => {
+    const before = liveSealHandleCount();
+    const generator = await CkksSession.create(parameters);
+    const keys = generator.generateKeyPair();
+    const publicOnly = await CkksSession.create(parameters, { publicKey: keys.publicKey });
+    const withSecret = await CkksSession.create(parameters, keys);
+    const coordinator = await CkksSession.create(parameters);
+    const values = randomVector(2 * withSecret.slotCount, 9);
+    const [publicChunk] = publicOnly.encryptVector(values) as [Uint8Array];
+    const [seededChunk] = withSecret.encryptVector(values) as [Uint8Array];
+    expect(seededChunk.length).toBeLessThan(0.6 * publicChunk.length);
+    // The coordinator (no key) loads it as a full ciphertext and adds it to a public-key one.
+    const sum = coordinator.loadCiphertext(seededChunk, 'seeded');
+    const other = coordinator.loadCiphertext(publicChunk, 'public');
+    coordinator.addInPlace(sum, other);
+    const summed = coordinator.serializeCiphertext(sum);
+    coordinator.release(sum);
+    coordinator.release(other);
+    const decrypted = withSecret.decryptVector([summed], values.length);
+    let maxError = 0;
+    values.forEach((value, index) => (maxError = Math.max(maxError, Math.abs((decrypted[index] as number) - 2 * value))));
+    expect(maxError).toBeLessThan(1e-5);
+    for (const session of [coordinator, withSecret, publicOnly, generator]) session.dispose();
+    expect(liveSealHandleCount()).toBe(before);
+  });
+
   it('refuses bytes that are not a ciphertext under the federation parameters', async () => {
     const before = liveSealHandleCount();
     const session = await CkksSession.create(parameters);

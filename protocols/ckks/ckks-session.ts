@@ -4,6 +4,7 @@ import type { CkksParameters } from '../job/job-spec.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
+import { parseSealCiphertext, parseSealPlaintext, writeSealCiphertext, writeSealPlaintext } from './threshold/seal-layout.js';
 import { ciphertextsFor, valuesPerCiphertext } from './values-per-ciphertext.js';
 
 export interface CkksKeyMaterial {
@@ -43,6 +44,8 @@ export class CkksSession implements Disposable {
   private readonly encoder: CKKSEncoder;
   private readonly evaluator: Evaluator;
   private encryptor: Encryptor | undefined;
+  /** Symmetric encryption with the secret key: c1 travels as a seed (see loadKeys). */
+  private seeded = false;
   private decryptor: Decryptor | undefined;
   /** X^(N/2) at the first data level: multiplies every slot by i (see imaginary-unit.ts). */
   private readonly imaginaryUnit: Plaintext;
@@ -92,6 +95,12 @@ export class CkksSession implements Disposable {
       const secretKey = this.own(new this.seal.SecretKey());
       this.loadOrThrow(() => secretKey.loadFromArray(this.context, secretKeyBytes), 'secret key', KeyCustodyError);
       this.decryptor = this.own(new this.seal.Decryptor(this.context, secretKey));
+      // Holding the secret key (single-key custody), encrypt symmetrically: SEAL then sends c1 as a
+      // 64-byte seed, so a ciphertext is half the size. Equally opaque to the coordinator, which has no key.
+      if (this.encryptor) {
+        this.encryptor.setSecretKey(secretKey);
+        this.seeded = true;
+      }
     }
   }
 
@@ -170,8 +179,19 @@ export class CkksSession implements Disposable {
         this.copySlots(values, start, realSlots);
         const hasImaginaryPart = this.copySlots(values, start + this.slotCount, imaginarySlots);
         this.encoder.encode(realSlots, this.scale, realPlaintext);
+        if (hasImaginaryPart) this.encoder.encode(imaginarySlots, this.scale, imaginaryPlaintext);
+        if (this.seeded) {
+          // The seed must expand to c1 as is: pack the plaintext first, then encrypt it once.
+          if (hasImaginaryPart) this.packPlaintext(realPlaintext, imaginaryPlaintext, ciphertext);
+          const serializable = encryptor.encryptSymmetricSerializable(realPlaintext);
+          try {
+            chunks.push(this.toBytes(serializable.saveToArray(this.seal.ComprModeType.zstd)));
+          } finally {
+            serializable.delete();
+          }
+          continue;
+        }
         if (hasImaginaryPart) {
-          this.encoder.encode(imaginarySlots, this.scale, imaginaryPlaintext);
           encryptor.encrypt(imaginaryPlaintext, ciphertext);
           this.evaluator.multiplyPlainInplace(ciphertext, this.imaginaryUnit);
           this.evaluator.addPlainInplace(ciphertext, realPlaintext);
@@ -188,6 +208,34 @@ export class CkksSession implements Disposable {
       this.release(ciphertext);
       this.release(imaginaryPlaintext);
       this.release(realPlaintext);
+    }
+  }
+
+  /**
+   * real += imaginary * X^(N/2), on plaintexts: SEAL multiplies no two plaintexts, so the imaginary one
+   * rides as both polynomials of `carrier` (a ciphertext), is multiplied there, gets `real` added to
+   * its first polynomial, and that polynomial is loaded back into `real`.
+   */
+  private packPlaintext(real: Plaintext, imaginary: Plaintext, carrier: Ciphertext): void {
+    const imaginaryBytes = imaginary.saveToArray(this.seal.ComprModeType.none) as Uint8Array;
+    let carried: Uint8Array | undefined;
+    let packed: Uint8Array | undefined;
+    try {
+      const { parmsId, scale, words } = parseSealPlaintext(imaginaryBytes, 'encoded chunk');
+      carried = writeSealCiphertext({ parmsId, isNttForm: true, polyModulusDegree: this.parameters.polyModulusDegree, primeCount: this.dataPrimeCount, scale, polys: [words, words] });
+      words.fill(0);
+      carrier.loadFromArray(this.context, carried);
+      this.evaluator.multiplyPlainInplace(carrier, this.imaginaryUnit);
+      this.evaluator.addPlainInplace(carrier, real);
+      const sum = parseSealCiphertext(carrier.saveToArray(this.seal.ComprModeType.none) as Uint8Array, 'encoded chunk');
+      packed = writeSealPlaintext({ parmsId, scale, words: sum.polys[0] as Uint32Array });
+      for (const poly of sum.polys) poly.fill(0);
+      real.loadFromArray(this.context, packed);
+    } finally {
+      // Encoded update values: wipe every JS copy.
+      imaginaryBytes.fill(0);
+      carried?.fill(0);
+      packed?.fill(0);
     }
   }
 

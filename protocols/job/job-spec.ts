@@ -122,7 +122,13 @@ export const federationSchema = z
   });
 
 /** CKKS defaults per custody mode; both pass SEAL's 128-bit check. */
-export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 } as const;
+/**
+ * Single key: add-only aggregation never rescales, so the smallest chain that holds the values will do:
+ * two 40-bit data primes over a 2^40 scale decode chunks whose values' magnitudes sum to ~2^50 (the
+ * bank data's round-0 statistics sum to ~2^41), with a 60-bit special prime; 140 bits in all. With the
+ * secret key the participants encrypt symmetrically (c1 as a seed): ~10 bytes per parameter.
+ */
+export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [40, 40, 60], scaleBits: 40 } as const;
 /**
  * Threshold decryption floods each partial decryption with ~2^40 noise, so the scale must sit far
  * above it: 2^72 keeps ~3e-8 precision; two 55-bit data primes hold chunks whose values sum to ~2^48
