@@ -17,6 +17,24 @@ export interface CkksPaillierComparison {
   readonly decrypt: Figure;
   /** Wire bytes per parameter, CKKS / Paillier. */
   readonly wireBytes: Figure;
+  /**
+   * One parameter through a whole 3-participant round: 3 encryptions, the aggregate of 3 and 3
+   * decryptions (each participant decrypts), CKKS / Paillier. The per-parameter cost the issue bounds.
+   */
+  readonly round3: Figure;
+}
+
+/** a + b, sample by sample when both have as many samples, else median + median. */
+function sumFigures(unit: string, parts: readonly { figure: Figure; times: number }[]): Figure {
+  const counts = new Set(parts.map(({ figure }) => figure.samples.length));
+  if (counts.size === 1) {
+    const length = parts[0]?.figure.samples.length ?? 0;
+    return deriveFigure({ unit, median: 0, samples: Array.from({ length }, (_, index) => index) }, unit, (index) =>
+      parts.reduce((total, { figure, times }) => total + times * (figure.samples[index] as number), 0),
+    );
+  }
+  const total = parts.reduce((sum, { figure, times }) => sum + times * figure.median, 0);
+  return { unit, median: total, samples: [total] };
 }
 
 export function compareCkksWithPaillier(ckks: CkksSizeResult, paillier: PaillierResult): CkksPaillierComparison {
@@ -30,5 +48,17 @@ export function compareCkksWithPaillier(ckks: CkksSizeResult, paillier: Paillier
     addOnly: ratioFigure(perParameter(ckks.homomorphicAddOnly.seconds, count), paillier.add3SecondsPerParticipantParameter),
     decrypt: ratioFigure(perParameter(ckks.decryptDecode.seconds, count), paillier.decryptSecondsPerParameter),
     wireBytes: ratioFigure(ckks.wireBytesPerParameter, paillier.wireBytesPerParameter),
+    round3: ratioFigure(
+      sumFigures('s/param', [
+        { figure: perParameter(ckks.encodeEncryptSerialize.seconds, count), times: 3 },
+        { figure: perParameter(ckks.aggregate3.seconds, count), times: 1 },
+        { figure: perParameter(ckks.decryptDecode.seconds, count), times: 3 },
+      ]),
+      sumFigures('s/param', [
+        { figure: paillier.encryptSecondsPerParameter, times: 3 },
+        { figure: paillier.add3SecondsPerParticipantParameter, times: 3 },
+        { figure: paillier.decryptSecondsPerParameter, times: 3 },
+      ]),
+    ),
   };
 }

@@ -122,6 +122,7 @@ function paillierTable(report: BenchReport): Table | undefined {
       ['  add only (CKKS addInPlace vs Paillier)', '', versus(comparison?.addOnly)],
       ['decrypt+decode', cell(paillier.decryptSecondsPerParameter, microseconds), versus(comparison?.decrypt)],
       ['wire bytes / parameter', cell(paillier.wireBytesPerParameter, plain), comparison ? cell(comparison.wireBytes, formatRatio) : '-'],
+      ['WHOLE ROUND per parameter, 3 participants (3 encrypt + aggregate + 3 decrypt)', '', versus(comparison?.round3)],
     ],
     notes: [
       paillier.scheme,
