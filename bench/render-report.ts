@@ -180,7 +180,7 @@ function memoryTable(report: BenchReport): Table | undefined {
   if (!memory) return undefined;
   return {
     title: `Coordinator peak RSS, ${formatQuantity(memory.parameterCount)} params (coordinator and every participant each in its own process)`,
-    headers: ['participants', 'RSS at start', 'peak RSS (VmHWM)', 'peak − startup peak', 'bound: start + 3 × model', 'within', 'maxRSS (see note)', 'round start → aggregate'],
+    headers: ['participants', 'RSS at start', 'peak RSS (VmHWM)', 'peak − startup peak', 'bound: start + 64 MiB + 3 × model', 'within', 'maxRSS (see note)', 'round start → aggregate'],
     rows: memory.cases.map((entry) =>
       entry.status === 'measured'
         ? [
@@ -199,8 +199,8 @@ function memoryTable(report: BenchReport): Table | undefined {
       'peak RSS = VmHWM of the coordinator process itself. process.resourceUsage().maxRSS is shown too, but on Linux it carries over',
       '  the spawning (bench) process\'s RSS at fork, so it is an upper bound, not the coordinator\'s own peak.',
       'the job is a statistics round + one training round; each participant process submits the same pre-encrypted update',
-      '  (encrypted once, before the clock), so 20 processes fit on 2 cores; the bound is the issue\'s: start + 3 × one encrypted model',
-      '  (it says something only where 3 × the model outweighs the ~20 MiB of buffers any running job adds: at 1M parameters, not in --quick).',
+      '  (encrypted once, before the clock), so 20 processes fit on 2 cores; the bound is the issue\'s: a fixed base (RSS at start + 64 MiB',
+      '  for a running job\'s buffers) + 3 × one encrypted model, however many participants (it says something only at 1M parameters, not in --quick).',
     ],
   };
 }
