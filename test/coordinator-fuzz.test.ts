@@ -10,6 +10,7 @@ import { createSeededRandom } from '../protocols/data/seeded-random.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 
 const job = jobSpecSchema.parse({
   jobId: 'fuzz',
@@ -32,7 +33,7 @@ function seedMessages(): Record<FederationMethodName, object> {
   const bytes = Buffer.from(Array.from({ length: 600 }, (_, index) => (index * 31) % 256));
   const nonce = bytes.subarray(100, 116);
   return {
-    Join: { jobId: 'fuzz', participantId: 'bank', protocolVersion: 1, keyFingerprint: 'a'.repeat(64), nonce },
+    Join: { jobId: 'fuzz', participantId: 'bank', protocolVersion: PROTOCOL_VERSION, keyFingerprint: 'a'.repeat(64), nonce },
     SubmitUpdate: {
       jobId: 'fuzz',
       participantId: 'bank',

@@ -21,6 +21,7 @@ import { countStatisticsValues } from '../protocols/job/count-model-parameters.j
 import { initFederationKeys, type InitializedKeyFolders } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
+import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 
 // Single-key custody: the hostile client needs the public key to make well-formed ciphertexts.
 const job = bankJob({
@@ -85,7 +86,7 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
     // The hostile client joins with government's identity and key fingerprint, then misbehaves.
     const client = rawClient(server.address);
     const governmentKeys = await readParticipantKeys(keys.participants.government as string);
-    const stream = client.join({ jobId: job.jobId, participantId: 'government', protocolVersion: 1, keyFingerprint: governmentKeys.manifest.keyFingerprint, nonce: randomBytes(16) });
+    const stream = client.join({ jobId: job.jobId, participantId: 'government', protocolVersion: PROTOCOL_VERSION, keyFingerprint: governmentKeys.manifest.keyFingerprint, nonce: randomBytes(16) });
     stream.on('error', () => undefined); // our own cancel() below ends it with CANCELLED
     await new Promise<void>((resolve) => stream.on('data', (event: { event?: string; roundStarted?: { round: number } }) => {
       if (event.event === 'roundStarted' && event.roundStarted?.round === 0) resolve();

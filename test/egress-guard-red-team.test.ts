@@ -12,6 +12,7 @@ import { readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { toWireJoinRequest, toWireUpdateChunk } from '../protocols/wire/wire-mapping.js';
 import { runHefl } from './support/run-hefl.js';
+import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 
 const job = jobSpecSchema.parse({
   jobId: 'red-team',
@@ -38,7 +39,7 @@ const serialize = {
       }),
     ),
   join: (participantId: string) =>
-    service.Join.requestSerialize(toWireJoinRequest({ jobId: job.jobId, participantId, protocolVersion: 1, keyFingerprint: 'a'.repeat(64) })),
+    service.Join.requestSerialize(toWireJoinRequest({ jobId: job.jobId, participantId, protocolVersion: PROTOCOL_VERSION, keyFingerprint: 'a'.repeat(64) })),
 };
 // What a careless or malicious modification would send: raw feature values where ciphertext belongs.
 const plaintextUpdate = new Uint8Array(new Float64Array([56, 57, 41, 25, 37, 45]).buffer);

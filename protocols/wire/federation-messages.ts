@@ -2,7 +2,11 @@ import type { JobSpec } from '../job/job-spec.js';
 
 /** Domain-side federation messages: what the coordinator and participants reason about. */
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: two values per CKKS slot (8,192 values per ciphertext at N = 8192). A node of version 1 encodes
+ * half as many per ciphertext, so it is refused at Join with a clear reason, not at its first chunk.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Ciphertext chunks are far below gRPC's 4 MiB default; anything larger is refused on sight. */
 export const MAX_CHUNK_BYTES = 3 * 1024 * 1024;
