@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
-import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
-import { loadModel } from '../protocols/model/load-model.js';
-import { flattenWeights } from '../protocols/model/flatten-weights.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
-import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
+import { compareSavedModelWithPlainFedAvg } from './support/compare-saved-model-with-plain-fedavg.js';
 import { runHefl } from './support/run-hefl.js';
 
 const directories: string[] = [];
@@ -43,19 +40,7 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
     const training = result.report.rounds.at(-1);
     expect(training?.bytesReceived).toBeLessThan(3 * (result.report.modelParameters * 4 + 4_000));
 
-    await initializeTfBackend();
-    const model = await loadModel(join(result.outputDirectories.bank as string, 'model'));
-    const federated = flattenWeights(model);
-    model.dispose();
-    const preprocessing = JSON.parse(await readFile(join(result.outputDirectories.bank as string, 'model', 'preprocessing.json'), 'utf8')) as {
-      numericMeans: number[];
-      numericStds: number[];
-    };
-    const reference = await replayPlainFederatedAveraging(job, IDS.map((id) => slices.files[id]), {
-      means: Float64Array.from(preprocessing.numericMeans),
-      stds: Float64Array.from(preprocessing.numericStds),
-    });
-    const maxError = reference.reduce((max, value, index) => Math.max(max, Math.abs((federated[index] as number) - value)), 0);
+    const { maxError } = await compareSavedModelWithPlainFedAvg(job, result.outputDirectories.bank as string, IDS.map((id) => slices.files[id]));
     expect(maxError).toBeLessThan(1e-5);
 
     const ledger = (await readFile(join(result.outputDirectories.bank as string, 'egress.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { messageType: string; classification: string });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Ciphertext } from 'node-seal';
 import type { CkksSession } from '../ckks/ckks-session.js';
-import { CiphertextError, WireMessageError } from '../errors.js';
+import { WireMessageError } from '../errors.js';
+import { ContributionRegistry } from './contribution-registry.js';
 
 export interface AggregateLayout {
   readonly chunkCount: number;
@@ -38,8 +39,7 @@ export class EncryptedSumAggregator implements Disposable {
   private readonly sums: (Ciphertext | undefined)[];
   /** How many contributions (committed or streaming) each chunk's sum holds. */
   private readonly termCounts: number[];
-  private readonly committed = new Map<string, number>();
-  private readonly inFlight = new Set<string>();
+  private readonly registry = new ContributionRegistry();
   private journalDirectory: string | undefined;
   /** Journals of committed contributions, kept when the round's contributions must be re-served. */
   private readonly retained = new Map<string, { path: string; entries: { offset: number; length: number }[] }>();
@@ -57,26 +57,23 @@ export class EncryptedSumAggregator implements Disposable {
   }
 
   get contributorCount(): number {
-    return this.committed.size;
+    return this.registry.contributorCount;
   }
 
   hasContribution(participantId: string): boolean {
-    return this.committed.has(participantId);
+    return this.registry.hasContribution(participantId);
   }
 
   begin(participantId: string, weight: number): Contribution {
-    if (this.committed.has(participantId)) throw new WireMessageError(`${participantId} already contributed to this round`);
-    if (this.inFlight.has(participantId)) throw new WireMessageError(`${participantId} is already streaming an update`);
-    if (!(weight > 0) || !Number.isFinite(weight)) throw new WireMessageError(`sample count must be a positive finite number, got ${weight}`);
-    this.inFlight.add(participantId);
+    this.registry.open(participantId, weight);
     const journal = this.openJournal(participantId);
     const offsets: { chunkIndex: number; offset: number; length: number }[] = [];
     let journalLength = 0;
     let nextChunk = 0;
     let open = true;
-    const close = (keep = false): void => {
+    const close = (committed: boolean, keep = false): void => {
       open = false;
-      this.inFlight.delete(participantId);
+      this.registry.close(participantId, committed ? weight : undefined);
       closeSync(journal.fd);
       if (keep) this.retained.set(participantId, { path: journal.path, entries: offsets });
       else rmSync(journal.path, { force: true });
@@ -109,8 +106,7 @@ export class EncryptedSumAggregator implements Disposable {
         if (nextChunk !== this.layout.chunkCount) {
           throw new WireMessageError(`${participantId}: update ended after ${nextChunk} of ${this.layout.chunkCount} chunks`);
         }
-        this.committed.set(participantId, weight);
-        close(this.options.retainContributions === true);
+        close(true, this.options.retainContributions === true);
       },
       abort: () => {
         if (!open) return;
@@ -129,7 +125,7 @@ export class EncryptedSumAggregator implements Disposable {
           this.session.subtractInPlace(this.sums[entry.chunkIndex] as Ciphertext, ciphertext);
           this.session.release(ciphertext);
         }
-        close();
+        close(false);
       },
     };
   }
@@ -152,19 +148,16 @@ export class EncryptedSumAggregator implements Disposable {
 
   /** The aggregate of every committed contribution. Refuses while an update is still streaming. */
   finalize(): FinalizedAggregate {
-    if (this.inFlight.size > 0) throw new Error(`cannot finalize while ${[...this.inFlight].join(', ')} still stream`);
-    if (this.committed.size === 0) throw new CiphertextError('no contribution to aggregate');
+    const { totalWeight, contributors } = this.registry.totals();
     const chunks = this.sums.map((sum) => this.session.serializeCiphertext(sum as Ciphertext));
-    let totalWeight = 0;
-    for (const weight of this.committed.values()) totalWeight += weight;
-    return { ...this.layout, chunks, totalWeight, contributors: [...this.committed.keys()].sort() };
+    return { ...this.layout, chunks, totalWeight, contributors };
   }
 
   dispose(): void {
     for (const sum of this.sums) if (sum) this.session.release(sum);
     this.sums.fill(undefined);
     this.termCounts.fill(0);
-    this.committed.clear();
+    this.registry.clear();
     this.retained.clear();
     if (this.journalDirectory) rmSync(this.journalDirectory, { recursive: true, force: true });
     this.journalDirectory = undefined;

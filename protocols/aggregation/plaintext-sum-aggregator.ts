@@ -1,4 +1,5 @@
 import { WireMessageError } from '../errors.js';
+import { ContributionRegistry } from './contribution-registry.js';
 import type { AggregateLayout, Contribution } from './encrypted-sum-aggregator.js';
 import { decodePlaintextUpdateChunk } from './plaintext-update-chunk.js';
 
@@ -16,8 +17,7 @@ export interface PlaintextAggregate extends AggregateLayout {
  */
 export class PlaintextSumAggregator implements Disposable {
   private readonly sum: Float64Array;
-  private readonly committed = new Map<string, number>();
-  private readonly inFlight = new Set<string>();
+  private readonly registry = new ContributionRegistry();
   private readonly valuesPerChunk: number;
 
   constructor(
@@ -32,23 +32,20 @@ export class PlaintextSumAggregator implements Disposable {
   }
 
   get contributorCount(): number {
-    return this.committed.size;
+    return this.registry.contributorCount;
   }
 
   hasContribution(participantId: string): boolean {
-    return this.committed.has(participantId);
+    return this.registry.hasContribution(participantId);
   }
 
   begin(participantId: string, weight: number): Contribution {
-    if (this.committed.has(participantId)) throw new WireMessageError(`${participantId} already contributed to this round`);
-    if (this.inFlight.has(participantId)) throw new WireMessageError(`${participantId} is already streaming an update`);
-    if (!(weight > 0) || !Number.isFinite(weight)) throw new WireMessageError(`sample count must be a positive finite number, got ${weight}`);
-    this.inFlight.add(participantId);
+    this.registry.open(participantId, weight);
     const chunks: Float32Array[] = [];
     let open = true;
-    const close = (): void => {
+    const close = (committed: boolean): void => {
       open = false;
-      this.inFlight.delete(participantId);
+      this.registry.close(participantId, committed ? weight : undefined);
     };
     return {
       accept: (chunkIndex, bytes) => {
@@ -70,29 +67,25 @@ export class PlaintextSumAggregator implements Disposable {
           const start = chunkIndex * this.valuesPerChunk;
           for (let index = 0; index < values.length; index += 1) this.sum[start + index] = (this.sum[start + index] as number) + (values[index] as number);
         });
-        this.committed.set(participantId, weight);
-        close();
+        close(true);
       },
       abort: () => {
         if (!open) return;
         chunks.length = 0;
-        close();
+        close(false);
       },
     };
   }
 
   /** The sum of every committed contribution. Refuses while an update is still streaming. */
   finalize(): PlaintextAggregate {
-    if (this.inFlight.size > 0) throw new Error(`cannot finalize while ${[...this.inFlight].join(', ')} still stream`);
-    if (this.committed.size === 0) throw new WireMessageError('no contribution to aggregate');
-    let totalWeight = 0;
-    for (const weight of this.committed.values()) totalWeight += weight;
-    return { ...this.layout, values: Float64Array.from(this.sum), totalWeight, contributors: [...this.committed.keys()].sort() };
+    const { totalWeight, contributors } = this.registry.totals();
+    return { ...this.layout, values: Float64Array.from(this.sum), totalWeight, contributors };
   }
 
   dispose(): void {
     this.sum.fill(0);
-    this.committed.clear();
+    this.registry.clear();
   }
 
   [Symbol.dispose](): void {
