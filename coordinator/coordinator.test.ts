@@ -7,7 +7,7 @@ import { countStatisticsValues } from '../protocols/job/count-model-parameters.j
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
-import type { CoordinatorEvent, UpdateChunk } from '../protocols/wire/federation-messages.js';
+import { PROTOCOL_VERSION, type CoordinatorEvent, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import { Coordinator } from './coordinator.js';
 
 const job = jobSpecSchema.parse({
@@ -33,7 +33,7 @@ describe('Coordinator', () => {
     const events: CoordinatorEvent[] = [];
     for (const id of ['bank', 'shop']) {
       const receipt = coordinator.join(
-        { jobId: job.jobId, participantId: id, protocolVersion: 1, keyFingerprint: coordinatorKeys.manifest.keyFingerprint },
+        { jobId: job.jobId, participantId: id, protocolVersion: PROTOCOL_VERSION, keyFingerprint: coordinatorKeys.manifest.keyFingerprint },
         { send: (event) => events.push(event), close: () => undefined },
       );
       expect(receipt.accepted).toBe(true);

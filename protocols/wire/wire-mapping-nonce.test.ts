@@ -9,8 +9,9 @@ import {
   toWireJoinRequest,
   toWireUpdateChunk,
 } from './wire-mapping.js';
+import { PROTOCOL_VERSION } from './federation-messages.js';
 
-const join = { jobId: 'job', participantId: 'bank', protocolVersion: 1, keyFingerprint: 'a'.repeat(64) };
+const join = { jobId: 'job', participantId: 'bank', protocolVersion: PROTOCOL_VERSION, keyFingerprint: 'a'.repeat(64) };
 
 describe('nonces on state-changing messages', () => {
   it('stamps 16 fresh random bytes on every outgoing message unless one is given', () => {
