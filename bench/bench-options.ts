@@ -42,7 +42,8 @@ Prints the tables on stdout and writes every sample and median as JSON.
 
 Examples:
   npm run bench                        (or: hefl bench) every section, 3 runs per figure
-  npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes`;
+  npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes
+  npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)`;
 
 export class BenchUsageError extends Error {
   constructor(
