@@ -878,13 +878,14 @@ export class Coordinator {
         // Custody none: the sum is in the clear already; it is published as a decrypted one would be.
         this.lastDecrypted = { round, values: aggregate.values };
         this.broadcast({ type: 'aggregate-decrypted', ...ready });
-      } else if (this.keySetup) {
-        this.lastAggregate = { round, chunks: aggregate.chunks };
-        await this.decryptJointly(ready, aggregate.chunks);
-        this.broadcast({ type: 'aggregate-decrypted', ...ready });
       } else {
         this.lastAggregate = { round, chunks: aggregate.chunks };
-        this.broadcast({ type: 'aggregate-ready', ...ready });
+        if (this.keySetup) {
+          await this.decryptJointly(ready, aggregate.chunks);
+          this.broadcast({ type: 'aggregate-decrypted', ...ready });
+        } else {
+          this.broadcast({ type: 'aggregate-ready', ...ready });
+        }
       }
       if (kind === 'training') {
         this.phase = 'evaluation';

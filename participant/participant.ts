@@ -96,7 +96,7 @@ export interface ParticipantOutcome {
 }
 
 interface JobState {
-  /** Encrypts (and, single-key, decrypts) under the job's key; none until that key is known. */
+  /** Single-key custody only: decrypts each aggregate with the shared secret key (encryption is the pool's). */
   session: CkksSession | undefined;
   /** Threshold custody: this node's share of the decryption key and the key-setup protocol. */
   threshold: ThresholdKeyHolder | undefined;
@@ -164,15 +164,12 @@ export class Participant {
   async run(): Promise<ParticipantOutcome> {
     const { keys, connection } = this.options;
     const state: JobState = (this.state = {
-      // Single-key custody: the session holds the shared key pair from the start. Threshold custody:
-      // it is made once the collective public key is verified, and never holds a secret key.
-      // Custody none (HE off): a key-less session; nothing is encrypted.
+      // Threshold custody never decrypts alone (partial decryptions are the key holder's), and custody
+      // none has nothing to decrypt: only single-key custody holds a decrypting session.
       session:
         keys.manifest.custody === 'single-key'
           ? await CkksSession.create(keys.manifest.ckks, { publicKey: keys.publicKey, secretKey: keys.secretKey })
-          : keys.manifest.custody === 'none'
-            ? await CkksSession.create(keys.manifest.ckks)
-            : undefined,
+          : undefined,
       threshold: undefined,
       saved: undefined,
       job: undefined,
@@ -258,7 +255,7 @@ export class Participant {
           );
         }
         state.data = await this.loadData(state.job);
-        if (state.saved) state.session = await this.restoreSaved(state, state.saved, event.resumed);
+        if (state.saved) await this.restoreSaved(state, state.saved, event.resumed);
         this.statusValue = 'training';
         break;
       }
@@ -269,13 +266,12 @@ export class Participant {
         const collectiveKey = await this.requireThreshold(state.threshold).onKeySetupComplete(event);
         state.collectiveKeySha256 = event.collectiveKeySha256;
         state.collectiveKey = collectiveKey;
-        state.session = await CkksSession.create(keys.manifest.ckks, { publicKey: collectiveKey });
         break;
       }
       case 'round-started': {
         const { job, data } = state;
         if (!job || !data) throw new WireMessageError('round started before the job was accepted');
-        if (!state.session) throw new WireMessageError('round started before the encryption key was set up');
+        if (job.custody.mode !== 'none' && !this.encryptionKey(state)) throw new WireMessageError('round started before the encryption key was set up');
         state.currentRound = event.round;
         this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
         if (event.kind === 'statistics') {
@@ -402,15 +398,14 @@ export class Participant {
 
   /**
    * A restarted node rejoining its job: the saved model must be from exactly the coordinator's last
-   * completed round, the job and the collective key the same. Returns the session to encrypt with.
+   * completed round, the job and the collective key the same.
    */
   private async restoreSaved(
     state: JobState,
     saved: ParticipantState,
     resumed: { lastCompletedRound: number; collectiveKeySha256: string | undefined } | undefined,
-  ): Promise<CkksSession | undefined> {
+  ): Promise<void> {
     const { threshold } = state;
-    let { session } = state;
     const job = state.job as JobSpec;
     const data = state.data as PreparedData;
     const source = this.options.stateFile as string;
@@ -437,11 +432,8 @@ export class Participant {
       await threshold.restore(saved.decryptions);
       state.collectiveKey = collectiveKey;
       state.collectiveKeySha256 = sha256;
-      session?.dispose();
-      session = await CkksSession.create(job.ckks, { publicKey: collectiveKey });
     }
     this.logger.info({ lastAppliedRound: saved.lastAppliedRound }, 'restored this node\'s saved state; rejoining the job');
-    return session;
   }
 
   private requireThreshold(threshold: ThresholdKeyHolder | undefined): ThresholdKeyHolder {

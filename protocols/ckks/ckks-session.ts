@@ -2,9 +2,9 @@ import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evalua
 import { CiphertextError, KeyCustodyError } from '../errors.js';
 import type { CkksParameters } from '../job/job-spec.js';
 import { describeSealFailure } from './describe-seal-failure.js';
-import { imaginaryUnitPlaintext } from './imaginary-unit.js';
+import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
-import { parseSealCiphertext, parseSealPlaintext, writeSealCiphertext, writeSealPlaintext } from './threshold/seal-layout.js';
+import { parseSealPlaintext, writeSealPlaintext } from './threshold/seal-layout.js';
 import { ciphertextsFor, valuesPerCiphertext } from './values-per-ciphertext.js';
 
 export interface CkksKeyMaterial {
@@ -211,30 +211,21 @@ export class CkksSession implements Disposable {
     }
   }
 
-  /**
-   * real += imaginary * X^(N/2), on plaintexts: SEAL multiplies no two plaintexts, so the imaginary one
-   * rides as both polynomials of `carrier` (a ciphertext), is multiplied there, gets `real` added to
-   * its first polynomial, and that polynomial is loaded back into `real`.
-   */
+  /** real += imaginary * X^(N/2), on plaintexts (see multiplyByImaginaryUnit); `carrier` is a scratch ciphertext. */
   private packPlaintext(real: Plaintext, imaginary: Plaintext, carrier: Ciphertext): void {
     const imaginaryBytes = imaginary.saveToArray(this.seal.ComprModeType.none) as Uint8Array;
-    let carried: Uint8Array | undefined;
     let packed: Uint8Array | undefined;
     try {
       const { parmsId, scale, words } = parseSealPlaintext(imaginaryBytes, 'encoded chunk');
-      carried = writeSealCiphertext({ parmsId, isNttForm: true, polyModulusDegree: this.parameters.polyModulusDegree, primeCount: this.dataPrimeCount, scale, polys: [words, words] });
+      const services = { seal: this.seal, context: this.context, evaluator: this.evaluator, polyModulusDegree: this.parameters.polyModulusDegree };
+      const sum = multiplyByImaginaryUnit(services, carrier, this.imaginaryUnit, { parmsId, primeCount: this.dataPrimeCount }, scale, words, real);
       words.fill(0);
-      carrier.loadFromArray(this.context, carried);
-      this.evaluator.multiplyPlainInplace(carrier, this.imaginaryUnit);
-      this.evaluator.addPlainInplace(carrier, real);
-      const sum = parseSealCiphertext(carrier.saveToArray(this.seal.ComprModeType.none) as Uint8Array, 'encoded chunk');
-      packed = writeSealPlaintext({ parmsId, scale, words: sum.polys[0] as Uint32Array });
-      for (const poly of sum.polys) poly.fill(0);
+      packed = writeSealPlaintext({ parmsId, scale, words: sum });
+      sum.fill(0);
       real.loadFromArray(this.context, packed);
     } finally {
       // Encoded update values: wipe every JS copy.
       imaginaryBytes.fill(0);
-      carried?.fill(0);
       packed?.fill(0);
     }
   }

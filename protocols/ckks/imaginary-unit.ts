@@ -8,8 +8,10 @@
  * reads w back as -Re(decode(m * X^(N/2))). node-seal exposes no complex encoder, so this is how the
  * imaginary halves of the N/2 slots get used.
  */
-import type { Evaluator, Plaintext, SEALContext } from 'node-seal';
+import type { Ciphertext, Evaluator, Plaintext, SEALContext } from 'node-seal';
+import { CiphertextError } from '../errors.js';
 import { noteSealHandlesCreated, noteSealHandlesDeleted } from './ckks-session.js';
+import { describeSealFailure } from './describe-seal-failure.js';
 import type { Seal } from './load-seal.js';
 import { parseSealCiphertext, writeSealCiphertext, writeSealPlaintext } from './threshold/seal-layout.js';
 import { polyWordCount } from './threshold/rns-words.js';
@@ -47,4 +49,46 @@ export function imaginaryUnitPlaintext(seal: Seal, context: SEALContext, evaluat
     throw error;
   }
   return plaintext;
+}
+
+export interface ImaginaryUnitServices {
+  readonly seal: Seal;
+  readonly context: SEALContext;
+  readonly evaluator: Evaluator;
+  readonly polyModulusDegree: number;
+}
+
+/**
+ * words * X^(N/2) (+ `addend`) for one NTT-form polynomial at `level`. SEAL multiplies no two
+ * plaintexts, so the polynomial rides as both polynomials of `carrier` (a ciphertext handle the caller
+ * owns; SEAL refuses a transparent one), is multiplied by `unit` there, gets `addend` added to its first
+ * polynomial, and that polynomial comes back. Every JS copy of the bytes on the way is wiped.
+ */
+export function multiplyByImaginaryUnit(
+  services: ImaginaryUnitServices,
+  carrier: Ciphertext,
+  unit: Plaintext,
+  level: ImaginaryUnitLevel,
+  scale: number,
+  words: Uint32Array,
+  addend?: Plaintext,
+): Uint32Array {
+  const carried = writeSealCiphertext({ parmsId: level.parmsId, isNttForm: true, polyModulusDegree: services.polyModulusDegree, primeCount: level.primeCount, scale, polys: [words, words] });
+  let saved: Uint8Array | undefined;
+  try {
+    try {
+      carrier.loadFromArray(services.context, carried);
+    } catch (thrown) {
+      throw new CiphertextError(`a polynomial to multiply by X^(N/2) does not load: ${describeSealFailure(thrown)}`);
+    }
+    services.evaluator.multiplyPlainInplace(carrier, unit);
+    if (addend) services.evaluator.addPlainInplace(carrier, addend);
+    saved = carrier.saveToArray(services.seal.ComprModeType.none) as Uint8Array;
+    const [first, second] = parseSealCiphertext(saved, 'X^(N/2) product').polys as [Uint32Array, Uint32Array];
+    second.fill(0);
+    return first;
+  } finally {
+    carried.fill(0);
+    saved?.fill(0);
+  }
 }

@@ -126,7 +126,7 @@ export const federationSchema = z
  * Single key: add-only aggregation never rescales, so the smallest chain that holds the values will do:
  * two 40-bit data primes over a 2^40 scale decode chunks whose values' magnitudes sum to ~2^50 (the
  * bank data's round-0 statistics sum to ~2^41), with a 60-bit special prime; 140 bits in all. With the
- * secret key the participants encrypt symmetrically (c1 as a seed): ~10 bytes per parameter.
+ * secret key the participants encrypt symmetrically (c1 as a seed): ~12 bytes per parameter.
  */
 export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [40, 40, 60], scaleBits: 40 } as const;
 /**

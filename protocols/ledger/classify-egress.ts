@@ -1,4 +1,5 @@
 import { isMalformedMessage, loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
+import { valuesPerCiphertext } from '../ckks/values-per-ciphertext.js';
 import type { CkksParameters } from '../job/job-spec.js';
 import {
   parseDecryptionShareChunk,
@@ -103,7 +104,7 @@ export function classifyEgress(
       if (!chunk.success) return { refused: chunk.reason };
       if (context.isCiphertext(chunk.data.ciphertext)) return { classification: 'ciphertext', fields: scalarFields(chunk.data) };
       const payload = chunk.data.ciphertext;
-      if (context.allowPlaintextUpdates && payload.length % 4 === 0 && payload.length <= 4 * context.parameters.polyModulusDegree) {
+      if (context.allowPlaintextUpdates && payload.length % 4 === 0 && payload.length <= 4 * valuesPerCiphertext(context.parameters)) {
         return { classification: 'plaintext', fields: scalarFields(chunk.data) };
       }
       return { refused: 'SubmitUpdate.ciphertext is not a SEAL ciphertext under the federation parameters' };

@@ -13,11 +13,11 @@ import { CiphertextError } from '../../errors.js';
 import type { CkksParameters } from '../../job/job-spec.js';
 import { noteSealHandlesCreated, noteSealHandlesDeleted } from '../ckks-session.js';
 import { describeSealFailure } from '../describe-seal-failure.js';
-import { imaginaryUnitPlaintext } from '../imaginary-unit.js';
+import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from '../imaginary-unit.js';
 import { loadSeal, type Seal } from '../load-seal.js';
 import { valuesPerCiphertext } from '../values-per-ciphertext.js';
 import { rnsPrimes, type RnsPrimes } from './rns-words.js';
-import { parseSealCiphertext, PARMS_ID_BYTES, writeSealCiphertext, type ParsedSealCiphertext } from './seal-layout.js';
+import { parseSealCiphertext, PARMS_ID_BYTES, type ParsedSealCiphertext } from './seal-layout.js';
 
 /** One level of SEAL's modulus chain: its parms_id and its primes. */
 export interface RnsLevel {
@@ -136,10 +136,7 @@ export class ThresholdCkksContext implements Disposable {
     return { raw, level, digest: new Uint8Array(createHash('sha256').update(saved).digest()) };
   }
 
-  /**
-   * words * X^(N/2) for an NTT-form polynomial at `level` (every slot times i): SEAL multiplies, carrying
-   * the polynomial twice as a ciphertext, since it multiplies no two plaintexts.
-   */
+  /** words * X^(N/2) for an NTT-form polynomial at `level`: every slot times i (see multiplyByImaginaryUnit). */
   multiplyByImaginaryUnit(words: Uint32Array, level: RnsLevel, scale: number): Uint32Array {
     let unit = this.imaginaryUnits.get(level.parmsIdHex);
     if (!unit) {
@@ -147,17 +144,9 @@ export class ThresholdCkksContext implements Disposable {
       this.imaginaryUnits.set(level.parmsIdHex, unit);
     }
     const carrier = this.own(new this.seal.Ciphertext());
-    const blob = writeSealCiphertext({ parmsId: level.parmsId, isNttForm: true, polyModulusDegree: this.polyModulusDegree, primeCount: level.primeCount, scale, polys: [words, words] });
-    let saved: Uint8Array | undefined;
     try {
-      this.loadInto(carrier, blob, 'decrypted chunk');
-      this.evaluator.multiplyPlainInplace(carrier, unit);
-      saved = this.saveUncompressed(carrier);
-      return parseSealCiphertext(saved, 'decrypted chunk').polys[0] as Uint32Array;
+      return multiplyByImaginaryUnit(this, carrier, unit, level, scale, words);
     } finally {
-      // Decrypted sums are what the round publishes anyway, but no copy should outlive its use.
-      blob.fill(0);
-      saved?.fill(0);
       this.release(carrier);
     }
   }
