@@ -3,6 +3,8 @@ import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { PROTOCOL_VERSION, type RoundKind, type UpdateChunk } from '../protocols/wire/federation-messages.js';
+import { countTrainingValues, trainingVector } from '../protocols/aggregation/update-vector.js';
+import { EVALUATION_VALUES } from '../protocols/data/evaluation-counts.js';
 import { syntheticJobSizes } from './synthetic-job.js';
 import { SYNTHETIC_SAMPLE_COUNT, syntheticWeightedUpdate } from './synthetic-update.js';
 
@@ -10,6 +12,8 @@ import { SYNTHETIC_SAMPLE_COUNT, syntheticWeightedUpdate } from './synthetic-upd
 export interface PreparedUpdates {
   readonly statistics: readonly Uint8Array[];
   readonly training: readonly Uint8Array[];
+  /** An evaluation vector of zeros (a node without evaluation rows), sent after every training round. */
+  readonly evaluation: readonly Uint8Array[];
   readonly statisticsLength: number;
   readonly trainingLength: number;
 }
@@ -22,9 +26,10 @@ export async function prepareUpdates(job: JobSpec, keys: CoordinatorKeys): Promi
   try {
     return {
       statistics: session.encryptVector(new Float64Array(statisticsValues).fill(1)),
-      training: session.encryptVector(syntheticWeightedUpdate(modelParameters, 11)),
+      training: session.encryptVector(trainingVector(syntheticWeightedUpdate(modelParameters, 11), SYNTHETIC_SAMPLE_COUNT, 0)),
+      evaluation: session.encryptVector(new Float64Array(EVALUATION_VALUES)),
       statisticsLength: statisticsValues,
-      trainingLength: modelParameters,
+      trainingLength: countTrainingValues(modelParameters),
     };
   } finally {
     session.dispose();
@@ -45,7 +50,7 @@ function updateChunks(job: JobSpec, participantId: string, round: number, kind: 
     round,
     chunkIndex,
     ciphertext,
-    metadata: chunkIndex === 0 ? { kind, sampleCount: SYNTHETIC_SAMPLE_COUNT, localLoss: 0, vectorLength, chunkCount: chunks.length } : undefined,
+    metadata: chunkIndex === 0 ? { kind, vectorLength, chunkCount: chunks.length } : undefined,
   }));
 }
 
@@ -69,12 +74,20 @@ export async function runLoadParticipant(
     for await (const event of connection.join({ jobId: job.jobId, participantId, protocolVersion: PROTOCOL_VERSION, keyFingerprint })) {
       if (event.type === 'round-started') {
         if (event.kind === 'training') roundStartedAt ??= Date.now();
-        const [chunks, length] = event.kind === 'training' ? [updates.training, updates.trainingLength] : [updates.statistics, updates.statisticsLength];
+        const [chunks, length] =
+          event.kind === 'training'
+            ? [updates.training, updates.trainingLength]
+            : event.kind === 'evaluation'
+              ? [updates.evaluation, EVALUATION_VALUES]
+              : [updates.statistics, updates.statisticsLength];
         const receipt = await connection.submitUpdate(updateChunks(job, participantId, event.round, event.kind, chunks, length));
         if (!receipt.accepted) throw new Error(`${participantId}: round ${event.round} update refused: ${receipt.reason}`);
       } else if (event.type === 'aggregate-ready' && event.kind === 'training') {
         aggregateAt ??= Date.now();
-        const receipt = await connection.reportEvaluation({ jobId: job.jobId, participantId, round: event.round, evaluationCount: 0, auc: 0, loss: 0 });
+      } else if (event.type === 'aggregate-ready' && event.kind === 'evaluation') {
+        // Single-key custody: the nodes report the federation's (here empty) evaluation.
+        const report = { jobId: job.jobId, participantId, round: event.round, evaluationCount: 0, auc: 0, loss: 0, totalSamples: 0, meanTrainingLoss: 0 };
+        const receipt = await connection.reportEvaluation(report);
         if (!receipt.accepted) throw new Error(`${participantId}: evaluation refused: ${receipt.reason}`);
       } else if (event.type === 'job-failed') {
         throw new Error(`${participantId}: job failed: ${event.reason}`);

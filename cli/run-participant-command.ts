@@ -19,14 +19,17 @@ import { UsageError } from './usage-error.js';
 export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG [--log-format json|pretty] [--no-progress]
 
 Runs one participant node: joins the coordinator's job, trains on the local CSV and sends only
-CKKS-encrypted updates plus bounded metadata (sample count, local loss, evaluation metrics).
+CKKS-encrypted updates (its sample count, local loss and evaluation counts inside the ciphertexts),
+threshold key-setup values and partial decryptions, each checked against the node's privacy floor.
 Every message that leaves the node is recorded in OUTPUT_DIR/egress.jsonl (type, size, SHA-256 of its
 exact bytes), hash-chained and signed with the node's identity key; \`hefl audit verify\` checks it.
 
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, kitDir, keepPayloads,
-connectTimeoutSeconds and reconnectSeconds (how long to keep rejoining a coordinator that went away
-mid-job, with exponential backoff and jitter; default 300).
+connectTimeoutSeconds, reconnectSeconds (how long to keep rejoining a coordinator that went away
+mid-job, with exponential backoff and jitter; default 300), and privacy: this node's floor, e.g.
+{"minContributors": 3, "verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every
+participant of the job, verification on, one retry); a job weaker than it is refused at join.
 Relative paths are resolved from the config file's folder.
 
 Options:
@@ -101,6 +104,11 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     logger,
     reconnectForMs: config.reconnectSeconds * 1000,
     allowUnencryptedUpdates: config.allowUnencryptedUpdates,
+    privacy: config.privacy,
+    // Every partial decryption this node releases, by c1, fsynced before the share leaves.
+    decryptionGuardFile: join(outputDir, 'state', 'decryption-guard.jsonl'),
+    // A refused decryption request is recorded in the signed ledger (nothing was sent).
+    onRefusal: (messageType, reason) => egress.recordBytes('egress', messageType, new Uint8Array(0), 'refused', reason.slice(0, 2_000)),
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

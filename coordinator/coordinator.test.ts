@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { countStatisticsValues } from '../protocols/job/count-model-parameters.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
-import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
+import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { PROTOCOL_VERSION, type CoordinatorEvent, type UpdateChunk } from '../protocols/wire/federation-messages.js';
 import { Coordinator } from './coordinator.js';
 
@@ -31,16 +32,34 @@ describe('Coordinator', () => {
     const coordinatorKeys = await readCoordinatorKeys(folders.coordinator);
     const coordinator = await Coordinator.create({ job, keys: coordinatorKeys });
     const events: CoordinatorEvent[] = [];
+    const arrived = new EventEmitter();
+    /** Resolves with the first event (already sent or still to come) that matches: no sleeping. */
+    const nextEvent = (match: (event: CoordinatorEvent) => boolean): Promise<CoordinatorEvent> =>
+      new Promise((resolve) => {
+        const found = events.find(match);
+        if (found) return resolve(found);
+        const listener = (event: CoordinatorEvent): void => {
+          if (!match(event)) return;
+          arrived.off('event', listener);
+          resolve(event);
+        };
+        arrived.on('event', listener);
+      });
     for (const id of ['bank', 'shop']) {
       const receipt = coordinator.join(
         { jobId: job.jobId, participantId: id, protocolVersion: PROTOCOL_VERSION, keyFingerprint: coordinatorKeys.manifest.keyFingerprint },
-        { send: (event) => events.push(event), close: () => undefined },
+        {
+          send: (event) => {
+            events.push(event);
+            arrived.emit('event', event);
+          },
+          close: () => undefined,
+        },
       );
       expect(receipt.accepted).toBe(true);
     }
     const running = coordinator.run();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(events.some((event) => event.type === 'round-started')).toBe(true);
+    await nextEvent((event) => event.type === 'round-started');
 
     const session = await CkksSession.create(job.ckks, { publicKey: coordinatorKeys.publicKey as Uint8Array });
     const vectorLength = countStatisticsValues(job);
@@ -50,7 +69,7 @@ describe('Coordinator', () => {
       round: 0,
       chunkIndex: 0,
       ciphertext: session.encryptVector(values)[0] as Uint8Array,
-      metadata: { kind: 'statistics', sampleCount: 4, localLoss: 0, vectorLength, chunkCount: 1 },
+      metadata: { kind: 'statistics', vectorLength, chunkCount: 1 },
     });
     const submit = (chunk: UpdateChunk): { accepted: boolean } => {
       const opened = coordinator.openUpdate(chunk);
@@ -64,10 +83,16 @@ describe('Coordinator', () => {
     expect(submit(update('shop', [1, 1, 1]))).toEqual({ accepted: true });
     session.dispose();
 
-    // The round's aggregate counts bank once: total weight 4 + 4.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const ready = events.find((event) => event.type === 'aggregate-ready');
-    expect(ready?.type === 'aggregate-ready' && ready.totalWeight).toBe(8);
+    // The round's aggregate counts bank once: it decrypts to bank's values plus shop's.
+    const ready = await nextEvent((event) => event.type === 'aggregate-ready');
+    expect(ready.type === 'aggregate-ready' && ready.contributors).toEqual(['bank', 'shop']);
+    const served = coordinator.aggregateFor({ jobId: job.jobId, participantId: 'bank', round: 0, kind: 'statistics' });
+    expect(served.success).toBe(true);
+    const bankKeys = await readParticipantKeys(folders.participants.bank as string);
+    const decrypting = await CkksSession.create(job.ckks, { publicKey: bankKeys.publicKey as Uint8Array, secretKey: bankKeys.secretKey as Uint8Array });
+    const sum = decrypting.decryptVector(served.success ? [...served.data] : [], vectorLength);
+    decrypting.dispose();
+    Array.from(sum).forEach((value, index) => expect(value).toBeCloseTo([2, 3, 4][index] as number, 4));
     coordinator.stop('test finished');
     expect((await running).status).toBe('stopped');
   });

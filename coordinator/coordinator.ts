@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { AggregateLayout, Contribution, EncryptedSumAggregator } from '../protocols/aggregation/encrypted-sum-aggregator.js';
 import { PlaintextSumAggregator } from '../protocols/aggregation/plaintext-sum-aggregator.js';
+import { countRoundValues, splitTrainingSum } from '../protocols/aggregation/update-vector.js';
+import { federatedEvaluation } from '../protocols/data/evaluation-counts.js';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { FederatedStrategy, RoundPlan } from '../protocols/aggregation/federated-strategy.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
@@ -10,7 +12,7 @@ import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { combineDecryptionShares, ThresholdCkksContext } from '../protocols/ckks/threshold/index.js';
 import { ConfigError, HeflError, RoundFailedError } from '../protocols/errors.js';
 import { assertSmudgingBudget } from '../protocols/job/assert-smudging-budget.js';
-import { countModelParameters, countStatisticsValues } from '../protocols/job/count-model-parameters.js';
+import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { ThresholdKeySetup } from './threshold-key-setup.js';
@@ -34,6 +36,17 @@ import {
   type UpdateChunk,
 } from '../protocols/wire/federation-messages.js';
 
+/** The rounds of a job: round 0's statistics, then training rounds (each with its evaluation phase). */
+export type JobRoundKind = Exclude<RoundKind, 'evaluation'>;
+
+/** The federation's evaluation of one round's model, from decrypted sums (or single-key nodes' reports). */
+interface RoundEvaluation {
+  readonly auc: number | null;
+  readonly loss: number | null;
+  readonly count: number;
+  readonly training: { readonly totalSamples: number; readonly meanLocalLoss: number } | undefined;
+}
+
 /** Lifecycle of a coordinator, one explicit union (after Temporal's worker states). */
 export type CoordinatorStatus = 'created' | 'waiting-for-participants' | 'running' | 'finished' | 'failed' | 'stopped';
 
@@ -45,11 +58,11 @@ export interface EventSink {
 
 export interface RoundSummary {
   readonly round: number;
-  readonly kind: RoundKind;
+  readonly kind: JobRoundKind;
   readonly contributors: readonly string[];
-  /** Sample-weighted mean of the contributors' reported local training losses. */
+  /** Sample-weighted mean local training loss of the contributors, from the decrypted sum. */
   readonly meanLocalLoss: number | null;
-  /** Evaluation-count-weighted mean AUC that participants reported for the new global model. */
+  /** ROC AUC of the new global model on every node's evaluation rows pooled, from encrypted counts. */
   readonly heldOutAuc: number | null;
   readonly heldOutLoss: number | null;
   readonly evaluationCount: number;
@@ -160,7 +173,6 @@ interface ActiveRound {
   readonly layout: AggregateLayout;
   /** Ciphertext sums; plaintext sums only under custody none (HE off, the benchmark baseline). */
   readonly aggregator: EncryptedSumAggregator | PlaintextSumAggregator;
-  readonly localLosses: Map<string, { loss: number; sampleCount: number }>;
   readonly inFlight: Set<IncomingUpdate>;
   /** Threshold custody: each contributor's signature over its update, for verifyAggregate. */
   readonly signatures: Map<string, Uint8Array>;
@@ -184,10 +196,11 @@ export class Coordinator {
   private readonly evaluations = new Map<number, Map<string, EvaluationReport>>();
   private readonly rounds: RoundSummary[] = [];
   private activeRound: ActiveRound | undefined;
-  private lastAggregate: { round: number; chunks: readonly Uint8Array[] } | undefined;
+  /** The latest encrypted aggregate of each kind (a training round also has an evaluation aggregate). */
+  private readonly lastAggregate = new Map<RoundKind, { round: number; chunks: readonly Uint8Array[] }>();
   /** The latest round whose aggregate was published (encrypted or, under custody none, plain): evaluations are for it. */
   private lastAggregatedRound: number | undefined;
-  private lastDecrypted: { round: number; values: Float64Array } | undefined;
+  private readonly lastDecrypted = new Map<RoundKind, { round: number; values: Float64Array }>();
   private keySetup: ThresholdKeySetup | undefined;
   private collectiveKeySha256: string | null = null;
   private decryption: JointDecryption | undefined;
@@ -427,10 +440,11 @@ export class Coordinator {
       );
     }
     const accepted = round.digests.get(first.participantId);
-    if (accepted !== undefined) return { success: true, data: this.duplicateCheck(first, metadata.sampleCount, accepted) };
+    if (accepted !== undefined) return { success: true, data: this.duplicateCheck(first, accepted) };
     let contribution: Contribution;
     try {
-      contribution = round.aggregator.begin(first.participantId, metadata.sampleCount);
+      // Each update weighs one contribution here: its sample count is inside the ciphertext.
+      contribution = round.aggregator.begin(first.participantId, 1);
     } catch (error) {
       return refuse(error instanceof Error ? error.message : String(error));
     }
@@ -459,7 +473,7 @@ export class Coordinator {
           return { accepted: false, reason: signatureProblem };
         }
         if (signature) round.signatures.set(first.participantId, signature);
-        round.digests.set(first.participantId, `${metadata.sampleCount}:${Buffer.from(finalDigest).toString('hex')}`);
+        round.digests.set(first.participantId, Buffer.from(finalDigest).toString('hex'));
         try {
           contribution.commit();
         } catch (error) {
@@ -469,8 +483,6 @@ export class Coordinator {
         closed = true;
         round.inFlight.delete(incoming);
         round.uploads.delete(first.participantId);
-        round.localLosses.set(first.participantId, { loss: metadata.localLoss, sampleCount: metadata.sampleCount });
-        if (round.plan.kind === 'statistics') participant.sampleCount = metadata.sampleCount;
         this.logger.info({ participantId: first.participantId, round: first.round }, `${this.options.job.custody.mode === 'none' ? 'unencrypted' : 'encrypted'} update added to the aggregate`);
         this.touched();
         return { accepted: true };
@@ -500,16 +512,18 @@ export class Coordinator {
     if (!this.participants.get(request.participantId)?.connected) {
       return { success: false, reason: `participant "${request.participantId}" has not joined` };
     }
-    if (!this.lastAggregate || this.lastAggregate.round !== request.round) {
-      return { success: false, reason: `no aggregate for round ${request.round} (latest: ${this.lastAggregate?.round ?? 'none'})` };
+    const latest = this.lastAggregate.get(request.kind);
+    if (!latest || latest.round !== request.round) {
+      return { success: false, reason: `no ${request.kind} aggregate for round ${request.round} (latest: ${latest?.round ?? 'none'})` };
     }
-    return { success: true, data: this.lastAggregate.chunks };
+    return { success: true, data: latest.chunks };
   }
 
   reportEvaluation(report: EvaluationReport): Receipt {
     if (report.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${report.jobId}"` };
     if (!this.participants.get(report.participantId)?.connected) return { accepted: false, reason: 'participant has not joined' };
     if (!this.freshNonce(report.participantId, report.nonce)) return { accepted: false, reason: REPLAY };
+    if (this.options.job.custody.mode !== 'single-key') return { accepted: false, reason: 'this job\'s evaluations travel encrypted; no node reports metrics in the clear' };
     if (report.round !== this.lastAggregatedRound) return { accepted: false, reason: `round ${report.round} is not awaiting evaluations` };
     const reports = this.evaluations.get(report.round) ?? new Map<string, EvaluationReport>();
     if (reports.has(report.participantId)) return { accepted: false, reason: 'evaluation for this round already reported' };
@@ -591,10 +605,11 @@ export class Coordinator {
   decryptedFor(request: FetchAggregateRequest): Parsed<DecryptedChunk[]> {
     if (request.jobId !== this.options.job.jobId) return { success: false, reason: `unknown job "${request.jobId}"` };
     if (!this.participants.get(request.participantId)?.connected) return { success: false, reason: 'participant has not joined' };
-    if (!this.lastDecrypted || this.lastDecrypted.round !== request.round) {
-      return { success: false, reason: `no decrypted aggregate for round ${request.round}` };
+    const latest = this.lastDecrypted.get(request.kind);
+    if (!latest || latest.round !== request.round) {
+      return { success: false, reason: `no decrypted ${request.kind} aggregate for round ${request.round}` };
     }
-    const { values, round } = this.lastDecrypted;
+    const { values, round } = latest;
     const chunks: DecryptedChunk[] = [];
     for (let start = 0, index = 0; start < values.length; start += this.session.slotCount, index += 1) {
       chunks.push({ round, chunkIndex: index, values: values.subarray(start, start + this.session.slotCount) });
@@ -606,7 +621,7 @@ export class Coordinator {
    * A participant that restarts or retries may resend an update the coordinator already added. The
    * copy is read to the end and acknowledged if it is identical; it is never added a second time.
    */
-  private duplicateCheck(first: UpdateChunk, sampleCount: number, acceptedDigest: string): IncomingUpdate {
+  private duplicateCheck(first: UpdateChunk, acceptedDigest: string): IncomingUpdate {
     const digest = new UpdateDigest();
     let valid = true;
     let expectedChunk = 0;
@@ -619,7 +634,7 @@ export class Coordinator {
     return {
       accept: take,
       finish: () => {
-        if (valid && `${sampleCount}:${digest.digest().toString('hex')}` === acceptedDigest) {
+        if (valid && digest.digest().toString('hex') === acceptedDigest) {
           this.logger.info({ participantId: first.participantId, round: first.round }, 'duplicate of an accepted update acknowledged, not added again');
           return { accepted: true };
         }
@@ -651,10 +666,10 @@ export class Coordinator {
     if (job.custody.mode !== 'threshold' || !job.custody.verifyAggregate) return { success: false, reason: 'this job does not relay contributions (verifyAggregate is off)' };
     if (!this.participants.get(request.participantId)?.connected) return { success: false, reason: 'participant has not joined' };
     const round = this.activeRound;
-    if (!round || round.plan.round !== request.round || this.decryption?.round !== request.round) {
+    if (!round || round.plan.round !== request.round || round.plan.kind !== request.kind || this.decryption?.round !== request.round) {
       return { success: false, reason: `round ${request.round} is not awaiting decryption` };
     }
-    const { aggregator, localLosses, signatures, layout } = round;
+    const { aggregator, signatures, layout } = round;
     if (aggregator instanceof PlaintextSumAggregator) return { success: false, reason: 'custody none relays no contributions' };
     const encrypted: EncryptedSumAggregator = aggregator;
     const contributors = [...signatures.keys()].sort();
@@ -667,7 +682,6 @@ export class Coordinator {
             participantId,
             chunkIndex,
             ciphertext,
-            sampleCount: chunkIndex === 0 ? (localLosses.get(participantId)?.sampleCount ?? 0) : 0,
             chunkCount: layout.chunkCount,
             updateSignature: last ? signatures.get(participantId) : undefined,
           };
@@ -760,7 +774,7 @@ export class Coordinator {
    * the previous model stays in force; it runs again up to `roundRetries` times, each attempt first
    * waiting for absent nodes to rejoin, before the job stops with the reason.
    */
-  private async runRoundWithRetries(round: number, kind: RoundKind): Promise<void> {
+  private async runRoundWithRetries(round: number, kind: JobRoundKind): Promise<void> {
     const retries = this.options.job.federation.roundRetries;
     let firstFailure: string | undefined;
     for (let attempt = 0; ; attempt += 1) {
@@ -799,11 +813,96 @@ export class Coordinator {
     });
   }
 
-  private async runRound(round: number, kind: RoundKind): Promise<void> {
+  /**
+   * One round: its updates are collected, summed and published (decrypted jointly under threshold
+   * custody); a training round then has the new model evaluated from encrypted per-node counts. The
+   * summary holds federation-wide values only, read from the decrypted sums.
+   */
+  private async runRound(round: number, kind: JobRoundKind): Promise<void> {
     const { job } = this.options;
     const started = performance.now();
     const bytesReceivedAtStart = this.bytesReceived;
     const bytesSentAtStart = this.bytesSent;
+    const published = await this.aggregateRound(round, kind);
+    let totalSamples = 0;
+    let meanLocalLoss: number | null = null;
+    let evaluation: RoundEvaluation | undefined;
+    if (kind === 'training') {
+      if (published.values) {
+        const training = splitTrainingSum(published.values, countModelParameters(job));
+        totalSamples = training.totalSamples;
+        meanLocalLoss = training.meanLocalLoss;
+      }
+      evaluation = await this.evaluateRound(round);
+      if (evaluation?.training) ({ totalSamples, meanLocalLoss } = evaluation.training);
+    } else if (published.values) {
+      totalSamples = Math.round(published.values[published.values.length - 1] as number);
+    }
+    const summary: RoundSummary = {
+      round,
+      kind,
+      contributors: published.contributors,
+      meanLocalLoss,
+      heldOutAuc: evaluation?.auc ?? null,
+      heldOutLoss: evaluation?.loss ?? null,
+      evaluationCount: evaluation?.count ?? 0,
+      totalWeight: totalSamples,
+      seconds: (performance.now() - started) / 1000,
+      bytesReceived: this.bytesReceived - bytesReceivedAtStart,
+      bytesSent: this.bytesSent - bytesSentAtStart,
+    };
+    this.rounds.push(summary);
+    this.roundEvents = [];
+    await this.saveState();
+    this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
+    this.options.onRoundCompleted?.(summary);
+    this.notify({ type: 'round-completed', summary });
+  }
+
+  /**
+   * After a training round: every connected node encrypts ROC counts of the new model on its own
+   * evaluation rows; their sum is decrypted like any aggregate. Failing to evaluate does not fail the
+   * round (the model is already in force everywhere): the summary then has no held-out metrics.
+   */
+  private async evaluateRound(round: number): Promise<RoundEvaluation | undefined> {
+    const { job } = this.options;
+    try {
+      const published = await this.aggregateRound(round, 'evaluation');
+      if (published.values) {
+        const { auc, loss, count } = federatedEvaluation(published.values);
+        return { auc, loss, count, training: undefined };
+      }
+      // Single-key custody: the coordinator cannot decrypt; the nodes report the federation's figures.
+      this.phase = 'evaluation';
+      this.touched();
+      await this.waitFor(
+        () => this.connectedParticipants().every((id) => this.evaluations.get(round)?.has(id)),
+        Date.now() + job.federation.roundDeadlineSeconds * 1000,
+      );
+      const report = [...(this.evaluations.get(round)?.values() ?? [])][0];
+      if (!report) return undefined;
+      return {
+        auc: report.evaluationCount > 0 ? report.auc : null,
+        loss: report.evaluationCount > 0 ? report.loss : null,
+        count: report.evaluationCount,
+        training: report.totalSamples > 0 ? { totalSamples: report.totalSamples, meanLocalLoss: report.meanTrainingLoss } : undefined,
+      };
+    } catch (error) {
+      if (this.stopRequested || !(error instanceof RoundFailedError)) throw error;
+      this.logger.warn({ round, reason: error.message }, 'the federated evaluation of this round failed; the round\'s model stands, without held-out metrics');
+      return undefined;
+    } finally {
+      this.phase = 'idle';
+    }
+  }
+
+  /**
+   * Collects one kind of update for a round, sums them as they arrive and publishes the sum: jointly
+   * decrypted (threshold), in the clear (custody none) or encrypted for the nodes (single-key).
+   * Returns the contributors and, where this coordinator sees it, the decrypted sum.
+   */
+  private async aggregateRound(round: number, kind: RoundKind): Promise<{ contributors: readonly string[]; values: Float64Array | undefined }> {
+    const { job } = this.options;
     // A node that went away between rounds may be restarting: give it the join deadline to rejoin.
     // Threshold custody needs every node (each holds a share of the decryption key).
     const needed = job.custody.mode === 'threshold' ? job.federation.participants.length : job.federation.minParticipants;
@@ -822,7 +921,7 @@ export class Coordinator {
     if (plan.participants.length < plan.minContributions) {
       throw new RoundFailedError(`round ${round}: only ${plan.participants.length} participants connected, ${plan.minContributions} needed`);
     }
-    const vectorLength = kind === 'statistics' ? countStatisticsValues(job) : countModelParameters(job);
+    const vectorLength = countRoundValues(job, kind);
     const layout = { vectorLength, chunkCount: this.session.chunkCountFor(vectorLength) };
     const active: ActiveRound = {
       plan,
@@ -833,7 +932,6 @@ export class Coordinator {
           : this.strategy.createAggregator(this.session, layout, {
               retainContributions: job.custody.mode === 'threshold' && job.custody.verifyAggregate,
             }),
-      localLosses: new Map(),
       inFlight: new Set(),
       signatures: new Map(),
       digests: new Map(),
@@ -842,7 +940,7 @@ export class Coordinator {
     };
     this.activeRound = active;
     try {
-      this.logger.info({ round, kind, participants: plan.participants }, 'round started');
+      this.logger.info({ round, kind, participants: plan.participants }, kind === 'evaluation' ? 'federated evaluation started' : 'round started');
       this.phase = 'collecting-updates';
       this.broadcast({ type: 'round-started', round, kind, deadlineUnixMs: plan.deadlineUnixMs });
       this.touched();
@@ -865,47 +963,22 @@ export class Coordinator {
         );
       }
       const aggregate = active.aggregator.finalize();
-      const ready = {
-        round,
-        kind,
-        totalWeight: aggregate.totalWeight,
-        contributors: aggregate.contributors,
-        chunkCount: layout.chunkCount,
-        vectorLength,
-      };
+      const ready = { round, kind, contributors: aggregate.contributors, chunkCount: layout.chunkCount, vectorLength };
       this.lastAggregatedRound = round;
       if ('values' in aggregate) {
         // Custody none: the sum is in the clear already; it is published as a decrypted one would be.
-        this.lastDecrypted = { round, values: aggregate.values };
+        this.lastDecrypted.set(kind, { round, values: aggregate.values });
         this.broadcast({ type: 'aggregate-decrypted', ...ready });
-      } else {
-        this.lastAggregate = { round, chunks: aggregate.chunks };
-        if (this.keySetup) {
-          await this.decryptJointly(ready, aggregate.chunks);
-          this.broadcast({ type: 'aggregate-decrypted', ...ready });
-        } else {
-          this.broadcast({ type: 'aggregate-ready', ...ready });
-        }
+        return { contributors: aggregate.contributors, values: aggregate.values };
       }
-      if (kind === 'training') {
-        this.phase = 'evaluation';
-        this.touched();
-        await this.waitFor(
-          () => this.connectedParticipants().every((id) => this.evaluations.get(round)?.has(id)),
-          Date.now() + job.federation.roundDeadlineSeconds * 1000,
-        );
+      this.lastAggregate.set(kind, { round, chunks: aggregate.chunks });
+      if (!this.keySetup) {
+        this.broadcast({ type: 'aggregate-ready', ...ready });
+        return { contributors: aggregate.contributors, values: undefined };
       }
-      const summary = this.summarize(active, aggregate.contributors, aggregate.totalWeight, {
-        seconds: (performance.now() - started) / 1000,
-        bytesReceived: this.bytesReceived - bytesReceivedAtStart,
-        bytesSent: this.bytesSent - bytesSentAtStart,
-      });
-      this.rounds.push(summary);
-      this.roundEvents = [];
-      await this.saveState();
-      this.logger.info({ round, kind, contributors: summary.contributors.length, seconds: summary.seconds }, 'round completed');
-      this.options.onRoundCompleted?.(summary);
-      this.notify({ type: 'round-completed', summary });
+      const values = await this.decryptJointly(ready, aggregate.chunks);
+      this.broadcast({ type: 'aggregate-decrypted', ...ready });
+      return { contributors: aggregate.contributors, values };
     } finally {
       this.phase = 'idle';
       active.open = false;
@@ -945,9 +1018,9 @@ export class Coordinator {
    * global model is published, so the previous one stays in force.
    */
   private async decryptJointly(
-    ready: { round: number; kind: RoundKind; chunkCount: number; vectorLength: number; contributors: readonly string[]; totalWeight: number },
+    ready: { round: number; kind: RoundKind; chunkCount: number; vectorLength: number; contributors: readonly string[] },
     chunks: readonly Uint8Array[],
-  ): Promise<void> {
+  ): Promise<Float64Array> {
     const { job } = this.options;
     const hash = createHash('sha256');
     for (const chunk of chunks) hash.update(chunk);
@@ -976,49 +1049,17 @@ export class Coordinator {
       } catch (error) {
         throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.lastDecrypted = { round: ready.round, values };
+      this.lastDecrypted.set(ready.kind, { round: ready.round, values });
+      return values;
     } finally {
       decryption.open = false;
       this.decryption = undefined;
     }
   }
 
-  private summarize(
-    active: ActiveRound,
-    contributors: readonly string[],
-    totalWeight: number,
-    traffic: { seconds: number; bytesReceived: number; bytesSent: number },
-  ): RoundSummary {
-    let lossSum = 0;
-    let lossWeight = 0;
-    for (const { loss, sampleCount } of active.localLosses.values()) {
-      lossSum += loss * sampleCount;
-      lossWeight += sampleCount;
-    }
-    let aucSum = 0;
-    let evaluationLossSum = 0;
-    let evaluationCount = 0;
-    for (const report of this.evaluations.get(active.plan.round)?.values() ?? []) {
-      if (report.evaluationCount <= 0) continue;
-      aucSum += report.auc * report.evaluationCount;
-      evaluationLossSum += report.loss * report.evaluationCount;
-      evaluationCount += report.evaluationCount;
-    }
-    return {
-      round: active.plan.round,
-      kind: active.plan.kind,
-      contributors,
-      meanLocalLoss: active.plan.kind === 'training' && lossWeight > 0 ? lossSum / lossWeight : null,
-      heldOutAuc: evaluationCount > 0 ? aucSum / evaluationCount : null,
-      heldOutLoss: evaluationCount > 0 ? evaluationLossSum / evaluationCount : null,
-      evaluationCount,
-      totalWeight,
-      ...traffic,
-    };
-  }
-
   private broadcast(event: CoordinatorEvent): void {
-    if (event.type === 'round-started') this.roundEvents = [];
+    // A node rejoining during a round's evaluation must still apply the round's training aggregate first.
+    if (event.type === 'round-started') this.roundEvents = event.kind === 'evaluation' ? this.roundEvents.filter((earlier) => earlier.type === 'aggregate-decrypted' || earlier.type === 'aggregate-ready') : [];
     if (event.type === 'round-started' || event.type === 'decryption-requested' || event.type === 'aggregate-ready' || event.type === 'aggregate-decrypted') {
       this.roundEvents.push(event);
     }

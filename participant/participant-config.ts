@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { privacyPolicySchema } from './privacy-policy.js';
 
 /** `node.json`: what a partner institution writes to run a participant node. */
 export const participantConfigSchema = z.strictObject({
@@ -26,6 +27,12 @@ export const participantConfigSchema = z.strictObject({
    * benchmark baseline). Off by default, so a coordinator cannot switch a partner to plaintext.
    */
   allowUnencryptedUpdates: z.boolean().default(false),
+  /**
+   * This node's privacy floor, enforced whatever the coordinator's job says: the fewest contributors
+   * in any aggregate it helps decrypt (default: every participant), aggregate verification (default
+   * on) and the most round retries (default 1). A weaker job is refused at join.
+   */
+  privacy: privacyPolicySchema,
 });
 
 export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

@@ -9,10 +9,11 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 /**
  * What a participant keeps on its own disk to rejoin a job after its process restarts: the global
  * model it applied last, the federated standardization, and (threshold custody) the collective
- * public key and which aggregates it helped decrypt. Its secret key share is in its own 0600 file.
+ * public key. Its secret key share is in its own 0600 file, and what it decrypted in its decryption
+ * guard's file (participant/decryption-guard.ts).
  */
 export const participantStateSchema = z.strictObject({
-  format: z.literal('hefl-participant-state/1'),
+  format: z.literal('hefl-participant-state/2'),
   jobId: z.string().min(1),
   jobSha256: z.string().regex(/^[0-9a-f]{64}$/),
   participantId: z.string().min(1),
@@ -24,7 +25,6 @@ export const participantStateSchema = z.strictObject({
   stds: z.array(z.number().min(0)),
   collectiveKey: base64.nullable(),
   collectiveKeySha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
-  decryptions: z.array(z.strictObject({ round: z.number().int().min(0), contributors: z.string(), count: z.number().int().min(1) })),
   savedAt: z.string(),
 });
 

@@ -12,6 +12,8 @@ import { CkksWorkerPool, type EncryptedChunk } from '../protocols/ckks/parallel/
 import { ciphertextsFor, valuesPerCiphertext } from '../protocols/ckks/values-per-ciphertext.js';
 import { encodePlaintextUpdateChunk } from '../protocols/aggregation/plaintext-update-chunk.js';
 import { computeAuc } from '../protocols/data/compute-auc.js';
+import { EVALUATION_VALUES, evaluationCounts, federatedEvaluation } from '../protocols/data/evaluation-counts.js';
+import { countRoundValues, splitTrainingSum, trainingVector } from '../protocols/aggregation/update-vector.js';
 import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
 import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
 import { parseDataset, type LocalDataset } from '../protocols/data/parse-dataset.js';
@@ -39,6 +41,9 @@ import { writeModelBundle } from './write-model-bundle.js';
 import { backoffDelayMs } from './backoff-delay-ms.js';
 import { base64ToFloat32, float32ToBase64, loadParticipantState, saveParticipantState, type ParticipantState } from './participant-state.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
+import { DecryptionGuard } from './decryption-guard.js';
+import { assertJobMeetsFloor, DEFAULT_PRIVACY_POLICY, describeFloor, resolvePrivacyFloor, type PrivacyFloor, type PrivacyPolicy } from './privacy-policy.js';
+import { wipeSecretFile } from './wipe-secret-file.js';
 
 /** Below this many ciphertexts per update, starting worker threads costs more than it saves. */
 const MIN_CIPHERTEXTS_FOR_WORKERS = 4;
@@ -79,6 +84,15 @@ export interface ParticipantOptions {
   readonly allowUnencryptedUpdates?: boolean;
   /** Backoff bounds for rejoining (defaults 250 ms doubling up to 5 s, each with ±50 % jitter). */
   readonly reconnectBackoffMs?: { readonly initial: number; readonly max: number };
+  /** This node's privacy floor (its config's `privacy`): a weaker job is refused at join. */
+  readonly privacy?: PrivacyPolicy;
+  /**
+   * Threshold custody: where the node appends (and fsyncs) every partial decryption it releases, by
+   * c1, before the share leaves; read again after a restart. Memory only when absent.
+   */
+  readonly decryptionGuardFile?: string | undefined;
+  /** Called when the node refuses to release something (a partial decryption): the CLI records it in the ledger. */
+  readonly onRefusal?: (messageType: string, reason: string) => void;
 }
 
 /** What a progress display can show; counts and sizes only, never data or key material. */
@@ -114,6 +128,12 @@ interface JobState {
   /** Threshold custody: SHA-256 of the collective key this node verified. */
   collectiveKeySha256: string | undefined;
   collectiveKey: Uint8Array | undefined;
+  /** The privacy floor this node enforces in this job (its policy resolved against the job). */
+  floor: PrivacyFloor | undefined;
+  /** `round:kind` of the updates the coordinator acknowledged in the current attempt of each round. */
+  acknowledged: Set<string>;
+  /** The latest training round's federation-wide sample count and mean local loss (from its decrypted sum). */
+  lastTraining: { round: number; totalSamples: number; meanLocalLoss: number } | undefined;
 }
 
 interface PreparedData {
@@ -182,6 +202,9 @@ export class Participant {
       lastAppliedRound: undefined,
       collectiveKeySha256: undefined,
       collectiveKey: undefined,
+      floor: undefined,
+      acknowledged: new Set(),
+      lastTraining: undefined,
     });
     let attempt = 0;
     let lostSince: number | undefined;
@@ -242,6 +265,9 @@ export class Participant {
           break;
         }
         state.job = this.acceptJob(event.job);
+        state.floor = resolvePrivacyFloor(this.options.privacy ?? DEFAULT_PRIVACY_POLICY, state.job);
+        assertJobMeetsFloor(state.job, state.floor);
+        this.logger.info({ jobId: state.job.jobId, ...describeFloor(state.job, state.floor) }, 'privacy floor this node enforces');
         if (state.job.custody.mode === 'threshold') {
           if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
           state.threshold = new ThresholdKeyHolder(
@@ -252,6 +278,9 @@ export class Participant {
             this.options.connection,
             this.logger,
             this.options.secretShareFile,
+            state.floor,
+            await DecryptionGuard.open(this.options.decryptionGuardFile),
+            this.options.onRefusal,
           );
         }
         state.data = await this.loadData(state.job);
@@ -273,12 +302,18 @@ export class Participant {
         if (!job || !data) throw new WireMessageError('round started before the job was accepted');
         if (job.custody.mode !== 'none' && !this.encryptionKey(state)) throw new WireMessageError('round started before the encryption key was set up');
         state.currentRound = event.round;
+        state.acknowledged.delete(`${event.round}:${event.kind}`);
         this.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
         if (event.kind === 'statistics') {
           // Round 0: encrypted per-column sums, sums of squares and the row count.
           const statistics = computeFeatureStatistics(data.dataset, job.features);
-          await this.submit(this.encryptionKey(state), job, event.round, 'statistics', statistics, data.dataset.rowCount, 0);
+          await this.submit(state, job, event.round, 'statistics', statistics);
           statistics.fill(0);
+        } else if (event.kind === 'evaluation') {
+          // The new global model on this node's evaluation rows, as encrypted ROC counts (zeros without any).
+          const counts = this.evaluationVector(state, event.round);
+          await this.submit(state, job, event.round, 'evaluation', counts);
+          counts.fill(0);
         } else {
           if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
           state.model ??= buildModel(job.model, data.train.width);
@@ -295,8 +330,11 @@ export class Participant {
           });
           const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
           const weighted = this.strategy.weightUpdate(delta, trained.sampleCount);
-          await this.submit(this.encryptionKey(state), job, event.round, 'training', weighted, trained.sampleCount, trained.meanLoss);
+          // n and n·loss ride inside the ciphertext: only federation-wide sums are ever decrypted.
+          const vector = trainingVector(weighted, trained.sampleCount, trained.meanLoss);
           weighted.fill(0);
+          await this.submit(state, job, event.round, 'training', vector);
+          vector.fill(0);
         }
         break;
       }
@@ -304,7 +342,7 @@ export class Participant {
         // Single-key custody: every participant decrypts the aggregate itself.
         if (!state.session?.canDecrypt) throw new WireMessageError('an encrypted aggregate arrived, but this node holds no decryption key');
         const job = this.expectedLayout(state, event);
-        const chunks = await this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+        const chunks = await this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round, kind: event.kind });
         await this.applyAggregate(state, event, state.session.decryptVector(chunks, event.vectorLength));
         await this.saveState(state);
         break;
@@ -312,14 +350,15 @@ export class Participant {
       case 'decryption-requested': {
         const job = this.expectedLayout(state, event);
         if (this.pool) this.requireThreshold(state.threshold).useDecryptionPool(this.pool.pool);
-        await this.requireThreshold(state.threshold).onDecryptionRequested(event, state.currentRound, () =>
-          this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round }),
+        const round = { current: state.currentRound, ownUpdateAcknowledged: state.acknowledged.has(`${event.round}:${event.kind}`) };
+        await this.requireThreshold(state.threshold).onDecryptionRequested(event, round, () =>
+          this.options.connection.fetchAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round, kind: event.kind }),
         );
         break;
       }
       case 'aggregate-decrypted': {
         const job = this.expectedLayout(state, event);
-        const chunks = await this.options.connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round });
+        const chunks = await this.options.connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round, kind: event.kind });
         const sum = new Float64Array(event.vectorLength);
         let offset = 0;
         for (const chunk of chunks) {
@@ -341,8 +380,13 @@ export class Participant {
           this.logger.info({ directory: this.options.modelDirectory }, 'final global model written');
         }
         this.statusValue = 'finished';
-        // The job is over: a later job with this output folder must not try to resume this one.
+        // The job is over: a later job with this output folder must not try to resume this one, and
+        // the key share (useless now, dangerous if stolen with an old aggregate) is overwritten and removed.
         if (this.options.stateFile) await rm(this.options.stateFile, { force: true });
+        if (this.options.decryptionGuardFile) await rm(this.options.decryptionGuardFile, { force: true });
+        if (this.options.secretShareFile && (await wipeSecretFile(this.options.secretShareFile))) {
+          this.logger.info({ file: this.options.secretShareFile }, 'secret key share wiped (overwritten, then removed): the job has ended');
+        }
         return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
       }
       case 'job-failed':
@@ -380,7 +424,7 @@ export class Participant {
     if (!stateFile || !job || !globalWeights || !standardization || lastAppliedRound === undefined) return;
     await mkdir(dirname(stateFile), { recursive: true, mode: 0o700 });
     await saveParticipantState(stateFile, {
-      format: 'hefl-participant-state/1',
+      format: 'hefl-participant-state/2',
       jobId: job.jobId,
       jobSha256: jobSha256(job),
       participantId,
@@ -391,7 +435,6 @@ export class Participant {
       stds: Array.from(standardization.stds),
       collectiveKey: state.collectiveKey ? Buffer.from(state.collectiveKey).toString('base64') : null,
       collectiveKeySha256: state.collectiveKeySha256 ?? null,
-      decryptions: state.threshold?.decryptions() ?? [],
       savedAt: new Date().toISOString(),
     });
   }
@@ -429,7 +472,7 @@ export class Participant {
       if (sha256 !== saved.collectiveKeySha256 || sha256 !== resumed.collectiveKeySha256) {
         throw new WireMessageError('the coordinator names another collective key than the one this node saved; refusing to go on');
       }
-      await threshold.restore(saved.decryptions);
+      await threshold.restore();
       state.collectiveKey = collectiveKey;
       state.collectiveKeySha256 = sha256;
     }
@@ -441,25 +484,30 @@ export class Participant {
     return threshold;
   }
 
-  /** The aggregate's announced length must be the round kind's: statistics or the model's weights. */
+  /** The aggregate's announced length must be the round kind's: statistics, training or evaluation. */
   private expectedLayout(state: JobState, event: { round: number; kind: RoundKind; vectorLength: number }): JobSpec {
     const { job } = state;
     if (!job || !state.data) throw new WireMessageError('aggregate before the job was accepted');
-    const expectedLength = event.kind === 'statistics' ? job.features.numeric.length * 2 + 1 : countModelParameters(job);
+    const expectedLength = countRoundValues(job, event.kind);
     if (event.vectorLength !== expectedLength) {
       throw new WireMessageError(`aggregate of round ${event.round} has ${event.vectorLength} values, expected ${expectedLength}`);
     }
     return job;
   }
 
-  /** The decrypted sum of a round: federated statistics in round 0, else the next global model. */
-  private async applyAggregate(
-    state: JobState,
-    event: { round: number; kind: RoundKind; totalWeight: number; contributors: readonly string[] },
-    sum: Float64Array,
-  ): Promise<void> {
+  /**
+   * The decrypted sum of a round: federated statistics in round 0, the next global model after a
+   * training round, the federation's evaluation after an evaluation round. Only federation-wide
+   * values are in it: each node's own sample count, loss and evaluation stay inside the sum.
+   */
+  private async applyAggregate(state: JobState, event: { round: number; kind: RoundKind; contributors: readonly string[] }, sum: Float64Array): Promise<void> {
     const job = state.job as JobSpec;
     const data = state.data as PreparedData;
+    if (event.kind === 'evaluation') {
+      await this.applyEvaluation(state, job, event.round, sum);
+      sum.fill(0);
+      return;
+    }
     if (event.kind === 'statistics') {
       state.standardization = standardizationFromTotals(sum, job.features);
       data.train = encodeFeatures(data.dataset, job.features, state.standardization);
@@ -469,14 +517,51 @@ export class Participant {
       this.logger.info({ round: event.round, contributors: event.contributors.length }, 'federated standardization ready');
     } else {
       if (!state.globalWeights || !state.model) throw new WireMessageError('training aggregate before the statistics round');
-      state.globalWeights = this.strategy.nextGlobalWeights(state.globalWeights, sum, event.totalWeight);
+      const training = splitTrainingSum(sum, countModelParameters(job));
+      state.globalWeights = this.strategy.nextGlobalWeights(state.globalWeights, training.weightedDeltaSum, training.totalSamples);
       state.roundsCompleted = event.round;
-      await this.reportEvaluation(job, event.round, state.model, state.globalWeights, data.evaluationEncoded);
+      state.lastTraining = { round: event.round, totalSamples: training.totalSamples, meanLocalLoss: training.meanLocalLoss };
       this.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
     }
     sum.fill(0);
     state.lastAppliedRound = event.round;
     this.options.onProgress?.({ type: 'round-applied', round: event.round });
+  }
+
+  /**
+   * This node's evaluation vector for the global model in force: ROC counts, loss sum and rows of its
+   * evaluation CSV (all zeros without one), which it encrypts; its own metrics stay in its log.
+   */
+  private evaluationVector(state: JobState, round: number): Float64Array {
+    const { model, globalWeights, data } = state;
+    const evaluation = data?.evaluationEncoded;
+    if (!model || !globalWeights) throw new WireMessageError('evaluation round before a global model exists');
+    if (!evaluation || evaluation.rowCount === 0) return new Float64Array(EVALUATION_VALUES);
+    setFlatWeights(model, globalWeights);
+    const scores = predictScores(model, evaluation.features, evaluation.rowCount, evaluation.width);
+    const auc = computeAuc(scores, evaluation.labels);
+    const local = { auc: Number.isNaN(auc) ? 0 : auc, loss: evaluateLoss(scores, evaluation.labels), count: evaluation.rowCount };
+    this.options.onRoundEvaluated?.(round, local);
+    return evaluationCounts(scores, evaluation.labels);
+  }
+
+  /** The federation's evaluation of the round's model; single-key custody reports it (the coordinator cannot decrypt there). */
+  private async applyEvaluation(state: JobState, job: JobSpec, round: number, sum: Float64Array): Promise<void> {
+    const federated = federatedEvaluation(sum);
+    this.logger.info({ round, federatedAuc: federated.auc, evaluationRows: federated.count }, 'federated evaluation of the global model');
+    if (job.custody.mode !== 'single-key') return;
+    const training = state.lastTraining?.round === round ? state.lastTraining : undefined;
+    const receipt = await this.options.connection.reportEvaluation({
+      jobId: job.jobId,
+      participantId: this.options.participantId,
+      round,
+      evaluationCount: federated.count,
+      auc: federated.auc ?? 0,
+      loss: federated.loss ?? 0,
+      totalSamples: training?.totalSamples ?? 0,
+      meanTrainingLoss: training?.meanLocalLoss ?? 0,
+    });
+    if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'federated evaluation report refused');
   }
 
   private acceptJob(job: JobSpec): JobSpec {
@@ -525,15 +610,8 @@ export class Participant {
    * serialization and the upload overlap and only a few chunks are held beyond the model itself.
    * Under threshold custody the last chunk carries the signature over the whole update.
    */
-  private async submit(
-    publicKey: Uint8Array | undefined,
-    job: JobSpec,
-    round: number,
-    kind: RoundKind,
-    vector: Float64Array,
-    sampleCount: number,
-    localLoss: number,
-  ): Promise<void> {
+  private async submit(state: JobState, job: JobSpec, round: number, kind: RoundKind, vector: Float64Array): Promise<void> {
+    const publicKey = this.encryptionKey(state);
     const { participantId, keys, onProgress } = this.options;
     const chunkCount = ciphertextsFor(job.ckks, vector.length);
     let payloads: AsyncIterable<EncryptedChunk>;
@@ -543,7 +621,7 @@ export class Participant {
       if (!publicKey) throw new WireMessageError('round started before the encryption key was set up');
       payloads = (await this.encryptionPool(job, publicKey)).encryptChunks(vector);
     }
-    const metadata = { kind, sampleCount, localLoss: Number.isFinite(localLoss) ? localLoss : 0, vectorLength: vector.length, chunkCount };
+    const metadata = { kind, vectorLength: vector.length, chunkCount };
     const signingKey = job.custody.mode === 'threshold' ? keys.identityKey : undefined;
     const logger = this.logger;
     async function* chunks(): AsyncGenerator<UpdateChunk> {
@@ -569,7 +647,10 @@ export class Participant {
     }
     const receipt = await this.options.connection.submitUpdate(chunks());
     const what = job.custody.mode === 'none' ? 'unencrypted update' : 'encrypted update';
-    if (receipt.accepted) this.logger.info({ round, kind, chunkCount }, `${what} accepted`);
+    if (receipt.accepted) {
+      state.acknowledged.add(`${round}:${kind}`);
+      this.logger.info({ round, kind, chunkCount }, `${what} accepted`);
+    }
     else this.logger.warn({ round, kind, reason: receipt.reason }, `${what} refused`);
   }
 
@@ -591,32 +672,6 @@ export class Participant {
     this.logger.info({ workers: pool.workerCount, ciphertextsPerUpdate }, 'encryption stage ready');
     this.pool = { publicKey, pool };
     return pool;
-  }
-
-  private async reportEvaluation(
-    job: JobSpec,
-    round: number,
-    model: tf.Sequential,
-    weights: Float32Array,
-    evaluation: EncodedFeatures | undefined,
-  ): Promise<void> {
-    let report = { auc: 0, loss: 0, count: 0 };
-    if (evaluation) {
-      setFlatWeights(model, weights);
-      const scores = predictScores(model, evaluation.features, evaluation.rowCount, evaluation.width);
-      const auc = computeAuc(scores, evaluation.labels);
-      report = { auc: Number.isNaN(auc) ? 0 : auc, loss: evaluateLoss(scores, evaluation.labels), count: Number.isNaN(auc) ? 0 : evaluation.rowCount };
-      this.options.onRoundEvaluated?.(round, report);
-    }
-    const receipt = await this.options.connection.reportEvaluation({
-      jobId: job.jobId,
-      participantId: this.options.participantId,
-      round,
-      evaluationCount: report.count,
-      auc: report.auc,
-      loss: report.loss,
-    });
-    if (!receipt.accepted) this.logger.warn({ round, reason: receipt.reason }, 'evaluation report refused');
   }
 }
 

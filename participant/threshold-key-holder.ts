@@ -11,6 +11,8 @@ import {
   publicShareCommitment,
   ThresholdCkksContext,
   verifySeedReveal,
+  c1Digests,
+  contributorSetDigest,
 } from '../protocols/ckks/threshold/index.js';
 import { HeflError, KeyCustodyError } from '../protocols/errors.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
@@ -25,6 +27,8 @@ import {
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
+import type { DecryptionGuard } from './decryption-guard.js';
+import type { PrivacyFloor } from './privacy-policy.js';
 
 type Event<T extends CoordinatorEvent['type']> = Extract<CoordinatorEvent, { type: T }>;
 
@@ -44,8 +48,6 @@ export class ThresholdKeyHolder {
   private seedContribution: { seed: Uint8Array; commitment: string } | undefined;
   private keyShare: { secretShare: Uint8Array; publicShare: Uint8Array } | undefined;
   private commonSeed: Uint8Array | undefined;
-  /** Rounds this node released a partial decryption for: the aggregate's contributors, and how often. */
-  private readonly decryptedRounds = new Map<number, { contributors: string; count: number }>();
   /** SEAL contexts for key and decryption shares, built once per job rather than per call. */
   private context: ThresholdCkksContext | undefined;
   /** verifyAggregate: a key-less session that loads and adds the contributions. */
@@ -59,6 +61,10 @@ export class ThresholdKeyHolder {
     private readonly connection: FederationConnection,
     private readonly logger: Logger,
     private readonly secretShareFile: string | undefined,
+    /** This node's privacy floor for the job and the durable record of what it released. */
+    private readonly floor: PrivacyFloor,
+    private readonly guard: DecryptionGuard,
+    private readonly onRefusal?: (messageType: string, reason: string) => void,
   ) {
     const missing = job.federation.participants.filter((id) => !roster[id]);
     if (missing.length > 0) throw new KeyCustodyError(`the identity roster lacks ${missing.join(', ')}`);
@@ -125,54 +131,58 @@ export class ThresholdKeyHolder {
   }
 
   /**
-   * One partial decryption, only of the aggregate named by the request, and only once per round:
-   * a second request in the same round (say, for one participant's ciphertext) is refused.
+   * One partial decryption, only of the aggregate the request names, and only when this node's
+   * decryption guard (its privacy floor) allows it: enough contributors, itself among them when its
+   * update was acknowledged, the aggregate the sum of the signed contributions, and one decryption
+   * set per c1. A refusal is logged, recorded through `onRefusal` (the node's ledger) and thrown.
    */
-  async onDecryptionRequested(event: Event<'decryption-requested'>, currentRound: number, fetchAggregate: () => Promise<Uint8Array[]>): Promise<void> {
+  async onDecryptionRequested(
+    event: Event<'decryption-requested'>,
+    round: { current: number; ownUpdateAcknowledged: boolean },
+    fetchAggregate: () => Promise<Uint8Array[]>,
+  ): Promise<void> {
     const share = this.requireKeyShare();
-    if (event.round !== currentRound) {
-      this.logger.warn({ round: event.round, currentRound }, 'refused a decryption request for another round');
-      throw protocolViolation(`asked to decrypt round ${event.round} while in round ${currentRound}`);
-    }
-    // Once per round. The one exception is the same round run again (retried, or after the coordinator
-    // restarted with --resume): the same contributors' updates, so the same sum, and at most
-    // 1 + roundRetries times (the smudging budget counts them). Any other set could isolate one update.
-    const contributors = [...event.contributors].sort().join(',');
-    const released = this.decryptedRounds.get(event.round);
-    if (released !== undefined && (released.contributors !== contributors || released.count > this.job.federation.roundRetries)) {
-      this.logger.warn({ round: event.round }, 'refused a second decryption request in the same round');
-      throw protocolViolation(
-        released.contributors !== contributors
-          ? `a second decryption was requested in round ${event.round} for other contributors; refusing`
-          : `round ${event.round} was already decrypted ${released.count} times (1 + roundRetries); refusing`,
+    try {
+      if (event.round !== round.current) throw protocolViolation(`asked to decrypt round ${event.round} while in round ${round.current}`);
+      if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
+      const chunks = await fetchAggregate();
+      const hash = createHash('sha256');
+      for (const chunk of chunks) hash.update(chunk);
+      if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
+        throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
+      }
+      const request = { round: event.round, kind: event.kind, contributors: event.contributors, c1Sha256: await c1Digests(await this.thresholdContext(), chunks) };
+      this.guard.check(request, { participantId: this.participantId, roster: this.job.federation.participants, floor: this.floor, ownUpdateAcknowledged: round.ownUpdateAcknowledged });
+      if (this.floor.verifyAggregate || (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate)) await this.verifyAggregate(event, chunks);
+      // Durable before the share leaves: a restarted node still knows this c1 was decrypted.
+      await this.guard.record(request);
+      const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
+      // On the worker threads when the node runs them (large models), else in this thread: the same shares.
+      const partial =
+        this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
+          ? await this.decryptionPool.decryptionShares(share.secretShare, chunks, smudging)
+          : await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, smudging);
+      const contributorsSha256 = Buffer.from(contributorSetDigest(event.contributors), 'hex');
+      const receipt = await this.connection.submitDecryptionShare(
+        partial.map((bytes, chunkIndex) => ({
+          jobId: this.job.jobId,
+          participantId: this.participantId,
+          round: event.round,
+          chunkIndex,
+          share: bytes,
+          aggregateSha256: chunkIndex === 0 ? event.aggregateSha256 : undefined,
+          c1Sha256: Buffer.from(request.c1Sha256[chunkIndex] as string, 'hex'),
+          contributorsSha256: chunkIndex === 0 ? contributorsSha256 : undefined,
+        })),
       );
+      if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
+    } catch (error) {
+      if (error instanceof HeflError && error.code === 'PROTOCOL_VIOLATION') {
+        this.logger.error({ round: event.round, kind: event.kind, reason: error.message }, 'refused to release a partial decryption');
+        this.onRefusal?.('SubmitDecryptionShare', error.message);
+      }
+      throw error;
     }
-    if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
-    this.decryptedRounds.set(event.round, { contributors, count: (released?.count ?? 0) + 1 });
-    const chunks = await fetchAggregate();
-    const hash = createHash('sha256');
-    for (const chunk of chunks) hash.update(chunk);
-    if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
-      throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
-    }
-    if (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate) await this.verifyAggregate(event, chunks);
-    const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
-    // On the worker threads when the node runs them (large models), else in this thread: the same shares.
-    const partial =
-      this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
-        ? await this.decryptionPool.decryptionShares(share.secretShare, chunks, smudging)
-        : await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, smudging);
-    const receipt = await this.connection.submitDecryptionShare(
-      partial.map((bytes, chunkIndex) => ({
-        jobId: this.job.jobId,
-        participantId: this.participantId,
-        round: event.round,
-        chunkIndex,
-        share: bytes,
-        aggregateSha256: chunkIndex === 0 ? event.aggregateSha256 : undefined,
-      })),
-    );
-    if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
   }
 
   /**
@@ -184,10 +194,10 @@ export class ThresholdKeyHolder {
     this.publicSession ??= await CkksSession.create(this.job.ckks);
     const session = this.publicSession;
     const sums: (ReturnType<CkksSession['loadCiphertext']> | undefined)[] = new Array(event.chunkCount).fill(undefined);
-    const seen = new Map<string, { digest: UpdateDigest; chunks: number; sampleCount: number; signature: Uint8Array | undefined }>();
+    const seen = new Map<string, { digest: UpdateDigest; chunks: number; signature: Uint8Array | undefined }>();
     try {
-      for await (const chunk of this.connection.fetchContributions({ jobId: this.job.jobId, participantId: this.participantId, round: event.round })) {
-        const entry = seen.get(chunk.participantId) ?? { digest: new UpdateDigest(), chunks: 0, sampleCount: chunk.sampleCount, signature: undefined };
+      for await (const chunk of this.connection.fetchContributions({ jobId: this.job.jobId, participantId: this.participantId, round: event.round, kind: event.kind })) {
+        const entry = seen.get(chunk.participantId) ?? { digest: new UpdateDigest(), chunks: 0, signature: undefined };
         seen.set(chunk.participantId, entry);
         if (chunk.chunkIndex !== entry.chunks || chunk.chunkIndex >= event.chunkCount) {
           throw protocolViolation(`contribution of ${chunk.participantId} arrived out of order`);
@@ -208,7 +218,6 @@ export class ThresholdKeyHolder {
       if (contributors.join(',') !== [...event.contributors].sort().join(',')) {
         throw protocolViolation(`round ${event.round}: contributions from ${contributors.join(', ')}, the request names ${event.contributors.join(', ')}`);
       }
-      let totalWeight = 0;
       for (const [participantId, entry] of seen) {
         const identity = this.identities.get(participantId);
         const context = {
@@ -216,16 +225,13 @@ export class ThresholdKeyHolder {
           participantId,
           round: event.round,
           kind: event.kind,
-          sampleCount: entry.sampleCount,
           vectorLength: event.vectorLength,
           chunkCount: event.chunkCount,
         };
         if (entry.chunks !== event.chunkCount || !entry.signature || !identity || !verifyUpdateSignature(identity, context, entry.digest.digest(), entry.signature)) {
           throw protocolViolation(`round ${event.round}: the contribution of ${participantId} is incomplete or not signed by it`);
         }
-        totalWeight += entry.sampleCount;
       }
-      if (totalWeight !== event.totalWeight) throw protocolViolation(`round ${event.round}: the contributions' sample counts do not add up to the announced total`);
       aggregate.forEach((bytes, index) => {
         const served = session.loadCiphertext(bytes, `aggregate chunk ${index}`);
         const expected = sums[index];
@@ -286,10 +292,10 @@ export class ThresholdKeyHolder {
   }
 
   /**
-   * After this node's process restarted: its secret share from its 0600 file and the aggregates it
-   * already helped decrypt, so the once-per-round rule survives the restart.
+   * After this node's process restarted: its secret share from its 0600 file (the decryption guard
+   * reloads what it released from its own file).
    */
-  async restore(decryptions: readonly { round: number; contributors: string; count: number }[]): Promise<void> {
+  async restore(): Promise<void> {
     if (!this.secretShareFile) throw protocolViolation('cannot rejoin under threshold custody without the secret share file');
     try {
       // Key setup is long over: only the secret share is needed again (for partial decryptions).
@@ -297,7 +303,6 @@ export class ThresholdKeyHolder {
     } catch (error) {
       throw new KeyCustodyError(`${this.secretShareFile}: this node's secret key share cannot be read (${(error as Error).message}); without it the federation cannot decrypt`);
     }
-    for (const { round, contributors, count } of decryptions) this.decryptedRounds.set(round, { contributors, count });
   }
 
   private decryptionPool: CkksWorkerPool | undefined;
@@ -305,11 +310,6 @@ export class ThresholdKeyHolder {
   /** Partial decryptions may use the node's worker threads (one SEAL instance each). */
   useDecryptionPool(pool: CkksWorkerPool): void {
     this.decryptionPool = pool;
-  }
-
-  /** The aggregates this node released a partial decryption for (saved with the node's state). */
-  decryptions(): { round: number; contributors: string; count: number }[] {
-    return [...this.decryptedRounds].map(([round, { contributors, count }]) => ({ round, contributors, count }));
   }
 
   private requireKeyShare(): { secretShare: Uint8Array; publicShare: Uint8Array } {

@@ -9,6 +9,7 @@ import type { JobReport } from '../coordinator/coordinator.js';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
 import type { ParticipantConfig } from '../participant/participant-config.js';
+import { DEFAULT_PRIVACY_POLICY } from '../participant/privacy-policy.js';
 import { initFederationKeys, type InitializedKeyFolders } from '../protocols/keys/init-federation-keys.js';
 import { flattenWeights } from '../protocols/model/flatten-weights.js';
 import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
@@ -123,6 +124,7 @@ async function runWithCrash(
       outputDir: join('outputs', id),
       keepPayloads: false,
       allowUnencryptedUpdates: false,
+      privacy: DEFAULT_PRIVACY_POLICY,
       connectTimeoutSeconds: 30,
       reconnectSeconds: 60,
     };

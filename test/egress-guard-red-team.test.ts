@@ -35,7 +35,7 @@ const serialize = {
         round: 1,
         chunkIndex: 0,
         ciphertext,
-        metadata: { kind: 'training', sampleCount: 100, localLoss: 0.3, vectorLength: 2, chunkCount: 1 },
+        metadata: { kind: 'training', vectorLength: 2, chunkCount: 1 },
       }),
     ),
   join: (participantId: string) =>

@@ -9,6 +9,7 @@ import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../../protocols/trust/provision-federation.js';
+import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy } from '../../participant/privacy-policy.js';
 
 const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
 
@@ -16,6 +17,8 @@ export interface LocalNode {
   readonly participantId: string;
   readonly dataCsv: string;
   readonly evaluationCsv?: string;
+  /** The node's own privacy floor (its config's `privacy`); the defaults when absent. */
+  readonly privacy?: PrivacyPolicy;
 }
 
 export interface LocalFederationOptions {
@@ -155,6 +158,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         connectTimeoutSeconds: 60,
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
+        privacy: node.privacy ?? DEFAULT_PRIVACY_POLICY,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {

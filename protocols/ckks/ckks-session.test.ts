@@ -110,6 +110,30 @@ describe('CkksSession', () => {
     expect(liveSealHandleCount()).toBe(before);
   });
 
+  it('encrypts vectors whose halves are all zero, seeded and with the public key (a node without evaluation rows)', async () => {
+    const generator = await CkksSession.create(parameters);
+    const keys = generator.generateKeyPair();
+    generator.dispose();
+    const seeded = await CkksSession.create(parameters, keys);
+    const publicOnly = await CkksSession.create(parameters, { publicKey: keys.publicKey });
+    try {
+      const half = seeded.slotCount;
+      const realOnly = new Float64Array(2 * half);
+      realOnly[3] = 7;
+      const imaginaryOnly = new Float64Array(2 * half);
+      imaginaryOnly[half + 3] = -5;
+      for (const values of [new Float64Array(2 * half), realOnly, imaginaryOnly]) {
+        for (const encrypting of [seeded, publicOnly]) {
+          const decrypted = seeded.decryptVector(encrypting.encryptVector(values), values.length);
+          values.forEach((value, index) => expect(Math.abs((decrypted[index] as number) - value)).toBeLessThan(1e-5));
+        }
+      }
+    } finally {
+      seeded.dispose();
+      publicOnly.dispose();
+    }
+  });
+
   it('refuses bytes that are not a ciphertext under the federation parameters', async () => {
     const before = liveSealHandleCount();
     const session = await CkksSession.create(parameters);

@@ -230,16 +230,22 @@ export class CkksSession implements Disposable {
     }
   }
 
-  /** slots = values[from, from + slotCount), zero-padded; returns whether any value was in range. */
+  /**
+   * slots = values[from, from + slotCount), zero-padded; returns whether any of them is non-zero. An
+   * all-zero imaginary half is not packed at all: it changes nothing, and SEAL refuses to multiply the
+   * transparent (all-zero) carrier ciphertext that packing it would need.
+   */
   private copySlots(values: ArrayLike<number>, from: number, slots: Float64Array): boolean {
     slots.fill(0);
     const end = Math.min(values.length, from + slots.length);
+    let nonZero = false;
     for (let index = from; index < end; index += 1) {
       const value = values[index] as number;
       if (!Number.isFinite(value)) throw new CiphertextError(`value at index ${index} is not finite; refusing to encrypt`);
       slots[index - from] = value;
+      if (value !== 0) nonZero = true;
     }
-    return end > from;
+    return nonZero;
   }
 
   /**

@@ -43,11 +43,12 @@ describe('update signatures', () => {
   };
   const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])];
 
-  it('binds the chunks, their boundaries, the round and the sample count', () => {
+  it('binds the chunks, their boundaries, the round, the kind and the layout', () => {
     const signature = signUpdate(privateKey, context, digestOf(chunks));
     expect(verifyUpdateSignature(publicKey, context, digestOf(chunks), signature)).toBe(true);
     expect(verifyUpdateSignature(publicKey, context, digestOf([new Uint8Array([1, 2]), new Uint8Array([3, 4, 5])]), signature)).toBe(false);
     expect(verifyUpdateSignature(publicKey, { ...context, round: 4 }, digestOf(chunks), signature)).toBe(false);
-    expect(verifyUpdateSignature(publicKey, { ...context, sampleCount: 12_000 }, digestOf(chunks), signature)).toBe(false);
+    expect(verifyUpdateSignature(publicKey, { ...context, kind: 'evaluation' }, digestOf(chunks), signature)).toBe(false);
+    expect(verifyUpdateSignature(publicKey, { ...context, vectorLength: context.vectorLength + 1 }, digestOf(chunks), signature)).toBe(false);
   });
 });

@@ -53,7 +53,6 @@ export interface UpdateSigningContext {
   readonly participantId: string;
   readonly round: number;
   readonly kind: string;
-  readonly sampleCount: number;
   readonly vectorLength: number;
   readonly chunkCount: number;
 }
@@ -75,8 +74,8 @@ export class UpdateDigest {
 
 function updateSigningPayload(context: UpdateSigningContext, digest: Uint8Array): Buffer {
   const header = Buffer.from(
-    `hefl-update/1\0${context.jobId}\0${context.participantId}\0${context.round}\0${context.kind}\0` +
-      `${context.sampleCount}\0${context.vectorLength}\0${context.chunkCount}\0`,
+    `hefl-update/2\0${context.jobId}\0${context.participantId}\0${context.round}\0${context.kind}\0` +
+      `${context.vectorLength}\0${context.chunkCount}\0`,
     'utf8',
   );
   return Buffer.concat([header, digest]);

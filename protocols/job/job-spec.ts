@@ -140,8 +140,9 @@ export const custodySchema = z.discriminatedUnion('mode', [
   z.strictObject({
     // N-of-N threshold CKKS: no single party (coordinator or participant) can decrypt an update.
     mode: z.literal('threshold'),
-    // Participants also check the aggregate against every signed contribution before decrypting.
-    verifyAggregate: z.boolean().default(false),
+    // The coordinator relays every signed contribution so participants can re-sum them before they
+    // decrypt; on by default, and a node whose privacy policy requires it refuses a job without it.
+    verifyAggregate: z.boolean().default(true),
     // Standard deviation (log2) of each party's smudging noise on a partial decryption.
     smudgingSigmaBits: z.number().int().min(30).max(48).default(40),
   }),
@@ -165,7 +166,7 @@ export const jobSpecSchema = z
     features: featureSchemaSchema,
     training: trainingSchema,
     federation: federationSchema,
-    custody: custodySchema.default({ mode: 'threshold', verifyAggregate: false, smudgingSigmaBits: 40 }),
+    custody: custodySchema.default({ mode: 'threshold', verifyAggregate: true, smudgingSigmaBits: 40 }),
     ckks: ckksParametersSchema.optional(),
   })
   .transform((job) => ({

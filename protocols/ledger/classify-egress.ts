@@ -113,7 +113,17 @@ export function classifyEgress(
       const chunk = parseDecryptionShareChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };
       const problem = looksLikeShare(chunk.data.share, context.parameters, 2);
-      return problem ? { refused: `SubmitDecryptionShare.share ${problem}` } : { classification: 'ciphertext', fields: scalarFields(chunk.data) };
+      if (problem) return { refused: `SubmitDecryptionShare.share ${problem}` };
+      // The c1 each share decrypts and the set it was released for: an auditor checks one set per c1.
+      const { c1Sha256, contributorsSha256 } = chunk.data;
+      return {
+        classification: 'ciphertext',
+        fields: {
+          ...scalarFields(chunk.data),
+          c1Sha256: Buffer.from(c1Sha256).toString('hex'),
+          ...(contributorsSha256 ? { contributorsSha256: Buffer.from(contributorsSha256).toString('hex') } : {}),
+        },
+      };
     }
     case 'SubmitKeySetup': {
       const setup = parseKeySetupMessage(message as never);

@@ -3,15 +3,20 @@ import type { JobSpec } from '../job/job-spec.js';
 /** Domain-side federation messages: what the coordinator and participants reason about. */
 
 /**
- * 2: two values per CKKS slot (8,192 values per ciphertext at N = 8192). A node of version 1 encodes
- * half as many per ciphertext, so it is refused at Join with a clear reason, not at its first chunk.
+ * 3: sample counts, local losses and evaluation metrics travel inside the ciphertexts (no per-node
+ * statistic in the clear), evaluation rounds, and partial decryptions name the c1 they decrypt.
+ * 2: two values per CKKS slot. An older node is refused at Join with a clear reason.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Ciphertext chunks are far below gRPC's 4 MiB default; anything larger is refused on sight. */
 export const MAX_CHUNK_BYTES = 3 * 1024 * 1024;
 
-export type RoundKind = 'statistics' | 'training';
+/**
+ * statistics: round 0's column sums; training: a round's weighted deltas; evaluation: after each
+ * training round, the new model's federated ROC counts (same round number as its training round).
+ */
+export type RoundKind = 'statistics' | 'training' | 'evaluation';
 
 export interface JoinRequest {
   readonly jobId: string;
@@ -47,7 +52,6 @@ export type CoordinatorEvent =
       readonly type: 'aggregate-ready';
       readonly round: number;
       readonly kind: RoundKind;
-      readonly totalWeight: number;
       readonly contributors: readonly string[];
       readonly chunkCount: number;
       readonly vectorLength: number;
@@ -64,13 +68,11 @@ export type CoordinatorEvent =
       readonly chunkCount: number;
       readonly vectorLength: number;
       readonly contributors: readonly string[];
-      readonly totalWeight: number;
     }
   | {
       readonly type: 'aggregate-decrypted';
       readonly round: number;
       readonly kind: RoundKind;
-      readonly totalWeight: number;
       readonly contributors: readonly string[];
       readonly chunkCount: number;
       readonly vectorLength: number;
@@ -96,6 +98,10 @@ export interface DecryptionShareChunk {
   readonly aggregateSha256: string | undefined;
   /** Chunk 0 only: replay protection (stamped by the wire mapping when absent). */
   readonly nonce?: Uint8Array | undefined;
+  /** SHA-256 of the c1 polynomial this chunk's share decrypts (what the decryption guard keys on). */
+  readonly c1Sha256: Uint8Array;
+  /** Chunk 0 only: SHA-256 of the sorted contributor ids the share was released for. */
+  readonly contributorsSha256?: Uint8Array | undefined;
 }
 
 export interface DecryptedChunk {
@@ -104,11 +110,12 @@ export interface DecryptedChunk {
   readonly values: Float64Array;
 }
 
-/** The bounded plaintext metadata that travels with an encrypted update (chunk 0 only). */
+/**
+ * The plaintext metadata that travels with an encrypted update (chunk 0 only): its kind and layout.
+ * Sample counts and losses are inside the ciphertext (see protocols/aggregation/update-vector.ts).
+ */
 export interface UpdateMetadata {
   readonly kind: RoundKind;
-  readonly sampleCount: number;
-  readonly localLoss: number;
   readonly vectorLength: number;
   readonly chunkCount: number;
 }
@@ -131,8 +138,6 @@ export interface ContributionChunk {
   readonly participantId: string;
   readonly chunkIndex: number;
   readonly ciphertext: Uint8Array;
-  /** Chunk 0 only (0 elsewhere). */
-  readonly sampleCount: number;
   readonly chunkCount: number;
   /** Last chunk only. */
   readonly updateSignature: Uint8Array | undefined;
@@ -142,8 +147,13 @@ export interface FetchAggregateRequest {
   readonly jobId: string;
   readonly participantId: string;
   readonly round: number;
+  readonly kind: RoundKind;
 }
 
+/**
+ * Single-key custody only (the coordinator holds no key there): the federation-wide metrics a node
+ * computed from the decrypted sums of a round, never its own.
+ */
 export interface EvaluationReport {
   readonly jobId: string;
   readonly participantId: string;
@@ -151,6 +161,8 @@ export interface EvaluationReport {
   readonly evaluationCount: number;
   readonly auc: number;
   readonly loss: number;
+  readonly totalSamples: number;
+  readonly meanTrainingLoss: number;
   /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
   readonly nonce?: Uint8Array | undefined;
 }

@@ -43,7 +43,7 @@ const bytes = z
   .instanceof(Uint8Array)
   .refine((value) => value.length > 0, 'is empty')
   .refine((value) => value.length <= MAX_CHUNK_BYTES, `exceeds ${MAX_CHUNK_BYTES} bytes`);
-const wireRoundKind = z.enum(['ROUND_KIND_STATISTICS', 'ROUND_KIND_TRAINING']);
+const wireRoundKind = z.enum(['ROUND_KIND_STATISTICS', 'ROUND_KIND_TRAINING', 'ROUND_KIND_EVALUATION']);
 
 const wireKeySetupStep = z.enum([
   'KEY_SETUP_STEP_SEED_COMMITMENT',
@@ -75,12 +75,17 @@ function toWireSignedValue(value: SignedValue): WireSignedValue {
   return { participantId: value.participantId, value: toBuffer(value.value), signature: toBuffer(value.signature) };
 }
 
+const ROUND_KIND_TO_WIRE: Record<RoundKind, z.infer<typeof wireRoundKind>> = {
+  statistics: 'ROUND_KIND_STATISTICS',
+  training: 'ROUND_KIND_TRAINING',
+  evaluation: 'ROUND_KIND_EVALUATION',
+};
 function fromWireRoundKind(kind: z.infer<typeof wireRoundKind>): RoundKind {
-  return kind === 'ROUND_KIND_STATISTICS' ? 'statistics' : 'training';
+  return kind === 'ROUND_KIND_STATISTICS' ? 'statistics' : kind === 'ROUND_KIND_TRAINING' ? 'training' : 'evaluation';
 }
 
 function toWireRoundKind(kind: RoundKind): WireRoundKind {
-  return kind === 'statistics' ? 'ROUND_KIND_STATISTICS' : 'ROUND_KIND_TRAINING';
+  return ROUND_KIND_TO_WIRE[kind];
 }
 
 function failure(error: z.ZodError, what: string): { success: false; reason: string } {
@@ -145,7 +150,6 @@ export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest>
 function toWireAggregateSummary(event: {
   round: number;
   kind: RoundKind;
-  totalWeight: number;
   contributors: readonly string[];
   chunkCount: number;
   vectorLength: number;
@@ -153,7 +157,6 @@ function toWireAggregateSummary(event: {
   return {
     round: event.round,
     kind: toWireRoundKind(event.kind),
-    totalWeight: event.totalWeight,
     contributors: [...event.contributors],
     chunkCount: event.chunkCount,
     vectorLength: event.vectorLength,
@@ -162,7 +165,6 @@ function toWireAggregateSummary(event: {
 const aggregateSummarySchema = z.object({
   round,
   kind: wireRoundKind,
-  totalWeight: z.number().positive().finite(),
   contributors: z.array(identifier).min(1).max(10_000),
   chunkCount: z.number().int().min(1).max(100_000),
   vectorLength: z.number().int().min(1).max(100_000_000),
@@ -320,8 +322,6 @@ const updateChunkSchema = z.object({
   metadata: z
     .object({
       kind: wireRoundKind,
-      sampleCount: z.number().int().min(1).max(1_000_000_000),
-      localLoss: z.number().min(0).max(1e6),
       vectorLength: z.number().int().min(1).max(100_000_000),
       chunkCount: z.number().int().min(1).max(100_000),
     })
@@ -352,7 +352,6 @@ export function toWireContributionChunk(chunk: ContributionChunk): WireContribut
     participantId: chunk.participantId,
     chunkIndex: chunk.chunkIndex,
     ciphertext: toBuffer(chunk.ciphertext),
-    sampleCount: chunk.sampleCount,
     chunkCount: chunk.chunkCount,
     updateSignature: chunk.updateSignature ? toBuffer(chunk.updateSignature) : Buffer.alloc(0),
   };
@@ -361,7 +360,6 @@ const contributionChunkSchema = z.object({
   participantId: identifier,
   chunkIndex: z.number().int().min(0).max(100_000),
   ciphertext: bytes,
-  sampleCount: z.number().min(0).max(1_000_000_000),
   chunkCount: z.number().int().min(1).max(100_000),
   updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
 });
@@ -376,13 +374,15 @@ export function parseContributionChunk(wire: ContributionChunk__Output): Parsed<
 
 // --- FetchAggregateRequest (participant -> coordinator)
 export function toWireFetchAggregateRequest(request: FetchAggregateRequest): WireFetchAggregateRequest {
-  return { ...request };
+  return { ...request, kind: toWireRoundKind(request.kind) };
 }
-const fetchAggregateRequestSchema = z.object({ jobId: identifier, participantId: identifier, round });
+const fetchAggregateRequestSchema = z.object({ jobId: identifier, participantId: identifier, round, kind: wireRoundKind });
 export function parseFetchAggregateRequest(wire: FetchAggregateRequest__Output): Parsed<FetchAggregateRequest> {
   const malformed = undecodable(wire, 'aggregate request');
   if (malformed) return malformed;
-  return parsed(fetchAggregateRequestSchema.safeParse(wire), 'aggregate request');
+  const result = fetchAggregateRequestSchema.safeParse(wire);
+  if (!result.success) return failure(result.error, 'aggregate request');
+  return { success: true, data: { ...result.data, kind: fromWireRoundKind(result.data.kind) } };
 }
 
 // --- AggregateChunk (coordinator -> participant)
@@ -406,6 +406,8 @@ const evaluationReportSchema = z
     evaluationCount: z.number().int().min(0).max(1_000_000_000),
     auc: z.number().min(0).max(1),
     loss: z.number().min(0).max(1e6),
+    totalSamples: z.number().int().min(0).max(1e12),
+    meanTrainingLoss: z.number().min(0).max(1e6),
     nonce,
   });
 export function parseEvaluationReport(wire: EvaluationReport__Output): Parsed<EvaluationReport> {
@@ -448,8 +450,11 @@ export function toWireDecryptionShareChunk(chunk: DecryptionShareChunk): WireDec
     share: toBuffer(chunk.share),
     aggregateSha256: chunk.aggregateSha256 ?? '',
     nonce: chunk.chunkIndex === 0 ? freshNonce(chunk.nonce) : Buffer.alloc(0),
+    c1Sha256: toBuffer(chunk.c1Sha256),
+    contributorsSha256: chunk.contributorsSha256 ? toBuffer(chunk.contributorsSha256) : Buffer.alloc(0),
   };
 }
+const digestBytes = z.instanceof(Uint8Array).refine((value) => value.length === 32, 'is not a 32-byte SHA-256 digest');
 const decryptionShareChunkSchema = z.object({
   jobId: identifier,
   participantId: identifier,
@@ -458,14 +463,28 @@ const decryptionShareChunkSchema = z.object({
   share: bytes,
   aggregateSha256: z.union([sha256Hex, z.literal('')]),
   nonce: chunkNonce,
-}).superRefine(nonceOnFirstChunk);
+  c1Sha256: digestBytes,
+  contributorsSha256: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 32, 'is not a 32-byte SHA-256 digest'),
+}).superRefine(nonceOnFirstChunk).superRefine((chunk, ctx) => {
+  if ((chunk.chunkIndex === 0) !== (chunk.contributorsSha256.length === 32)) {
+    ctx.addIssue({ code: 'custom', path: ['contributorsSha256'], message: 'chunk 0, and only chunk 0, names the contributor set' });
+  }
+});
 export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): Parsed<DecryptionShareChunk> {
   const malformed = undecodable(wire, 'decryption share chunk');
   if (malformed) return malformed;
   const result = decryptionShareChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'decryption share chunk');
-  const { nonce: chunkNonceBytes, ...rest } = result.data;
-  return { success: true, data: { ...rest, aggregateSha256: rest.aggregateSha256 || undefined, nonce: chunkNonceBytes.length > 0 ? chunkNonceBytes : undefined } };
+  const { nonce: chunkNonceBytes, contributorsSha256, ...rest } = result.data;
+  return {
+    success: true,
+    data: {
+      ...rest,
+      aggregateSha256: rest.aggregateSha256 || undefined,
+      nonce: chunkNonceBytes.length > 0 ? chunkNonceBytes : undefined,
+      contributorsSha256: contributorsSha256.length > 0 ? contributorsSha256 : undefined,
+    },
+  };
 }
 
 // --- DecryptedChunk (coordinator -> participant)

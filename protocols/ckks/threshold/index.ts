@@ -45,6 +45,7 @@
  * differential privacy); one missing party blocks decryption; a party can sabotage (not learn from)
  * decryption by sending a wrong share; JS cannot guarantee constant time or wipe SEAL's WASM heap.
  */
+export { c1Digests, contributorSetDigest } from './c1-digest.js';
 export { createSeedContribution, deriveCommonSeed, seedCommitment, verifySeedReveal, COMMON_SEED_BYTES, SEED_CONTRIBUTION_BYTES } from './common-seed.js';
 export type { SeedContext, SeedContribution, SeedReveal } from './common-seed.js';
 export {

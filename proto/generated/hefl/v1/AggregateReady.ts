@@ -5,7 +5,6 @@ import type { RoundKind as _hefl_v1_RoundKind, RoundKind__Output as _hefl_v1_Rou
 export interface AggregateReady {
   'round'?: (number);
   'kind'?: (_hefl_v1_RoundKind);
-  'totalWeight'?: (number | string);
   'contributors'?: (string)[];
   'chunkCount'?: (number);
   'vectorLength'?: (number);
@@ -14,7 +13,6 @@ export interface AggregateReady {
 export interface AggregateReady__Output {
   'round': (number);
   'kind': (_hefl_v1_RoundKind__Output);
-  'totalWeight': (number);
   'contributors': (string)[];
   'chunkCount': (number);
   'vectorLength': (number);

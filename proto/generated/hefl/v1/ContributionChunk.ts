@@ -5,7 +5,6 @@ export interface ContributionChunk {
   'participantId'?: (string);
   'chunkIndex'?: (number);
   'ciphertext'?: (Buffer | Uint8Array | string);
-  'sampleCount'?: (number | string);
   'chunkCount'?: (number);
   'updateSignature'?: (Buffer | Uint8Array | string);
 }
@@ -14,7 +13,6 @@ export interface ContributionChunk__Output {
   'participantId': (string);
   'chunkIndex': (number);
   'ciphertext': (Buffer);
-  'sampleCount': (number);
   'chunkCount': (number);
   'updateSignature': (Buffer);
 }

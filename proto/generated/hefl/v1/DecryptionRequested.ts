@@ -9,7 +9,6 @@ export interface DecryptionRequested {
   'chunkCount'?: (number);
   'vectorLength'?: (number);
   'contributors'?: (string)[];
-  'totalWeight'?: (number | string);
 }
 
 export interface DecryptionRequested__Output {
@@ -19,5 +18,4 @@ export interface DecryptionRequested__Output {
   'chunkCount': (number);
   'vectorLength': (number);
   'contributors': (string)[];
-  'totalWeight': (number);
 }

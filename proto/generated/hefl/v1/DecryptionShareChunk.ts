@@ -9,6 +9,8 @@ export interface DecryptionShareChunk {
   'share'?: (Buffer | Uint8Array | string);
   'aggregateSha256'?: (string);
   'nonce'?: (Buffer | Uint8Array | string);
+  'c1Sha256'?: (Buffer | Uint8Array | string);
+  'contributorsSha256'?: (Buffer | Uint8Array | string);
 }
 
 export interface DecryptionShareChunk__Output {
@@ -19,4 +21,6 @@ export interface DecryptionShareChunk__Output {
   'share': (Buffer);
   'aggregateSha256': (string);
   'nonce': (Buffer);
+  'c1Sha256': (Buffer);
+  'contributorsSha256': (Buffer);
 }

@@ -9,6 +9,8 @@ export interface EvaluationReport {
   'auc'?: (number | string);
   'loss'?: (number | string);
   'nonce'?: (Buffer | Uint8Array | string);
+  'totalSamples'?: (number | string);
+  'meanTrainingLoss'?: (number | string);
 }
 
 export interface EvaluationReport__Output {
@@ -19,4 +21,6 @@ export interface EvaluationReport__Output {
   'auc': (number);
   'loss': (number);
   'nonce': (Buffer);
+  'totalSamples': (number);
+  'meanTrainingLoss': (number);
 }

@@ -4,6 +4,7 @@ export const RoundKind = {
   ROUND_KIND_UNSPECIFIED: 'ROUND_KIND_UNSPECIFIED',
   ROUND_KIND_STATISTICS: 'ROUND_KIND_STATISTICS',
   ROUND_KIND_TRAINING: 'ROUND_KIND_TRAINING',
+  ROUND_KIND_EVALUATION: 'ROUND_KIND_EVALUATION',
 } as const;
 
 export type RoundKind =
@@ -13,5 +14,7 @@ export type RoundKind =
   | 1
   | 'ROUND_KIND_TRAINING'
   | 2
+  | 'ROUND_KIND_EVALUATION'
+  | 3
 
 export type RoundKind__Output = typeof RoundKind[keyof typeof RoundKind]

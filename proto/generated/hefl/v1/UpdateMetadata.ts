@@ -4,16 +4,12 @@ import type { RoundKind as _hefl_v1_RoundKind, RoundKind__Output as _hefl_v1_Rou
 
 export interface UpdateMetadata {
   'kind'?: (_hefl_v1_RoundKind);
-  'sampleCount'?: (number | string);
-  'localLoss'?: (number | string);
   'vectorLength'?: (number);
   'chunkCount'?: (number);
 }
 
 export interface UpdateMetadata__Output {
   'kind': (_hefl_v1_RoundKind__Output);
-  'sampleCount': (number);
-  'localLoss': (number);
   'vectorLength': (number);
   'chunkCount': (number);
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { jobSpecSchema, type JobSpecInput } from '../protocols/job/job-spec.js';
+import { assertJobMeetsFloor, DEFAULT_PRIVACY_POLICY, privacyPolicySchema, resolvePrivacyFloor } from './privacy-policy.js';
+
+const base: JobSpecInput = {
+  jobId: 'floor',
+  model: { kind: 'logistic-regression' },
+  features: { numeric: ['age'], label: { column: 'y', positive: 'yes', negative: 'no' } },
+  training: { rounds: 1 },
+  federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3 },
+};
+const job = (patch: Partial<JobSpecInput> = {}) => jobSpecSchema.parse({ ...base, ...patch });
+
+describe('a participant\'s privacy floor', () => {
+  it('defaults to every participant, verification on and one retry; never below 2 contributors', () => {
+    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, job())).toEqual({ minContributors: 3, verifyAggregate: true, maxRoundRetries: 1 });
+    const pair = job({ federation: { participants: ['bank', 'shop'], minParticipants: 2 } });
+    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, pair).minContributors).toBe(2);
+    expect(privacyPolicySchema.safeParse({ minContributors: 1 }).success).toBe(false);
+    expect(privacyPolicySchema.safeParse({ minContributor: 2 }).success).toBe(false);
+  });
+
+  it('accepts the default job (verifyAggregate on by default)', () => {
+    expect(() => assertJobMeetsFloor(job(), resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, job()))).not.toThrow();
+  });
+
+  it.each([
+    ['a quorum of 1', { federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 1 } }, /federation\.minParticipants is 1, below privacy\.minContributors 3/],
+    ['verification off', { custody: { mode: 'threshold', verifyAggregate: false } }, /custody\.verifyAggregate is false/],
+    ['more retries', { federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundRetries: 3 } }, /roundRetries is 3, above privacy\.maxRoundRetries 1/],
+  ] as const)('refuses a job with %s, naming the setting', (_name, patch, message) => {
+    const weak = job(patch as Partial<JobSpecInput>);
+    expect(() => assertJobMeetsFloor(weak, resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, weak))).toThrow(message);
+  });
+
+  it('a node may lower its floor to 2 of 3 explicitly, and a floor above the roster is refused', () => {
+    const twoOfThree = job({ federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2 } });
+    expect(() => assertJobMeetsFloor(twoOfThree, resolvePrivacyFloor(privacyPolicySchema.parse({ minContributors: 2 }), twoOfThree))).not.toThrow();
+    expect(() => assertJobMeetsFloor(job(), resolvePrivacyFloor(privacyPolicySchema.parse({ minContributors: 4 }), job()))).toThrow(/lists only 3/);
+  });
+
+  it('does not apply to custody modes without threshold decryption', () => {
+    const single = job({ custody: { mode: 'single-key' }, federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 1 } });
+    expect(() => assertJobMeetsFloor(single, resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, single))).not.toThrow();
+  });
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ConfigError } from '../protocols/errors.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
+
+/**
+ * A participant's own privacy floor (`privacy` in its node config). The job comes from the
+ * coordinator, so the job cannot be what protects a node: the node refuses, at join, any job weaker
+ * than its floor, and checks every decryption request against it (decryption-guard.ts).
+ */
+export const privacyPolicySchema = z
+  .strictObject({
+    /**
+     * The fewest contributors an aggregate may have for this node to help decrypt it. Default: every
+     * participant of the job (N-of-N threshold custody); never below 2, so no aggregate is one update.
+     */
+    minContributors: z.number().int().min(2).max(1_000).optional(),
+    /** Re-sum every signed contribution before each partial decryption (N× the download); on by default. */
+    verifyAggregate: z.boolean().default(true),
+    /** The most times a round may run again; each retry is one more decryption against the smudging budget. */
+    maxRoundRetries: z.number().int().min(0).max(5).default(1),
+  })
+  .default({ verifyAggregate: true, maxRoundRetries: 1 });
+
+export type PrivacyPolicy = z.infer<typeof privacyPolicySchema>;
+
+/** The floor in force for one job: the policy with its defaults resolved against the job. */
+export interface PrivacyFloor {
+  readonly minContributors: number;
+  readonly verifyAggregate: boolean;
+  readonly maxRoundRetries: number;
+}
+
+export const DEFAULT_PRIVACY_POLICY: PrivacyPolicy = privacyPolicySchema.parse(undefined);
+
+export function resolvePrivacyFloor(policy: PrivacyPolicy, job: JobSpec): PrivacyFloor {
+  return {
+    minContributors: policy.minContributors ?? Math.max(2, job.federation.participants.length),
+    verifyAggregate: policy.verifyAggregate,
+    maxRoundRetries: policy.maxRoundRetries,
+  };
+}
+
+/**
+ * Refuses (ConfigError, before anything but the Join has left) a threshold-custody job that the
+ * coordinator could use below this node's floor; names the job setting and the node setting.
+ */
+export function assertJobMeetsFloor(job: JobSpec, floor: PrivacyFloor): void {
+  if (job.custody.mode !== 'threshold') return;
+  const refuse = (what: string): never => {
+    throw new ConfigError(`job ${job.jobId} is weaker than this node's privacy policy: ${what}; refusing to take part`);
+  };
+  const participants = job.federation.participants.length;
+  if (floor.minContributors > participants) {
+    refuse(`privacy.minContributors is ${floor.minContributors} but the job lists only ${participants} participants`);
+  }
+  if (job.federation.minParticipants < floor.minContributors) {
+    refuse(
+      `federation.minParticipants is ${job.federation.minParticipants}, below privacy.minContributors ${floor.minContributors} ` +
+        `(an aggregate of fewer contributors could isolate one institution's update)`,
+    );
+  }
+  if (floor.verifyAggregate && !job.custody.verifyAggregate) {
+    refuse('custody.verifyAggregate is false, and privacy.verifyAggregate requires checking every aggregate against the signed contributions');
+  }
+  if (job.federation.roundRetries > floor.maxRoundRetries) {
+    refuse(`federation.roundRetries is ${job.federation.roundRetries}, above privacy.maxRoundRetries ${floor.maxRoundRetries}`);
+  }
+}
+
+/** One line for the node's log: what it enforces in this job. */
+export function describeFloor(job: JobSpec, floor: PrivacyFloor): Record<string, unknown> {
+  if (job.custody.mode !== 'threshold') return { custody: job.custody.mode, enforced: 'none (no threshold decryption in this custody mode)' };
+  return { custody: 'threshold', minContributors: floor.minContributors, verifyAggregate: floor.verifyAggregate, maxRoundRetries: floor.maxRoundRetries, selfInclusion: true, oneDecryptionSetPerC1: true };
+}
