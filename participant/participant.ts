@@ -266,7 +266,12 @@ export class Participant {
         }
         state.job = this.acceptJob(event.job);
         state.floor = resolvePrivacyFloor(this.options.privacy ?? DEFAULT_PRIVACY_POLICY, state.job);
-        assertJobMeetsFloor(state.job, state.floor);
+        try {
+          assertJobMeetsFloor(state.job, state.floor);
+        } catch (error) {
+          this.options.onRefusal?.('JobRefused', error instanceof Error ? error.message : String(error));
+          throw error;
+        }
         this.logger.info({ jobId: state.job.jobId, ...describeFloor(state.job, state.floor) }, 'privacy floor this node enforces');
         if (state.job.custody.mode === 'threshold') {
           if (!keys.identityKey || !keys.manifest.identities) throw new ConfigError('threshold custody needs this node\'s identity key folder');
@@ -358,7 +363,16 @@ export class Participant {
       }
       case 'aggregate-decrypted': {
         const job = this.expectedLayout(state, event);
-        const chunks = await this.options.connection.fetchDecryptedAggregate({ jobId: job.jobId, participantId: this.options.participantId, round: event.round, kind: event.kind });
+        const request = { jobId: job.jobId, participantId: this.options.participantId, round: event.round, kind: event.kind };
+        let chunks: Float64Array[];
+        try {
+          chunks = await this.options.connection.fetchDecryptedAggregate(request);
+        } catch (error) {
+          // The federation's evaluation only feeds this node's log; after the last round the job may end first.
+          if (event.kind !== 'evaluation' || !(error instanceof HeflError)) throw error;
+          this.logger.debug({ round: event.round, reason: error.message }, 'the federated evaluation was no longer served');
+          break;
+        }
         const sum = new Float64Array(event.vectorLength);
         let offset = 0;
         for (const chunk of chunks) {

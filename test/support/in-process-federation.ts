@@ -7,6 +7,7 @@ import type { EgressRecord, FederationConnection } from '../../participant/feder
 import { GrpcFederationConnection } from '../../participant/grpc-federation-connection.js';
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
 import type { FederatedStrategy } from '../../protocols/aggregation/federated-strategy.js';
+import type { PrivacyPolicy } from '../../participant/privacy-policy.js';
 import type { Standardization } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
@@ -22,6 +23,12 @@ export interface InProcessNode {
   /** Wraps the node's connection (to drop or corrupt messages in fault tests). */
   readonly wrapConnection?: (connection: FederationConnection) => FederationConnection;
   readonly logger?: import('pino').Logger;
+  /** The node's own privacy floor (default: DEFAULT_PRIVACY_POLICY). */
+  readonly privacy?: PrivacyPolicy;
+  /** Threshold custody: keep the node's decryption guard in this file (memory only when absent). */
+  readonly decryptionGuardFile?: string;
+  /** Where the node's refusals go (its ledger, in the CLI). */
+  readonly onRefusal?: (messageType: string, reason: string) => void;
 }
 
 export interface InProcessResult {
@@ -76,6 +83,9 @@ export async function runInProcessFederation(
           jobId: job.jobId,
           dataCsv: node.dataCsv,
           evaluationCsv: node.evaluationCsv,
+          ...(node.privacy ? { privacy: node.privacy } : {}),
+          ...(node.decryptionGuardFile ? { decryptionGuardFile: node.decryptionGuardFile } : {}),
+          ...(node.onRefusal ? { onRefusal: node.onRefusal } : {}),
           secretShareFile: secretShareFiles[node.participantId],
           keys: await readParticipantKeys(folders.participants[node.participantId] as string),
           connection,
