@@ -24,6 +24,7 @@ import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { roundTableHeader, roundTableRow } from './round-table.js';
 import { UsageError } from './usage-error.js';
+import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
 export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
 
@@ -44,6 +45,9 @@ Options:
   --resume            continue the job from its state after a crash: participants rejoin by
                       themselves and the job goes on from the round after the last completed one
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
+  --allow-plaintext-transport
+                      without --kit, serve plain gRPC (no TLS) on a --host that is not loopback;
+                      refused otherwise (loopback: 127.0.0.0/8, ::1, localhost)
   --dashboard HOST:PORT
                       serve the live web dashboard (/), GET /metrics (Prometheus) and GET /status
                       (JSON, for \`hefl status\`) there; off by default (--http is the same option)
@@ -73,6 +77,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'log-format': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       kit: { type: 'string' },
+      'allow-plaintext-transport': { type: 'boolean', default: false },
       ledger: { type: 'string' },
       state: { type: 'string' },
       resume: { type: 'boolean', default: false },
@@ -89,6 +94,10 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`, COORDINATOR_HELP);
 
+  // Refused before anything is read or bound: plain gRPC off loopback must be asked for.
+  if (!values.kit && !values['allow-plaintext-transport'] && !isLoopbackHost(values.host)) {
+    throw new ConfigError(`--host ${values.host} is not loopback and there is no --kit: give --kit DIR (mutual TLS), or --allow-plaintext-transport to serve plain gRPC there`);
+  }
   const logFormat = parseLogFormat(values['log-format'], COORDINATOR_HELP);
   if (values.http && values.dashboard && values.http !== values.dashboard) throw new UsageError('--http and --dashboard are the same option; give one', COORDINATOR_HELP);
   const dashboardAddress = values.dashboard ?? values.http;
@@ -181,6 +190,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const server = await startGrpcCoordinatorServer(coordinator, {
     host: values.host,
     port,
+    allowPlaintextTransport: values['allow-plaintext-transport'],
     onRequestReceived: recordIngress,
     onResponseSent: recordResponse,
     onPeerRefused: (reason) => {
@@ -192,7 +202,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       : {}),
   });
   if (kit) logger.info({ federationId: kit.manifest.federationId, revoked: kit.manifest.revoked.length }, 'mutual TLS on: participant ids come from their certificates');
-  else logger.warn('no --kit: plain gRPC without TLS; use only on a trusted network or loopback');
+  else if (isLoopbackHost(values.host)) logger.warn('no --kit: plain gRPC without TLS, on loopback only');
+  else logger.warn({ host: values.host }, '--allow-plaintext-transport: plain gRPC without TLS off loopback; anyone on the network path can read and alter the traffic');
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
   let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
   if (dashboardAddress) {

@@ -20,6 +20,8 @@ import {
 } from '../protocols/wire/wire-mapping.js';
 import type { Coordinator } from './coordinator.js';
 import { RequestRateLimiter } from './request-rate-limiter.js';
+import { ConfigError } from '../protocols/errors.js';
+import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
 export interface RunningCoordinatorServer {
   /** host:port actually bound (port 0 in the request becomes the real port). */
@@ -119,6 +121,8 @@ export async function startGrpcCoordinatorServer(
     host?: string;
     port?: number;
     credentials?: grpc.ServerCredentials;
+    /** Serve plain gRPC (no credentials) on a host that is not loopback; refused otherwise. */
+    allowPlaintextTransport?: boolean;
     /** With mutual TLS: the participant id is taken from the verified certificate, never from a message field. */
     authenticatePeer?: PeerAuthenticator;
     /** Requests per second per participant (burst: 20 seconds' worth); default 50. */
@@ -132,6 +136,10 @@ export async function startGrpcCoordinatorServer(
   } = {},
 ): Promise<RunningCoordinatorServer> {
   const { authenticatePeer } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (!options.credentials && !options.allowPlaintextTransport && !isLoopbackHost(host)) {
+    throw new ConfigError(`plain gRPC on ${host} (not loopback) is refused: serve with mutual TLS credentials, or set allowPlaintextTransport`);
+  }
   const rateLimiter = new RequestRateLimiter(options.requestsPerSecond ?? 50, (options.requestsPerSecond ?? 50) * 20);
   /** A refusal when the message's participant id is not the one its certificate proves, or it floods us. */
   const authorize = (call: { getAuthContext(): AuthContext }, claimed: string): grpc.ServiceError | undefined => {
@@ -289,7 +297,6 @@ export async function startGrpcCoordinatorServer(
   };
 
   server.addService(service, handlers);
-  const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${options.port ?? 0}`, options.credentials ?? grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

@@ -123,6 +123,7 @@ async function runWithCrash(
       outputDir: join('outputs', id),
       keepPayloads: false,
       allowUnencryptedUpdates: false,
+      allowPlaintextTransport: false,
       connectTimeoutSeconds: 30,
       reconnectSeconds: 60,
     };

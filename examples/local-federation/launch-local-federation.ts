@@ -155,6 +155,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         connectTimeoutSeconds: 60,
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
+        allowPlaintextTransport: false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {
