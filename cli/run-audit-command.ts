@@ -10,6 +10,7 @@ import { loadIdentityPublicKey } from '../protocols/identity/participant-identit
 import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { verifyLedger, type LedgerVerification } from '../protocols/ledger/verify-ledger.js';
+import { matchEgressWithIngress } from '../protocols/ledger/match-egress-ingress.js';
 import { EXIT } from './exit-codes.js';
 import { ConfigError } from '../protocols/errors.js';
 import { loadStartupKit } from '../protocols/trust/startup-kit.js';
@@ -113,41 +114,6 @@ function describe(verdict: NodeVerdict): string[] {
     ...(refused > 0 ? [`    ${refused} messages refused by the node's egress guard (never sent)`] : []),
     ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`),
   ];
-}
-
-/**
- * With the coordinator's ingress ledger among the ledgers: every message a participant recorded as
- * sent must have arrived (same SHA-256, size, type, sender), and every message the coordinator
- * recorded from that participant must be in the participant's ledger.
- */
-function matchEgressWithIngress(verifications: readonly LedgerVerification[]): { lines: string[]; consistent: boolean } {
-  const ingress = verifications.find((verification) => verification.nodeId === 'coordinator' && verification.valid);
-  if (!ingress) return { lines: [], consistent: true };
-  const lines: string[] = [];
-  let consistent = true;
-  const key = (record: { sha256: string; size: number; messageType: string }, peer: string): string => `${peer}|${record.messageType}|${record.size}|${record.sha256}`;
-  for (const egress of verifications) {
-    if (!egress.valid || !egress.nodeId || egress.nodeId === 'coordinator') continue;
-    const participant = egress.nodeId;
-    const arrived = new Map<string, number>();
-    for (const record of ingress.records) if (record.peer === participant) arrived.set(key(record, participant), (arrived.get(key(record, participant)) ?? 0) + 1);
-    const sent = egress.records.filter((record) => record.classification !== 'refused');
-    let matched = 0;
-    const unmatched: string[] = [];
-    for (const record of sent) {
-      const count = arrived.get(key(record, participant)) ?? 0;
-      if (count > 0) {
-        arrived.set(key(record, participant), count - 1);
-        matched += 1;
-      } else unmatched.push(`#${record.sequence} ${record.messageType}`);
-    }
-    const unexplained = [...arrived.values()].reduce((total, count) => total + count, 0);
-    lines.push(`${participant} -> coordinator: ${matched} of ${sent.length} sent messages found in the ingress ledger`);
-    if (unmatched.length > 0) lines.push(`    not received (or not recorded): ${unmatched.slice(0, 10).join(', ')}${unmatched.length > 10 ? ', ...' : ''}`);
-    if (unexplained > 0) lines.push(`    ${unexplained} messages arrived as "${participant}" that its ledger does not record`);
-    if (unmatched.length > 0 || unexplained > 0) consistent = false;
-  }
-  return { lines, consistent };
 }
 
 export async function runAuditCommand(argv: string[]): Promise<number> {

@@ -9,11 +9,11 @@ import { writeTrainingReport } from '../protocols/report/write-training-report.j
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
-import { classifyEgress } from '../protocols/ledger/classify-egress.js';
 import { classifyCoordinatorResponse } from '../protocols/ledger/classify-response.js';
 import type { FederationMethodName } from '../proto/load-federation-service.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { ingressLedgerRecorder } from '../coordinator/ingress-ledger.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { trackAuditStatus } from '../coordinator/dashboard/audit-status-tracker.js';
@@ -131,32 +131,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   }
   // A key-less session judges whether arriving payloads are ciphertexts, for the ingress records.
   using classifier = await CkksSession.create(job.ckks);
-  const recordIngress = (method: string, bytes: Uint8Array, decoded: object): void => {
-    if (!ingress) return;
-    const verdict = classifyEgress(method, bytes, {
-      parameters: job.ckks,
-      // Custody none: unencrypted updates arrive by design; they are recorded as what they are.
-      allowPlaintextUpdates: job.custody.mode === 'none',
-      isCiphertext: (payload) => {
-        try {
-          classifier.release(classifier.loadCiphertext(payload, 'arriving payload'));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-    });
-    const claimed = (decoded as { participantId?: unknown }).participantId;
-    ingress.recordBytes(
-      'ingress',
-      method,
-      bytes,
-      'refused' in verdict ? 'refused' : verdict.classification,
-      'refused' in verdict ? verdict.refused : undefined,
-      typeof claimed === 'string' && claimed.length <= 63 ? claimed : undefined,
-      'refused' in verdict ? undefined : verdict.fields,
-    );
-  };
+  const recordIngress = ingress ? ingressLedgerRecorder(ingress, job, classifier) : undefined;
   const audit = trackAuditStatus(coordinator, {
     mutualTls: kit !== undefined,
     federationId: kit?.manifest.federationId ?? null,
@@ -191,7 +166,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
     host: values.host,
     port,
     allowPlaintextTransport: values['allow-plaintext-transport'],
-    onRequestReceived: recordIngress,
+    ...(recordIngress ? { onRequestReceived: recordIngress } : {}),
     onResponseSent: recordResponse,
     onPeerRefused: (reason) => {
       audit.peerRefused();
