@@ -25,8 +25,12 @@ public keys come from the auditor's startup kit (--kit: the CA-signed manifest p
 ledger key when provisioned with --roster; the manifest's signature is checked against the kit's CA)
 or from the identities roster in any key folder's keys.json (--roster). Where the node kept its
 payloads (keepPayloads: OUTPUT_DIR/payloads beside the ledger), each payload is re-classified from its
-bytes under the federation's CKKS parameters and must be what its record claims. Prints a verdict per node
-and, with --report, writes a Markdown report to file. Exit code 0 only when every ledger verifies.
+bytes under the federation's CKKS parameters and must be what its record claims. With the coordinator's
+ledger given, every message a participant sent must have arrived from it and every message accepted
+from it must be in its ledger; messages the coordinator refused (a spoofed participant id among them)
+are filed under the sender its certificate proved and listed per sender, never counted as arrived from
+the id they claimed. Prints a verdict per node and, with --report, writes a Markdown report to file.
+Exit code 0 only when every ledger verifies.
 
 Example:
   hefl audit verify --kit kits/auditor --report audit.md outputs/*/egress.jsonl coordinator-ingress.jsonl`;
@@ -102,6 +106,7 @@ function describe(verdict: NodeVerdict): string[] {
   }
   const node = verification.nodeId ?? '(unknown node)';
   const refused = verification.records.filter((record) => record.classification === 'refused' && record.nodeId !== 'coordinator').length;
+  const refusedOnArrival = verification.records.filter((record) => record.direction === 'ingress' && record.refused === true).length;
   const head = !verification.valid
     ? `${node}: FAILED - ${verification.problem}`
     : verdict.reclassified.length > 0
@@ -112,6 +117,7 @@ function describe(verdict: NodeVerdict): string[] {
     head,
     ...verdict.reclassified.map((problem) => `    ${problem}`),
     ...(refused > 0 ? [`    ${refused} messages refused by the node's egress guard (never sent)`] : []),
+    ...(refusedOnArrival > 0 ? [`    ${refusedOnArrival} received messages refused by the coordinator (listed by sender below)`] : []),
     ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`),
   ];
 }

@@ -40,6 +40,8 @@ Options:
   --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
   --ledger FILE       signed, hash-chained ledger of every request received and every message sent
+                      (each request under the participant its certificate proves with --kit;
+                      refused and spoofed requests marked "refused", with the reason)
   --state FILE        durable job state, written atomically after every completed round
                       (default: JOB_ID.coordinator-state.json beside the job file)
   --resume            continue the job from its state after a crash: participants rejoin by
