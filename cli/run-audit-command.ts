@@ -117,7 +117,7 @@ function describe(verdict: NodeVerdict): string[] {
     head,
     ...verdict.reclassified.map((problem) => `    ${problem}`),
     ...(refused > 0 ? [`    ${refused} messages refused by the node's egress guard (never sent)`] : []),
-    ...(refusedOnArrival > 0 ? [`    ${refusedOnArrival} received messages refused by the coordinator (listed by sender below)`] : []),
+    ...(refusedOnArrival > 0 ? [`    ${refusedOnArrival} received messages refused by the coordinator`] : []),
     ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`),
   ];
 }
