@@ -10,6 +10,7 @@ import { loadIdentityPublicKey } from '../protocols/identity/participant-identit
 import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { verifyLedger, type LedgerVerification } from '../protocols/ledger/verify-ledger.js';
+import { matchEgressWithIngress } from '../protocols/ledger/match-egress-ingress.js';
 import { EXIT } from './exit-codes.js';
 import { ConfigError } from '../protocols/errors.js';
 import { loadStartupKit } from '../protocols/trust/startup-kit.js';
@@ -24,8 +25,12 @@ public keys come from the auditor's startup kit (--kit: the CA-signed manifest p
 ledger key when provisioned with --roster; the manifest's signature is checked against the kit's CA)
 or from the identities roster in any key folder's keys.json (--roster). Where the node kept its
 payloads (keepPayloads: OUTPUT_DIR/payloads beside the ledger), each payload is re-classified from its
-bytes under the federation's CKKS parameters and must be what its record claims. Prints a verdict per node
-and, with --report, writes a Markdown report to file. Exit code 0 only when every ledger verifies.
+bytes under the federation's CKKS parameters and must be what its record claims. With the coordinator's
+ledger given, every message a participant sent must have arrived from it and every message accepted
+from it must be in its ledger; messages the coordinator refused (a spoofed participant id among them)
+are filed under the sender its certificate proved and listed per sender, never counted as arrived from
+the id they claimed. Prints a verdict per node and, with --report, writes a Markdown report to file.
+Exit code 0 only when every ledger verifies.
 
 Example:
   hefl audit verify --kit kits/auditor --report audit.md outputs/*/egress.jsonl coordinator-ingress.jsonl`;
@@ -101,6 +106,7 @@ function describe(verdict: NodeVerdict): string[] {
   }
   const node = verification.nodeId ?? '(unknown node)';
   const refused = verification.records.filter((record) => record.classification === 'refused' && record.nodeId !== 'coordinator').length;
+  const refusedOnArrival = verification.records.filter((record) => record.direction === 'ingress' && record.refused === true).length;
   const head = !verification.valid
     ? `${node}: FAILED - ${verification.problem}`
     : verdict.reclassified.length > 0
@@ -111,43 +117,9 @@ function describe(verdict: NodeVerdict): string[] {
     head,
     ...verdict.reclassified.map((problem) => `    ${problem}`),
     ...(refused > 0 ? [`    ${refused} messages refused by the node's egress guard (never sent)`] : []),
+    ...(refusedOnArrival > 0 ? [`    ${refusedOnArrival} received messages refused by the coordinator`] : []),
     ...[...byType].map(([type, totals]) => `    ${type}: ${totals.messages} messages, ${totals.bytes} bytes`),
   ];
-}
-
-/**
- * With the coordinator's ingress ledger among the ledgers: every message a participant recorded as
- * sent must have arrived (same SHA-256, size, type, sender), and every message the coordinator
- * recorded from that participant must be in the participant's ledger.
- */
-function matchEgressWithIngress(verifications: readonly LedgerVerification[]): { lines: string[]; consistent: boolean } {
-  const ingress = verifications.find((verification) => verification.nodeId === 'coordinator' && verification.valid);
-  if (!ingress) return { lines: [], consistent: true };
-  const lines: string[] = [];
-  let consistent = true;
-  const key = (record: { sha256: string; size: number; messageType: string }, peer: string): string => `${peer}|${record.messageType}|${record.size}|${record.sha256}`;
-  for (const egress of verifications) {
-    if (!egress.valid || !egress.nodeId || egress.nodeId === 'coordinator') continue;
-    const participant = egress.nodeId;
-    const arrived = new Map<string, number>();
-    for (const record of ingress.records) if (record.peer === participant) arrived.set(key(record, participant), (arrived.get(key(record, participant)) ?? 0) + 1);
-    const sent = egress.records.filter((record) => record.classification !== 'refused');
-    let matched = 0;
-    const unmatched: string[] = [];
-    for (const record of sent) {
-      const count = arrived.get(key(record, participant)) ?? 0;
-      if (count > 0) {
-        arrived.set(key(record, participant), count - 1);
-        matched += 1;
-      } else unmatched.push(`#${record.sequence} ${record.messageType}`);
-    }
-    const unexplained = [...arrived.values()].reduce((total, count) => total + count, 0);
-    lines.push(`${participant} -> coordinator: ${matched} of ${sent.length} sent messages found in the ingress ledger`);
-    if (unmatched.length > 0) lines.push(`    not received (or not recorded): ${unmatched.slice(0, 10).join(', ')}${unmatched.length > 10 ? ', ...' : ''}`);
-    if (unexplained > 0) lines.push(`    ${unexplained} messages arrived as "${participant}" that its ledger does not record`);
-    if (unmatched.length > 0 || unexplained > 0) consistent = false;
-  }
-  return { lines, consistent };
 }
 
 export async function runAuditCommand(argv: string[]): Promise<number> {

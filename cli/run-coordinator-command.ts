@@ -9,11 +9,11 @@ import { writeTrainingReport } from '../protocols/report/write-training-report.j
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
-import { classifyEgress } from '../protocols/ledger/classify-egress.js';
 import { classifyCoordinatorResponse } from '../protocols/ledger/classify-response.js';
 import type { FederationMethodName } from '../proto/load-federation-service.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { ingressLedgerRecorder } from '../coordinator/ingress-ledger.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { trackAuditStatus } from '../coordinator/dashboard/audit-status-tracker.js';
@@ -24,6 +24,7 @@ import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { roundTableHeader, roundTableRow } from './round-table.js';
 import { UsageError } from './usage-error.js';
+import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
 export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
 
@@ -39,11 +40,16 @@ Options:
   --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
   --ledger FILE       signed, hash-chained ledger of every request received and every message sent
+                      (each request under the participant its certificate proves with --kit;
+                      refused and spoofed requests marked "refused", with the reason)
   --state FILE        durable job state, written atomically after every completed round
                       (default: JOB_ID.coordinator-state.json beside the job file)
   --resume            continue the job from its state after a crash: participants rejoin by
                       themselves and the job goes on from the round after the last completed one
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
+  --allow-plaintext-transport
+                      without --kit, serve plain gRPC (no TLS) on a --host that is not loopback;
+                      refused otherwise (loopback: 127.0.0.0/8, ::1, localhost)
   --dashboard HOST:PORT
                       serve the live web dashboard (/), GET /metrics (Prometheus) and GET /status
                       (JSON, for \`hefl status\`) there; off by default (--http is the same option)
@@ -73,6 +79,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'log-format': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       kit: { type: 'string' },
+      'allow-plaintext-transport': { type: 'boolean', default: false },
       ledger: { type: 'string' },
       state: { type: 'string' },
       resume: { type: 'boolean', default: false },
@@ -89,6 +96,10 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`, COORDINATOR_HELP);
 
+  // Refused before anything is read or bound: plain gRPC off loopback must be asked for.
+  if (!values.kit && !values['allow-plaintext-transport'] && !isLoopbackHost(values.host)) {
+    throw new ConfigError(`--host ${values.host} is not loopback and there is no --kit: give --kit DIR (mutual TLS), or --allow-plaintext-transport to serve plain gRPC there`);
+  }
   const logFormat = parseLogFormat(values['log-format'], COORDINATOR_HELP);
   if (values.http && values.dashboard && values.http !== values.dashboard) throw new UsageError('--http and --dashboard are the same option; give one', COORDINATOR_HELP);
   const dashboardAddress = values.dashboard ?? values.http;
@@ -122,32 +133,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   }
   // A key-less session judges whether arriving payloads are ciphertexts, for the ingress records.
   using classifier = await CkksSession.create(job.ckks);
-  const recordIngress = (method: string, bytes: Uint8Array, decoded: object): void => {
-    if (!ingress) return;
-    const verdict = classifyEgress(method, bytes, {
-      parameters: job.ckks,
-      // Custody none: unencrypted updates arrive by design; they are recorded as what they are.
-      allowPlaintextUpdates: job.custody.mode === 'none',
-      isCiphertext: (payload) => {
-        try {
-          classifier.release(classifier.loadCiphertext(payload, 'arriving payload'));
-          return true;
-        } catch {
-          return false;
-        }
-      },
-    });
-    const claimed = (decoded as { participantId?: unknown }).participantId;
-    ingress.recordBytes(
-      'ingress',
-      method,
-      bytes,
-      'refused' in verdict ? 'refused' : verdict.classification,
-      'refused' in verdict ? verdict.refused : undefined,
-      typeof claimed === 'string' && claimed.length <= 63 ? claimed : undefined,
-      'refused' in verdict ? undefined : verdict.fields,
-    );
-  };
+  const recordIngress = ingress ? ingressLedgerRecorder(ingress, job, classifier) : undefined;
   const audit = trackAuditStatus(coordinator, {
     mutualTls: kit !== undefined,
     federationId: kit?.manifest.federationId ?? null,
@@ -181,7 +167,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const server = await startGrpcCoordinatorServer(coordinator, {
     host: values.host,
     port,
-    onRequestReceived: recordIngress,
+    allowPlaintextTransport: values['allow-plaintext-transport'],
+    ...(recordIngress ? { onRequestReceived: recordIngress } : {}),
     onResponseSent: recordResponse,
     onPeerRefused: (reason) => {
       audit.peerRefused();
@@ -192,7 +179,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       : {}),
   });
   if (kit) logger.info({ federationId: kit.manifest.federationId, revoked: kit.manifest.revoked.length }, 'mutual TLS on: participant ids come from their certificates');
-  else logger.warn('no --kit: plain gRPC without TLS; use only on a trusted network or loopback');
+  else if (isLoopbackHost(values.host)) logger.warn('no --kit: plain gRPC without TLS, on loopback only');
+  else logger.warn({ host: values.host }, '--allow-plaintext-transport: plain gRPC without TLS off loopback; anyone on the network path can read and alter the traffic');
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
   let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
   if (dashboardAddress) {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { EgressGuard } from '../participant/egress-guard.js';
 import { channelCredentialsFor, loadStartupKit } from '../protocols/trust/startup-kit.js';
-import { KeyCustodyError } from '../protocols/errors.js';
+import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
+import { hostOfAddress, isLoopbackHost } from '../protocols/net/loopback-host.js';
 import { GrpcFederationConnection } from '../participant/grpc-federation-connection.js';
 import { Participant } from '../participant/participant.js';
 import { participantConfigSchema } from '../participant/participant-config.js';
@@ -27,9 +28,12 @@ exact bytes), hash-chained and signed with the node's identity key; \`hefl audit
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, kitDir, keepPayloads,
 connectTimeoutSeconds, reconnectSeconds (how long to keep rejoining a coordinator that went away
-mid-job, with exponential backoff and jitter; default 300), and privacy: this node's floor, e.g.
-{"minContributors": 3, "verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every
-participant of the job, verification on, one retry); a job weaker than it is refused at join.
+mid-job, with exponential backoff and jitter; default 300), allowUnencryptedUpdates,
+allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors": 3,
+"verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every participant of the job,
+verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
+a coordinator address that is not loopback (127.0.0.0/8, ::1, localhost) is refused unless
+"allowPlaintextTransport": true.
 Relative paths are resolved from the config file's folder.
 
 Options:
@@ -58,6 +62,12 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   if (!values.config) throw new UsageError('--config is required', PARTICIPANT_HELP);
   const logFormat = parseLogFormat(values['log-format'], PARTICIPANT_HELP);
   const config = await readConfigFile(values.config, participantConfigSchema);
+  // Refused before any connection attempt: plain gRPC off loopback must be asked for.
+  if (!config.kitDir && !config.allowPlaintextTransport && !isLoopbackHost(hostOfAddress(config.coordinator))) {
+    throw new ConfigError(
+      `${values.config}: coordinator ${config.coordinator} is not loopback and there is no kitDir: set "kitDir" (mutual TLS), or "allowPlaintextTransport": true for plain gRPC`,
+    );
+  }
   const base = dirname(resolve(values.config));
   const fromConfig = (path: string): string => (isAbsolute(path) ? path : join(base, path));
   const outputDir = fromConfig(config.outputDir ?? join('hefl-output', config.participantId));
@@ -86,6 +96,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   const connection = await GrpcFederationConnection.connect({
     address: config.coordinator,
     ...(kit ? { credentials: channelCredentialsFor(kit) } : {}),
+    allowPlaintextTransport: config.allowPlaintextTransport,
     connectTimeoutMs: config.connectTimeoutSeconds * 1000,
     onEgress: (record) => guard.check(record),
   });

@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { FederationClient } from '../proto/generated/hefl/v1/Federation.js';
 import { observeFederationService } from '../proto/load-federation-service.js';
-import { HeflError, WireMessageError } from '../protocols/errors.js';
+import { ConfigError, HeflError, WireMessageError } from '../protocols/errors.js';
+import { hostOfAddress, isLoopbackHost } from '../protocols/net/loopback-host.js';
 import {
   MAX_CHUNK_BYTES,
   type ContributionChunk,
@@ -29,6 +30,8 @@ export interface GrpcConnectionOptions {
   /** host:port of the coordinator. */
   readonly address: string;
   readonly credentials?: grpc.ChannelCredentials;
+  /** Connect without credentials (plain gRPC) to a coordinator that is not on loopback; refused otherwise. */
+  readonly allowPlaintextTransport?: boolean;
   /** How long to keep trying to reach the coordinator before giving up. */
   readonly connectTimeoutMs?: number;
   /** Sees every message's exact serialized bytes before they reach the socket. */
@@ -70,6 +73,9 @@ export class GrpcFederationConnection implements FederationConnection {
   static async connect(options: GrpcConnectionOptions): Promise<GrpcFederationConnection> {
     if (!/^[^\s:]+:\d{1,5}$/.test(options.address) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(options.address)) {
       throw new HeflError('COORDINATOR_UNREACHABLE', `coordinator address "${options.address}" is not host:port`);
+    }
+    if (!options.credentials && !options.allowPlaintextTransport && !isLoopbackHost(hostOfAddress(options.address))) {
+      throw new ConfigError(`plain gRPC to ${options.address} (not loopback) is refused: connect with mutual TLS credentials, or set allowPlaintextTransport`);
     }
     const connection = new GrpcFederationConnection(options);
     const timeout = options.connectTimeoutMs ?? 30_000;

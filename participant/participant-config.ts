@@ -17,6 +17,11 @@ export const participantConfigSchema = z.strictObject({
   csvDelimiter: z.enum([';', ',']).optional(),
   /** Startup kit from \`hefl provision\`: talk to the coordinator over mutual TLS. */
   kitDir: z.string().min(1).optional(),
+  /**
+   * Without `kitDir`, talk plain gRPC (no TLS: anyone on the path reads and alters the traffic) to a
+   * coordinator that is not on loopback. Off by default: such a config is refused.
+   */
+  allowPlaintextTransport: z.boolean().default(false),
   /** Also keep the exact bytes of every outgoing message (outputDir/payloads) for auditors to re-classify. */
   keepPayloads: z.boolean().default(false),
   connectTimeoutSeconds: z.number().positive().max(3_600).default(60),

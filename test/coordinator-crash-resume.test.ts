@@ -125,6 +125,7 @@ async function runWithCrash(
       keepPayloads: false,
       allowUnencryptedUpdates: false,
       privacy: DEFAULT_PRIVACY_POLICY,
+      allowPlaintextTransport: false,
       connectTimeoutSeconds: 30,
       reconnectSeconds: 60,
     };

@@ -159,6 +159,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
         privacy: node.privacy ?? DEFAULT_PRIVACY_POLICY,
+        allowPlaintextTransport: false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {

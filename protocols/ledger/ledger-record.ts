@@ -12,8 +12,19 @@ export const ledgerRecordSchema = z.object({
   time: z.string(),
   nodeId: z.string().min(1),
   direction: z.enum(['egress', 'ingress']),
-  /** Ingress records: the participant the message came from (as its message or certificate says). */
+  /**
+   * Ingress records: the participant the message came from: under mutual TLS the one its client
+   * certificate proves (`peerAuthenticated: true`), else only the id the message claims (`false`).
+   */
   peer: z.string().max(63).optional(),
+  /** Ingress: whether `peer` was proven by a verified client certificate (absent in older ledgers). */
+  peerAuthenticated: z.boolean().optional(),
+  /** Ingress: the participant id the message named, when it is not `peer` (a spoofed or unproven id). */
+  claimedPeer: z.string().max(63).optional(),
+  /** Ingress: the coordinator refused this message; it never counts as "arrived" for anyone but `peer`. */
+  refused: z.boolean().optional(),
+  /** Ingress: why the coordinator refused it (at most 300 characters). */
+  refusedBecause: z.string().max(300).optional(),
   messageType: z.string().min(1),
   size: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -34,13 +45,36 @@ export const ledgerRecordSchema = z.object({
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 export type LedgerEntry = Pick<
   LedgerRecord,
-  'time' | 'direction' | 'peer' | 'messageType' | 'size' | 'sha256' | 'classification' | 'refusalReason' | 'metadataFields'
+  | 'time'
+  | 'direction'
+  | 'peer'
+  | 'peerAuthenticated'
+  | 'claimedPeer'
+  | 'refused'
+  | 'refusedBecause'
+  | 'messageType'
+  | 'size'
+  | 'sha256'
+  | 'classification'
+  | 'refusalReason'
+  | 'metadataFields'
 >;
+
+export const MAX_REFUSED_BECAUSE = 300;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** SHA-256 over the record's fields in a fixed order (everything but recordHash and signature). */
+/**
+ * SHA-256 over the record's fields in a fixed order (everything but recordHash and signature). The
+ * ingress fields added later are hashed only when present, so older ledgers keep their hashes.
+ */
 export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'signature'>): string {
+  const ingress = [
+    ['peerAuthenticated', record.peerAuthenticated],
+    ['claimedPeer', record.claimedPeer],
+    ['refused', record.refused],
+    ['refusedBecause', record.refusedBecause],
+  ].filter(([, value]) => value !== undefined);
   const canonical = JSON.stringify([
     record.sequence,
     record.time,
@@ -54,6 +88,7 @@ export function hashLedgerRecord(record: Omit<LedgerRecord, 'recordHash' | 'sign
     record.refusalReason ?? null,
     record.metadataFields ? Object.entries(record.metadataFields).sort(([a], [b]) => a.localeCompare(b)) : null,
     record.previousHash,
+    ...(ingress.length > 0 ? [ingress] : []),
   ]);
   return createHash('sha256').update('hefl-ledger/1\0').update(canonical).digest('hex');
 }
