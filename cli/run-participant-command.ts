@@ -101,6 +101,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     logger,
     reconnectForMs: config.reconnectSeconds * 1000,
     allowUnencryptedUpdates: config.allowUnencryptedUpdates,
+    pinnedJobSha256: kit?.manifest.jobSha256,
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

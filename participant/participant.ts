@@ -39,6 +39,7 @@ import { writeModelBundle } from './write-model-bundle.js';
 import { backoffDelayMs } from './backoff-delay-ms.js';
 import { base64ToFloat32, float32ToBase64, loadParticipantState, saveParticipantState, type ParticipantState } from './participant-state.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
+import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';
 
 /** Below this many ciphertexts per update, starting worker threads costs more than it saves. */
 const MIN_CIPHERTEXTS_FOR_WORKERS = 4;
@@ -79,6 +80,8 @@ export interface ParticipantOptions {
   readonly allowUnencryptedUpdates?: boolean;
   /** Backoff bounds for rejoining (defaults 250 ms doubling up to 5 s, each with ±50 % jitter). */
   readonly reconnectBackoffMs?: { readonly initial: number; readonly max: number };
+  /** SHA-256 of the job pinned in the startup kit's manifest (`hefl provision --job`): any other job is refused at join. */
+  readonly pinnedJobSha256?: string | undefined;
 }
 
 /** What a progress display can show; counts and sizes only, never data or key material. */
@@ -480,6 +483,7 @@ export class Participant {
   }
 
   private acceptJob(job: JobSpec): JobSpec {
+    assertJobPinned(job, { jobSha256: this.options.pinnedJobSha256 }, `participant "${this.options.participantId}"`);
     const { keys, participantId, jobId } = this.options;
     if (job.jobId !== jobId) throw new ConfigError(`the coordinator runs job "${job.jobId}", this node is configured for "${jobId}"`);
     if (!job.federation.participants.includes(participantId)) {

@@ -9,6 +9,7 @@ import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../../protocols/trust/provision-federation.js';
+import { jobSha256 } from '../../protocols/job/job-sha256.js';
 
 const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
 
@@ -99,6 +100,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         participants: options.nodes.map((node) => node.participantId),
         ckks: options.job.ckks,
         custody: options.job.custody.mode,
+        jobSha256: jobSha256(options.job),
       },
       join(work, 'kits'),
       { ledgerKeys: roster.identities ?? {} },
