@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { scaledMs } from './time-scale.js';
 
@@ -30,6 +31,21 @@ export function startHefl(args: readonly string[], timeoutMs = scaledMs(60_000))
 
 export function runHefl(args: readonly string[], timeoutMs = scaledMs(60_000)): Promise<HeflRun> {
   return startHefl(args, timeoutMs).done;
+}
+
+/**
+ * The address `hefl coordinator --ready-file PATH` writes once listening. Waits on the file, not a
+ * clock: rejects only when the coordinator ends first (its kill timer is the deadline).
+ */
+export async function waitForReadyFile(path: string, coordinator: { done: Promise<HeflRun> }): Promise<string> {
+  let ended: HeflRun | undefined;
+  void coordinator.done.then((run) => (ended = run));
+  for (;;) {
+    const address = (await readFile(path, 'utf8').catch(() => '')).trim();
+    if (address) return address;
+    if (ended) throw new Error(`the coordinator ended (code ${ended.code}) before listening: ${ended.stderr.slice(-2_000)}`);
+    await Promise.race([coordinator.done, new Promise((resolve) => setTimeout(resolve, 100))]);
+  }
 }
 
 /** No JavaScript stack frames: errors reach people as one clear line. */
