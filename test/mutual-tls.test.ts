@@ -17,6 +17,7 @@ import { provisionFederation, revokeNode } from '../protocols/trust/provision-fe
 import { channelCredentialsFor, loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runHefl } from './support/run-hefl.js';
+import { scaledMs } from './support/time-scale.js';
 
 const IDS = ['bank', 'ecommerce', 'government'] as const;
 const job = bankJob({ jobId: 'mtls', training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 2 } });
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const input = federationInputSchema.parse({ federationId: 'banks', coordinator: { address: '127.0.0.1:0' }, participants: [...IDS], jobSha256: jobSha256(job) });
   ({ kits, caDirectory } = await provisionFederation(input, join(directory, 'kits')));
   ({ kits: foreignKits } = await provisionFederation(input, join(directory, 'other-ca-kits')));
-}, 60_000);
+}, scaledMs(60_000));
 
 afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
@@ -60,7 +61,7 @@ async function runParticipant(id: string, address: string, kitFolder: string, cl
   const connection = await GrpcFederationConnection.connect({
     address,
     credentials: channelCredentialsFor(kit),
-    connectTimeoutMs: 5_000,
+    connectTimeoutMs: scaledMs(5_000),
     onEgress: (record) => sent.push(record.method),
   });
   return new Participant({
@@ -97,7 +98,7 @@ describe.skipIf(!bankMarketingDataAvailable)('provisioning and mutual TLS', () =
     } finally {
       await server.shutdown();
     }
-  }, 90_000);
+  }, scaledMs(90_000));
 
   it('a participant refuses, right after its Join, a coordinator running another job than its kit pins', async () => {
     expect(otherJob.ckks).toEqual(job.ckks);
@@ -115,7 +116,7 @@ describe.skipIf(!bankMarketingDataAvailable)('provisioning and mutual TLS', () =
       coordinator.stop('test finished');
       await server.shutdown();
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 
   it('the coordinator command refuses, with exit 3, a job file other than the one its kit pins', async () => {
     const otherJobFile = join(directory, 'other-job.json');
@@ -125,7 +126,7 @@ describe.skipIf(!bankMarketingDataAvailable)('provisioning and mutual TLS', () =
     expect(run.stderr).toContain(jobSha256(job).slice(0, 12));
     expect(run.stderr).toContain(jobSha256(otherJob).slice(0, 12));
     expect(run.stderr).toMatch(/provisioned for another job/);
-  }, 60_000);
+  }, scaledMs(60_000));
 
   it('refuses a revoked node, which stays refused', async () => {
     await revokeNode(caDirectory, Object.values(kits), 'government', 'key compromise');
@@ -141,5 +142,5 @@ describe.skipIf(!bankMarketingDataAvailable)('provisioning and mutual TLS', () =
       coordinator.stop('test finished');
       await server.shutdown();
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 });
