@@ -76,7 +76,8 @@ async function runParticipantProcesses(address: string, jobFile: string, job: Jo
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
         child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2_000)));
-        child.once('exit', (code) => {
+        // 'close', not 'exit': the timings line may still be in the stdout pipe when the process exits.
+        child.once('close', (code) => {
           if (code !== 0) return reject(new Error(`load participant ${participantId} exited with ${code}: ${stderr.trim()}`));
           try {
             resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { roundStartedAt?: number; aggregateAt?: number });

@@ -8,6 +8,7 @@ import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { writeTrainingReport } from '../protocols/report/write-training-report.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
+import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { classifyCoordinatorResponse } from '../protocols/ledger/classify-response.js';
 import type { FederationMethodName } from '../proto/load-federation-service.js';
@@ -107,6 +108,13 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'coordinator', ...(logFormat ? { format: logFormat } : {}), progress });
   const job = await readConfigFile(values.job, jobSpecSchema);
   const keys = await readCoordinatorKeys(values.keys);
+  // The kit's manifest pins the job: check it before anything is started or written.
+  const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
+  if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
+  if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
+    throw new ConfigError('the job\'s CKKS parameters are not the ones pinned in the federation manifest');
+  }
+  if (kit) assertJobPinned(job, kit.manifest, `the coordinator (${values.job})`);
   // The round table goes to stdout; when stdout and stderr are the same terminal, above the progress line.
   const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
   // Durable by default: a crash can always be resumed from the last completed round.
@@ -121,11 +129,6 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
     resume,
   });
   if (resume) logger.info({ lastCompletedRound: resume.lastCompletedRound, state: stateFile }, 'resuming from saved state');
-  const kit = values.kit ? await loadStartupKit(values.kit) : undefined;
-  if (kit && kit.role !== 'coordinator') throw new KeyCustodyError(`${values.kit} is the kit of ${kit.role} "${kit.nodeId}", not the coordinator's`);
-  if (kit?.manifest.ckksParametersFingerprint && kit.manifest.ckksParametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
-    throw new ConfigError('the job\'s CKKS parameters are not the ones pinned in the federation manifest');
-  }
   let ingress: LedgerWriter | undefined;
   if (values.ledger) {
     if (!keys.ledgerKey) throw new KeyCustodyError(`${values.keys} has no ledger.key to sign the ingress ledger (re-create the key folders with \`hefl keys init\`)`);

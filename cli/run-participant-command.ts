@@ -120,6 +120,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     decryptionGuardFile: join(outputDir, 'state', 'decryption-guard.jsonl'),
     // A refused decryption request is recorded in the signed ledger (nothing was sent).
     onRefusal: (messageType, reason) => egress.recordBytes('egress', messageType, new Uint8Array(0), 'refused', reason.slice(0, 2_000)),
+    pinnedJobSha256: kit?.manifest.jobSha256,
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
+import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
@@ -16,7 +17,7 @@ export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSO
 
 Creates a federation CA and one startup kit per node (coordinator, each participant, each auditor):
 node.crt, node.key (0600), ca.crt and the CA-signed manifest (nodes, roles, certificate hashes,
-revocations, the job's CKKS parameters and, with --roster, each node's ledger-signing key from
+revocations, the job's CKKS parameters and SHA-256 (nodes refuse any other job) and, with --roster, each node's ledger-signing key from
 \`hefl keys init\`'s keys.json, so an auditor's kit alone verifies every ledger). The CA key stays in KITS_DIR/ca. The coordinator then runs with --kit and accepts only
 mutual-TLS clients whose certificate is in the manifest; participants set "kitDir" in their config.
 "revoke" adds a node to the manifest's revocation list and re-signs it in every kit.
@@ -69,11 +70,12 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
     if (missing.length > 0) throw new ConfigError(`${values.roster} has no ledger key for ${missing.join(', ')}`);
   }
   const { kits, caDirectory } = await provisionFederation(
-    { ...federation, ...(job ? { ckks: job.ckks } : {}), ckksParametersFingerprint: pinned },
+    { ...federation, ...(job ? { ckks: job.ckks, jobSha256: jobSha256(job) } : {}), ckksParametersFingerprint: pinned },
     values.out,
     ledgerKeys ? { ledgerKeys } : {},
   );
   console.log(`CKKS parameters pinned: ${pinned}`);
+  if (job) console.log(`job ${job.jobId} pinned: SHA-256 ${jobSha256(job)}`);
   if (ledgerKeys) console.log(`ledger keys pinned for: ${Object.keys(ledgerKeys).sort().join(', ')}`);
   else console.log('no --roster: auditors will need the key roster (keys.json) to verify ledgers');
   console.log(`federation CA (keep offline): ${caDirectory}`);

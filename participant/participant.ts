@@ -44,6 +44,7 @@ import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { DecryptionGuard } from './decryption-guard.js';
 import { assertJobMeetsFloor, DEFAULT_PRIVACY_POLICY, describeFloor, resolvePrivacyFloor, type PrivacyFloor, type PrivacyPolicy } from './privacy-policy.js';
 import { wipeSecretFile } from './wipe-secret-file.js';
+import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';
 
 /** Below this many ciphertexts per update, starting worker threads costs more than it saves. */
 const MIN_CIPHERTEXTS_FOR_WORKERS = 4;
@@ -93,6 +94,8 @@ export interface ParticipantOptions {
   readonly decryptionGuardFile?: string | undefined;
   /** Called when the node refuses to release something (a partial decryption): the CLI records it in the ledger. */
   readonly onRefusal?: (messageType: string, reason: string) => void;
+  /** SHA-256 of the job pinned in the startup kit's manifest (`hefl provision --job`): any other job is refused at join. */
+  readonly pinnedJobSha256?: string | undefined;
 }
 
 /** What a progress display can show; counts and sizes only, never data or key material. */
@@ -579,6 +582,7 @@ export class Participant {
   }
 
   private acceptJob(job: JobSpec): JobSpec {
+    assertJobPinned(job, { jobSha256: this.options.pinnedJobSha256 }, `participant "${this.options.participantId}"`);
     const { keys, participantId, jobId } = this.options;
     if (job.jobId !== jobId) throw new ConfigError(`the coordinator runs job "${job.jobId}", this node is configured for "${jobId}"`);
     if (!job.federation.participants.includes(participantId)) {

@@ -6,9 +6,10 @@ import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-mark
 import { EXIT } from '../cli/exit-codes.js';
 import { initFederationKeys, type InitializedKeyFolders } from '../protocols/keys/init-federation-keys.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
-import { hasStackTrace, runHefl, startHefl } from './support/run-hefl.js';
+import { hasStackTrace, runHefl, startHefl, waitForReadyFile } from './support/run-hefl.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
-const job = bankJob({ jobId: 'bad-input', custody: { mode: 'single-key' }, federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: 30, joinDeadlineSeconds: 30 } });
+const job = bankJob({ jobId: 'bad-input', custody: { mode: 'single-key' }, federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(30), joinDeadlineSeconds: scaledSeconds(30) } });
 let directory: string;
 let jobFile: string;
 let keys: InitializedKeyFolders;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   await writeFile(jobFile, JSON.stringify(job));
   keys = await initFederationKeys(job, join(directory, 'keys'));
   if (bankMarketingDataAvailable) slices = await writeBankSlices(join(directory, 'data'), 200, 100);
-}, 60_000);
+}, scaledMs(60_000));
 
 afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
@@ -73,7 +74,7 @@ describe('bad input gets one clear error and a non-zero exit, never a stack dump
 
   it('a wrong coordinator address fails fast with the address in the message', async () => {
     const config = await participantConfig('unreachable', { coordinator: '127.0.0.1:1' });
-    const run = await runHefl(['participant', '--config', config], 30_000);
+    const run = await runHefl(['participant', '--config', config], scaledMs(30_000));
     expect(run.code).toBe(EXIT.unreachable);
     expect(run.stderr).toContain('127.0.0.1:1');
     const malformed = await participantConfig('malformed-address', { coordinator: 'not an address' });
@@ -91,13 +92,9 @@ describe('bad input gets one clear error and a non-zero exit, never a stack dump
 
   describe.skipIf(!bankMarketingDataAvailable)('against a running coordinator', () => {
     it('a CSV missing a column, an unknown category, or a label outside the declared values names file, line and column', async () => {
-      const coordinator = startHefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', join(directory, 'ready')], 90_000);
+      const coordinator = startHefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', join(directory, 'ready')], scaledMs(90_000));
       try {
-        let address = '';
-        for (let attempt = 0; attempt < 200 && !address; attempt += 1) {
-          address = await readFile(join(directory, 'ready'), 'utf8').catch(() => '');
-          if (!address) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        const address = await waitForReadyFile(join(directory, 'ready'), coordinator);
         expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
         const text = await readFile(slices.files.bank, 'utf8');
         const [header = '', ...lines] = text.trimEnd().split('\n');
@@ -131,6 +128,6 @@ describe('bad input gets one clear error and a non-zero exit, never a stack dump
         coordinator.child.kill('SIGTERM');
         await coordinator.done;
       }
-    }, 90_000);
+    }, scaledMs(90_000));
   });
 });

@@ -16,12 +16,13 @@ import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js
 import { loadModel } from '../protocols/model/load-model.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { HEFL_BIN } from './support/run-hefl.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const IDS = ['bank', 'ecommerce', 'government'] as const;
 const job = bankJob({
   jobId: 'crash-resume',
   training: { rounds: 4, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 21 },
-  federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+  federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
 });
 let directory: string;
 let slices: BankSlices;
@@ -44,11 +45,11 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Per `hefl` process: its exit code once it has exited and its log file is complete and closed. */
+const finished = new WeakMap<ChildProcess, Promise<number | null>>();
+
 function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+  return finished.get(child) ?? Promise.reject(new Error('not started by hefl()'));
 }
 
 /** `hefl ARGS` as its own process; `onLine` sees every stdout and stderr line. */
@@ -67,6 +68,16 @@ function hefl(args: readonly string[], log: string, onLine: (line: string) => vo
       for (const line of lines) onLine(line);
     });
   }
+  // 'close' comes after the last output; the log is read only once it is closed too.
+  finished.set(
+    child,
+    new Promise((resolve) => {
+      child.once('close', (code: number | null) => {
+        file.once('close', () => resolve(code));
+        file.end();
+      });
+    }),
+  );
   return child;
 }
 
@@ -126,8 +137,8 @@ async function runWithCrash(
       allowUnencryptedUpdates: false,
       privacy: DEFAULT_PRIVACY_POLICY,
       allowPlaintextTransport: false,
-      connectTimeoutSeconds: 30,
-      reconnectSeconds: 60,
+      connectTimeoutSeconds: scaledSeconds(30),
+      reconnectSeconds: scaledSeconds(60),
     };
     const configFile = join(work, `${id}.json`);
     return writeFile(configFile, JSON.stringify(config)).then(() => hefl(['participant', '--config', configFile], join(logs, `${id}.log`)));
@@ -165,11 +176,11 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
       workDirectory: join(directory, 'uninterrupted'),
       job,
       nodes: IDS.map((id) => ({ participantId: id, dataCsv: slices.files[id], ...(id === 'bank' ? { evaluationCsv: slices.testFile } : {}) })),
-      timeoutMs: 120_000,
+      timeoutMs: scaledMs(120_000),
     });
     expect(uninterrupted.report.status).toBe('finished');
     reference = await finalWeights(join(uninterrupted.outputDirectories.bank as string, 'model'));
-  }, 150_000);
+  }, scaledMs(150_000));
 
   it('between rounds: the participants rejoin, no completed round is lost, the final model is the uninterrupted one', async () => {
     // Killed right after round 2's row is printed, i.e. after its state was saved.
@@ -179,7 +190,7 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
     for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
     expect(await readFile(join(run.logs, 'bank.log'), 'utf8')).toMatch(/coordinator lost; rejoining/);
-  }, 150_000);
+  }, scaledMs(150_000));
 
   it('in the middle of a round: that round runs again, and the final model is still the uninterrupted one', async () => {
     // Killed as soon as the first encrypted update of round 3 is in the aggregate (round 3 in flight).
@@ -187,7 +198,7 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     expect(run.exits).toEqual([0, 0, 0, 0]);
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
     for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
-  }, 150_000);
+  }, scaledMs(150_000));
 
   it('a participant killed in the middle of a round restarts, rejoins with its saved state, and the job ends with the uninterrupted model', async () => {
     // bank dies as soon as another node's round-2 update is in: its own may be half sent.
@@ -196,5 +207,5 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
     for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
     expect(await readFile(join(run.logs, 'bank-2.log'), 'utf8')).toMatch(/restored this node's saved state; rejoining the job/);
-  }, 150_000);
+  }, scaledMs(150_000));
 });

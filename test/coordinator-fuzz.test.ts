@@ -11,6 +11,7 @@ import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
+import { scaledMs } from './support/time-scale.js';
 
 const job = jobSpecSchema.parse({
   jobId: 'fuzz',
@@ -82,7 +83,7 @@ describe('fuzzing the coordinator\'s gRPC surface', () => {
     coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
     server = await startGrpcCoordinatorServer(coordinator);
     void coordinator.run();
-  }, 30_000);
+  }, scaledMs(30_000));
 
   afterAll(async () => {
     coordinator.stop('fuzz test finished');
@@ -113,7 +114,7 @@ describe('fuzzing the coordinator\'s gRPC surface', () => {
         const valid = definition.requestSerialize(seeds[method] as never);
         const payload = mutate(valid, random);
         const path = definition.path;
-        const deadline = Date.now() + 5_000;
+        const deadline = Date.now() + scaledMs(5_000);
         let done = false;
         const finish = (error: grpc.ServiceError | null): void => {
           if (done) return; // a stream may both fail and end
@@ -141,7 +142,7 @@ describe('fuzzing the coordinator\'s gRPC surface', () => {
 
     for (let sent = 0; sent < MESSAGES; sent += 25) {
       await Promise.all(Array.from({ length: 25 }, () => send(methods[Math.floor(random() * methods.length)] as FederationMethodName)));
-      if (Date.now() - started > 90_000) break;
+      if (Date.now() - started > scaledMs(90_000)) break;
     }
     raw.close();
     const answered = [...statuses.values()].reduce((sum, value) => sum + value, 0);
@@ -153,7 +154,9 @@ describe('fuzzing the coordinator\'s gRPC surface', () => {
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(300 * 1024 * 1024);
     // Still serving: the job waits for its participants and nobody is stuck as "connected".
     expect(coordinator.status).toBe('waiting-for-participants');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The dropped joins are noticed as disconnects: wait for that, not for a fixed time.
+    const settled = Date.now() + scaledMs(5_000);
+    while (coordinator.connectedParticipants().length > 0 && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(coordinator.connectedParticipants()).toEqual([]);
-  }, 120_000);
+  }, scaledMs(120_000));
 });

@@ -14,6 +14,7 @@ import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { runHefl } from './support/run-hefl.js';
+import { scaledMs } from './support/time-scale.js';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -75,7 +76,7 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
       await http.close();
       await grpcServer.shutdown();
     }
-  }, 90_000);
+  }, scaledMs(90_000));
 
   it('guards the dashboard with a token (bearer or one-time cookie), a strict CSP, and streams views', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'hefl-dashboard-http-'));
@@ -121,5 +122,5 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
     } finally {
       await http.close();
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 });

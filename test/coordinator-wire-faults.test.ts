@@ -22,13 +22,14 @@ import { initFederationKeys, type InitializedKeyFolders } from '../protocols/key
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 // Single-key custody: the hostile client needs the public key to make well-formed ciphertexts.
 const job = bankJob({
   jobId: 'wire-faults',
   custody: { mode: 'single-key' },
   training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 3 },
-  federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2, roundDeadlineSeconds: 60, joinDeadlineSeconds: 30 },
+  federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(30) },
 });
 let directory: string;
 let keys: InitializedKeyFolders;
@@ -63,7 +64,7 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
     slices = await writeBankSlices(join(directory, 'data'), 300, 100);
     coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(keys.coordinator) });
     server = await startGrpcCoordinatorServer(coordinator);
-  }, 60_000);
+  }, scaledMs(60_000));
 
   afterAll(async () => {
     await server?.shutdown();
@@ -78,7 +79,7 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
         jobId: job.jobId,
         dataCsv: slices.files[participantId as 'bank' | 'ecommerce'],
         keys: await readParticipantKeys(keys.participants[participantId] as string),
-        connection: await GrpcFederationConnection.connect({ address: server.address, connectTimeoutMs: 10_000 }),
+        connection: await GrpcFederationConnection.connect({ address: server.address, connectTimeoutMs: scaledMs(10_000) }),
       });
       return participant.run();
     });
@@ -151,5 +152,5 @@ describe.skipIf(!bankMarketingDataAvailable)('the coordinator\'s gRPC surface un
     const expected = standardizationFromTotals(honestTotals, job.features);
     const means = outcomes[0]?.standardization.means ?? new Float64Array();
     expected.means.forEach((mean, index) => expect(Math.abs((means[index] as number) - mean)).toBeLessThan(1e-6 * Math.max(1, Math.abs(mean))));
-  }, 120_000);
+  }, scaledMs(120_000));
 });

@@ -7,6 +7,7 @@ import { launchLocalFederation } from '../examples/local-federation/launch-local
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { compareSavedModelWithPlainFedAvg } from './support/compare-saved-model-with-plain-fedavg.js';
 import { runHefl } from './support/run-hefl.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const directories: string[] = [];
 const IDS = ['bank', 'ecommerce', 'government'] as const;
@@ -31,7 +32,7 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
       nodes: IDS.map((participantId) => ({ participantId, dataCsv: slices.files[participantId], ...(participantId === 'bank' ? { evaluationCsv: slices.testFile } : {}) })),
       allowUnencryptedUpdates: true,
       keepPayloads: true,
-      timeoutMs: 100_000,
+      timeoutMs: scaledMs(100_000),
     });
     expect(result.coordinatorExitCode).toBe(0);
     expect(result.participantExitCodes).toEqual({ bank: 0, ecommerce: 0, government: 0 });
@@ -55,7 +56,7 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
     expect(audit.stdout).toMatch(/an UNENCRYPTED update left bank \(custody none\)/);
     expect(audit.stdout).toMatch(/the coordinator received an UNENCRYPTED update from government/);
     expect(audit.stdout).toMatch(/verdict: FAILED/);
-  }, 150_000);
+  }, scaledMs(150_000));
 
   it('a participant that did not allow unencrypted updates refuses the job before anything leaves in the clear', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'hefl-custody-none-refused-'));
@@ -64,13 +65,14 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
     const job = bankJob({
       jobId: 'none-refused',
       custody: { mode: 'none' },
-      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 10, joinDeadlineSeconds: 10 },
+      // The coordinator gives up at the join deadline; every participant must have joined (and refused) by then.
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(10), joinDeadlineSeconds: scaledSeconds(10) },
     });
     const result = await launchLocalFederation({
       workDirectory: join(directory, 'federation'),
       job,
       nodes: IDS.map((participantId) => ({ participantId, dataCsv: slices.files[participantId] })),
-      timeoutMs: 60_000,
+      timeoutMs: scaledMs(60_000),
     });
     expect(result.report.status).not.toBe('finished');
     for (const id of IDS) {
@@ -80,5 +82,5 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
       const ledger = await readFile(join(result.outputDirectories[id] as string, 'egress.jsonl'), 'utf8').catch(() => '');
       expect(ledger).not.toMatch(/"messageType":"SubmitUpdate"/);
     }
-  }, 90_000);
+  }, scaledMs(90_000));
 });

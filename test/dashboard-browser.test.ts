@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
+import { scaledMs } from './support/time-scale.js';
 
 // Debian's Chromium (`apt-get install chromium`; .ci/run installs it). Never a downloaded browser.
 const CHROMIUM = process.env.HEFL_CHROMIUM ?? '/usr/bin/chromium';
@@ -42,7 +43,7 @@ describe.skipIf(!bankMarketingDataAvailable || !chromiumInstalled)('live coordin
         const match = /^dashboard: (http:\/\/\S+)$/.exec(line);
         if (match?.[1]) dashboardUrl(match[1]);
       },
-      timeoutMs: 150_000,
+      timeoutMs: scaledMs(150_000),
     });
 
     let browser: Browser | undefined;
@@ -61,13 +62,13 @@ describe.skipIf(!bankMarketingDataAvailable || !chromiumInstalled)('live coordin
 
       // Every participant of the job is listed with a state.
       // (Polled from here: the page's Content-Security-Policy forbids evaluating strings in it.)
-      await expect.poll(() => page.locator('#participants tbody tr[data-participant]').count(), { timeout: 60_000, interval: 100 }).toBe(3);
+      await expect.poll(() => page.locator('#participants tbody tr[data-participant]').count(), { timeout: scaledMs(60_000), interval: 100 }).toBe(3);
       const listed = await page.$$eval('#participants tbody tr[data-participant]', (rows) => rows.map((row) => row.getAttribute('data-participant')));
       expect(listed).toEqual(['bank', 'ecommerce', 'government']);
       const trainingRoundsAtFirstLook = await page.$$eval('#auc-chart circle.point', (points) => points.length);
 
       // Live: without reloading, the AUC chart gains points as rounds complete.
-      await expect.poll(() => page.locator('#auc-chart circle.point').count(), { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => page.locator('#auc-chart circle.point').count(), { timeout: scaledMs(120_000), interval: 100 }).toBeGreaterThanOrEqual(2);
       const aucPoints = await page.$$eval('#auc-chart circle.point', (points) => points.map((point) => Number(point.getAttribute('data-round'))));
       expect(aucPoints.length).toBeGreaterThanOrEqual(2);
       expect(aucPoints.length).toBeGreaterThan(trainingRoundsAtFirstLook);
@@ -88,5 +89,5 @@ describe.skipIf(!bankMarketingDataAvailable || !chromiumInstalled)('live coordin
     const result = await federation;
     expect(result.coordinatorExitCode).toBe(0);
     expect(result.report.status).toBe('finished');
-  }, 180_000);
+  }, scaledMs(180_000));
 });

@@ -13,6 +13,7 @@ import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { toWireJoinRequest, toWireUpdateChunk } from '../protocols/wire/wire-mapping.js';
 import { runHefl } from './support/run-hefl.js';
 import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
+import { scaledMs } from './support/time-scale.js';
 
 const job = jobSpecSchema.parse({
   jobId: 'red-team',
@@ -48,7 +49,7 @@ const rawCsvRow = '56;housemaid;married;basic.4y;no;no;no;telephone;may;mon;261;
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'hefl-red-team-'));
   keys = await initFederationKeys(job, join(directory, 'keys'));
-}, 30_000);
+}, scaledMs(30_000));
 afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 });

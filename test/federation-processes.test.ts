@@ -15,6 +15,7 @@ import { runHefl } from './support/run-hefl.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../protocols/trust/provision-federation.js';
+import { scaledMs } from './support/time-scale.js';
 
 const job = bankJob({ jobId: 'process-test' });
 let directory: string;
@@ -34,10 +35,10 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
         { participantId: 'government', dataCsv: slices.files.government },
       ],
       onCoordinatorLine: (line) => table.push(line),
-      timeoutMs: 150_000,
+      timeoutMs: scaledMs(150_000),
       mutualTls: true,
     });
-  }, 180_000);
+  }, scaledMs(180_000));
 
   afterAll(async () => {
     if (directory) await rm(directory, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { loadModel } from '../protocols/model/load-model.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
-import { startHefl } from './support/run-hefl.js';
+import { startHefl, waitForReadyFile } from './support/run-hefl.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const VICTIM = fileURLToPath(new URL('./support/participant-killed-mid-stream.ts', import.meta.url));
 const directories: string[] = [];
@@ -31,30 +32,27 @@ describe.skipIf(!bankMarketingDataAvailable)('kill -9 of a participant in the mi
       custody: { mode: 'single-key' },
       model: { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 256, activation: 'relu' }] },
       training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 11 },
-      federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+      federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 2, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
     });
     const jobFile = join(directory, 'job.json');
     await writeFile(jobFile, JSON.stringify(job));
     const keys = await initFederationKeys(job, join(directory, 'keys'));
     const ready = join(directory, 'ready');
     const report = join(directory, 'report.json');
-    const coordinator = startHefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', ready, '--report', report], 120_000);
-    let address = '';
-    for (let attempt = 0; attempt < 300 && !address; attempt += 1) {
-      address = await readFile(ready, 'utf8').catch(() => '');
-      if (!address) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const coordinator = startHefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0', '--ready-file', ready, '--report', report], scaledMs(120_000));
+    const address = await waitForReadyFile(ready, coordinator);
     const survivors = ['bank', 'ecommerce'].map(async (id) => {
       const config = join(directory, `${id}.json`);
       await writeFile(config, JSON.stringify({ participantId: id, jobId: job.jobId, coordinator: address, dataCsv: slices.files[id as 'bank'], keysDir: keys.participants[id], outputDir: join(directory, 'out', id) }));
-      return startHefl(['participant', '--config', config], 120_000).done;
+      return startHefl(['participant', '--config', config], scaledMs(120_000)).done;
     });
     const victimConfig = join(directory, 'victim.json');
     await writeFile(victimConfig, JSON.stringify({ participantId: 'government', jobId: job.jobId, address, dataCsv: slices.files.government, keysDir: keys.participants.government, killRound: 1, chunksBeforeKill: 2 }));
     const victim = spawn(process.execPath, ['--import', 'tsx', VICTIM, victimConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
     let victimLog = '';
     victim.stderr?.setEncoding('utf8').on('data', (text: string) => (victimLog += text));
-    const victimExit = new Promise<NodeJS.Signals | null>((resolve) => victim.once('exit', (_code, signal) => resolve(signal)));
+    // 'close', not 'exit': the victim's last stderr line may still be in the pipe when it dies.
+    const victimExit = new Promise<NodeJS.Signals | null>((resolve) => victim.once('close', (_code: number | null, signal: NodeJS.Signals | null) => resolve(signal)));
 
     expect(await victimExit).toBe('SIGKILL');
     expect(victimLog).toMatch(/killing myself after 2 of 3 chunks/);
@@ -79,5 +77,5 @@ describe.skipIf(!bankMarketingDataAvailable)('kill -9 of a participant in the mi
     });
     const maxError = reference.reduce((max, value, index) => Math.max(max, Math.abs(value - (federated[index] as number))), 0);
     expect(maxError).toBeLessThan(1e-5);
-  }, 150_000);
+  }, scaledMs(150_000));
 });

@@ -13,6 +13,7 @@ import type { DecryptionShareChunk__Output } from '../proto/generated/hefl/v1/De
 import { loadFederationService } from '../proto/load-federation-service.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { forwardConnection } from './support/forward-connection.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 import { runInProcessFederation, type InProcessNode } from './support/in-process-federation.js';
 
 // Attacks by whoever runs the coordinator (issue: "no coordinator can get one institution's update
@@ -90,14 +91,14 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
       expect((await refusalsIn(observed.ledgers[id]))).toMatch(reason);
     }
     await rm(result.keysDirectory, { recursive: true, force: true });
-  }, 120_000);
+  }, scaledMs(120_000));
 
   it('two updates lost in transit and a coordinator finishing with one contributor: no node decrypts the bank\'s statistics', async () => {
     // The coordinator acknowledges ecommerce's and government's updates but never adds them (or they were
     // lost), and closes the round with the bank's alone; the job itself says minParticipants 3.
     const job = bankJob({
       jobId: 'one-contributor',
-      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 4, joinDeadlineSeconds: 60, roundRetries: 0 },
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(4), joinDeadlineSeconds: 60, roundRetries: 0 },
     });
     const dropUpdates: Partial<InProcessNode> = {
       wrapConnection: (connection) => ({ ...forwardConnection(connection), submitUpdate: async () => ({ accepted: true }) }),
@@ -114,14 +115,14 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
       expect(result.standardizations[id], id).toBeUndefined();
     }
     await rm(result.keysDirectory, { recursive: true, force: true });
-  }, 120_000);
+  }, scaledMs(120_000));
 
   it('a node with a lowered floor (2 of 3) still refuses an aggregate that leaves out its acknowledged update', async () => {
     // Government's update is acknowledged, then dropped; a 2-contributor aggregate meets everyone's floor
     // of 2, but government knows its update was accepted and is not in it.
     const job = bankJob({
       jobId: 'left-out',
-      federation: { participants: [...IDS], minParticipants: 2, roundDeadlineSeconds: 4, joinDeadlineSeconds: 60, roundRetries: 0 },
+      federation: { participants: [...IDS], minParticipants: 2, roundDeadlineSeconds: scaledSeconds(4), joinDeadlineSeconds: 60, roundRetries: 0 },
     });
     const floorOfTwo = { privacy: { minContributors: 2, verifyAggregate: true, maxRoundRetries: 1 } };
     const { nodes, observed } = observedNodes({
@@ -138,7 +139,7 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
     expect(observed.egress.government?.some((record) => record.method === 'SubmitDecryptionShare')).toBe(false);
     expect((await refusalsIn(observed.ledgers.government))).toMatch(/leaves it out/);
     await rm(result.keysDirectory, { recursive: true, force: true });
-  }, 120_000);
+  }, scaledMs(120_000));
 
   it('an honest federation: every share names the c1 it decrypts; each c1 is decrypted once, by every node, for one set', async () => {
     const job = bankJob({ jobId: 'honest-floor', training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 2 } });
@@ -167,5 +168,5 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
     for (const sets of setsByC1.values()) expect(sets.size).toBe(1);
     expect(result.report.rounds.map((round) => round.contributors.length)).toEqual([3, 3]);
     await rm(result.keysDirectory, { recursive: true, force: true });
-  }, 120_000);
+  }, scaledMs(120_000));
 });

@@ -14,13 +14,14 @@ import type { UpdateChunk } from '../proto/generated/hefl/v1/UpdateChunk.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const directories: string[] = [];
 afterAll(async () => {
   for (const directory of directories) await rm(directory, { recursive: true, force: true });
 });
 
-async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+async function waitFor(predicate: () => boolean, timeoutMs = scaledMs(10_000)): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) return false;
@@ -60,7 +61,7 @@ describe.skipIf(!bankMarketingDataAvailable)('replaying a previous round\'s upda
     const job = bankJob({
       jobId: 'replay',
       training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 4 },
-      federation: { participants: ['bank', 'ecommerce'], minParticipants: 2, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+      federation: { participants: ['bank', 'ecommerce'], minParticipants: 2, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
     });
     const folders = await initFederationKeys(job, join(directory, 'keys'));
     const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
@@ -116,5 +117,5 @@ describe.skipIf(!bankMarketingDataAvailable)('replaying a previous round\'s upda
     } finally {
       await server.shutdown();
     }
-  }, 90_000);
+  }, scaledMs(90_000));
 });

@@ -18,8 +18,13 @@ import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices
 import { runInProcessFederation, type InProcessNode, type InProcessResult } from './support/in-process-federation.js';
 import { forwardConnection } from './support/forward-connection.js';
 import { replayPlainFederatedAveraging } from './support/replay-plain-federated-averaging.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const IDS = ['bank', 'ecommerce', 'government'] as const;
+// Short enough that a failed round ends soon, long enough for an honest round on a busy machine.
+const ROUND_DEADLINE_SECONDS = scaledSeconds(3);
+// A late share arrives half a deadline after the deadline, however long that is.
+const LATE_SHARE_DELAY_MS = ROUND_DEADLINE_SECONDS * 1_500;
 let directory: string;
 let slices: BankSlices;
 const cleanup: string[] = [];
@@ -29,7 +34,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'hefl-custody-'));
   cleanup.push(directory);
   slices = await writeBankSlices(join(directory, 'data'), 250, 100);
-}, 60_000);
+}, scaledMs(60_000));
 
 afterAll(async () => {
   for (const path of cleanup) await rm(path, { recursive: true, force: true });
@@ -81,7 +86,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
     const partialOfBank = egress.find((record) => record.method === 'SubmitDecryptionShare');
     expect(partialOfBank).toBeDefined();
     expect(logged).not.toContain(Buffer.from(partialOfBank?.bytes.subarray(64, 112) ?? []).toString('base64'));
-  }, 120_000);
+  }, scaledMs(120_000));
 
   const failures: [string, (connection: FederationConnection) => FederationConnection, RegExp][] = [
     ['missing', (connection) => ({ ...forwardConnection(connection), submitDecryptionShare: async () => ({ accepted: true }) }), /no decryption share from government/],
@@ -90,7 +95,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
       (connection) => ({
         ...forwardConnection(connection),
         submitDecryptionShare: async (chunks) => {
-          await new Promise((resolve) => setTimeout(resolve, 4_500));
+          await new Promise((resolve) => setTimeout(resolve, LATE_SHARE_DELAY_MS));
           return connection.submitDecryptionShare(chunks);
         },
       }),
@@ -111,7 +116,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
     const job = bankJob({
       jobId: 'custody-failure',
       training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 9 },
-      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 3, joinDeadlineSeconds: 30 },
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: ROUND_DEADLINE_SECONDS, joinDeadlineSeconds: scaledSeconds(30) },
     });
     let round = 0;
     const result = await runInProcessFederation(
@@ -150,13 +155,13 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
       const error = (weights as Float32Array).reduce((max, value, index) => Math.max(max, Math.abs(value - (afterRoundOne[index] as number))), 0);
       expect(error).toBeLessThan(1e-5);
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 
   it('a share missing only once: the round runs again (roundRetries) and the job ends with the plaintext-FedAvg model', async () => {
     const job = bankJob({
       jobId: 'custody-retry',
       training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 9 },
-      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 3, joinDeadlineSeconds: 30, roundRetries: 1 },
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: ROUND_DEADLINE_SECONDS, joinDeadlineSeconds: scaledSeconds(30), roundRetries: 1 },
     });
     let dropped = false;
     const result = await runInProcessFederation(
@@ -187,7 +192,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
       const weights = result.inForce[id] as Float32Array;
       expect(weights.reduce((max, value, index) => Math.max(max, Math.abs(value - (expected[index] as number))), 0)).toBeLessThan(1e-5);
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 });
 
 describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
@@ -196,7 +201,7 @@ describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
     custody: { mode: 'threshold', verifyAggregate: true },
     training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 4 },
     // Participants that catch a substitution leave the job; there is no one to run the round again with.
-    federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: 5, joinDeadlineSeconds: 30, roundRetries: 0 },
+    federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(5), joinDeadlineSeconds: scaledSeconds(30), roundRetries: 0 },
   });
 
   it('lets an honest round through after every participant re-summed the signed contributions', async () => {
@@ -206,7 +211,7 @@ describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
     expect(result.report.status).toBe('finished');
     // statistics, training and the training round's evaluation: every aggregate is checked before it is decrypted
     expect(egress.filter((record) => record.method === 'FetchContributions')).toHaveLength(3);
-  }, 60_000);
+  }, scaledMs(60_000));
 
   it.each([
     { verify: true, outcome: 'refused by every participant' },
@@ -252,5 +257,5 @@ describe.skipIf(!bankMarketingDataAvailable)('verifyAggregate', () => {
       const meanAge = (bankTotals[0] as number) / bankCount;
       expect(result.standardizations.ecommerce?.means[0]).toBeCloseTo(meanAge, 6);
     }
-  }, 60_000);
+  }, scaledMs(60_000));
 });

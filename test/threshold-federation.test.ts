@@ -6,6 +6,7 @@ import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-mark
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
 import { bankJob, writeParticipantSlices } from './support/bank-slices.js';
 import { compareSavedModelWithPlainFedAvg } from './support/compare-saved-model-with-plain-fedavg.js';
+import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -21,14 +22,14 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
       const { ids, files } = await writeParticipantSlices(join(directory, 'data'), count, 250);
       const job = bankJob({
         jobId: `threshold-${count}`,
-        federation: { participants: ids, minParticipants: count, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+        federation: { participants: ids, minParticipants: count, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
       });
       expect(job.custody.mode).toBe('threshold');
       const result = await launchLocalFederation({
         workDirectory: join(directory, 'federation'),
         job,
         nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string })),
-        timeoutMs: 150_000,
+        timeoutMs: scaledMs(150_000),
       });
       expect(result.coordinatorExitCode).toBe(0);
       expect(Object.values(result.participantExitCodes).every((code) => code === 0)).toBe(true);
@@ -44,7 +45,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
         for (const encoding of ['hex', 'base64'] as const) expect(coordinatorLog).not.toContain(share.subarray(0, 48).toString(encoding));
       }
     },
-    180_000,
+    scaledMs(180_000),
   );
 
   it('a model of several ciphertexts is encrypted on worker threads, streamed, and still gives the plaintext-FedAvg model', async () => {
@@ -56,13 +57,13 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
       jobId: 'threshold-workers',
       model: { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 512, activation: 'relu' }] },
       training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 8 },
-      federation: { participants: ids, minParticipants: 3, roundDeadlineSeconds: 90, joinDeadlineSeconds: 90 },
+      federation: { participants: ids, minParticipants: 3, roundDeadlineSeconds: scaledSeconds(90), joinDeadlineSeconds: scaledSeconds(90) },
     });
     const result = await launchLocalFederation({
       workDirectory: join(directory, 'federation'),
       job,
       nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string })),
-      timeoutMs: 150_000,
+      timeoutMs: scaledMs(150_000),
     });
     expect(result.coordinatorExitCode).toBe(0);
     expect(result.report.rounds.at(-1)?.bytesReceived).toBeGreaterThan(3 * 5 * 100_000);
@@ -72,5 +73,5 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
     const { maxError, parameterCount } = await compareSavedModelWithPlainFedAvg(job, result.outputDirectories.p1 as string, ids.map((id) => files[id] as string));
     expect(parameterCount).toBe(32_769);
     expect(maxError).toBeLessThan(1e-5);
-  }, 180_000);
+  }, scaledMs(180_000));
 });

@@ -12,6 +12,7 @@ import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runInProcessFederation, type InProcessResult } from './support/in-process-federation.js';
 import { RecordingProxy } from './support/recording-proxy.js';
+import { scaledMs } from './support/time-scale.js';
 
 const BASE_METHODS = ['Join', 'SubmitUpdate', 'FetchAggregate', 'ReportEvaluation'];
 const THRESHOLD_METHODS = [...BASE_METHODS, 'SubmitKeySetup', 'SubmitDecryptionShare', 'FetchDecryptedAggregate'];
@@ -48,7 +49,7 @@ describe.skipIf(!bankMarketingDataAvailable).each([
     ]);
     after.tensors = tf.memory().numTensors;
     after.sealHandles = liveSealHandleCount();
-  }, 120_000);
+  }, scaledMs(120_000));
 
   afterAll(async () => {
     await proxy.stop();

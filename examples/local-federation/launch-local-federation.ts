@@ -10,6 +10,7 @@ import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js
 import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../../protocols/trust/provision-federation.js';
 import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy } from '../../participant/privacy-policy.js';
+import { jobSha256 } from '../../protocols/job/job-sha256.js';
 
 const HEFL_BIN = fileURLToPath(new URL('../../bin/hefl.js', import.meta.url));
 
@@ -57,26 +58,32 @@ export interface LocalFederationResult {
   readonly kits?: Readonly<Record<string, string>>;
 }
 
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
+/**
+ * Sends the child's stderr into `logFile`; resolves with its exit code once it has exited, its
+ * pipes have closed and the log file is written and closed (so a reader sees every line).
+ */
+function exitAfterLog(child: ChildProcess, logFile: string): Promise<number | null> {
+  const log = createWriteStream(logFile);
+  const written = new Promise<void>((resolve, reject) => {
+    log.once('close', resolve);
+    log.once('error', reject);
   });
+  if (child.stderr) child.stderr.pipe(log);
+  else log.end();
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
+  return Promise.all([exited, written]).then(([code]) => code);
 }
 
-async function waitForFile(path: string, child: ChildProcess, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the coordinator exited with code ${child.exitCode} before listening`);
-    try {
-      const text = await readFile(path, 'utf8');
-      if (text.length > 0) return text.trim();
-    } catch {
-      // not written yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/** The coordinator's address once it writes `path`; rejects when it exits first (the launch's time limit kills it). */
+async function waitForReadyFile(path: string, exited: Promise<number | null>): Promise<string> {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  for (;;) {
+    const text = await readFile(path, 'utf8').catch(() => '');
+    if (text.trim().length > 0) return text.trim();
+    if (exitCode !== undefined) throw new Error(`the coordinator exited (code ${exitCode}) before listening`);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
   }
-  throw new Error(`the coordinator did not start listening within ${timeoutMs / 1000} s`);
 }
 
 /**
@@ -102,6 +109,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         participants: options.nodes.map((node) => node.participantId),
         ckks: options.job.ckks,
         custody: options.job.custody.mode,
+        jobSha256: jobSha256(options.job),
       },
       join(work, 'kits'),
       { ledgerKeys: roster.identities ?? {} },
@@ -127,7 +135,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
     );
     children.push(coordinator);
-    coordinator.stderr?.pipe(createWriteStream(join(logDirectory, 'coordinator.log')));
+    const coordinatorExit = exitAfterLog(coordinator, join(logDirectory, 'coordinator.log'));
     let pending = '';
     coordinator.stdout?.setEncoding('utf8').on('data', (text: string) => {
       pending += text;
@@ -135,7 +143,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
       pending = lines.pop() ?? '';
       for (const line of lines) options.onCoordinatorLine?.(line);
     });
-    const address = await waitForFile(readyFile, coordinator, 60_000);
+    const address = await waitForReadyFile(readyFile, coordinatorExit);
 
     const participantExits: Promise<[string, number | null]>[] = [];
     const outputDirectories: Record<string, string> = {};
@@ -167,10 +175,9 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         env: { ...process.env, ...options.env },
       });
       children.push(child);
-      child.stderr?.pipe(createWriteStream(join(logDirectory, `${node.participantId}.log`)));
-      participantExits.push(exitOf(child).then((code) => [node.participantId, code]));
+      participantExits.push(exitAfterLog(child, join(logDirectory, `${node.participantId}.log`)).then((code) => [node.participantId, code]));
     }
-    const coordinatorExitCode = await exitOf(coordinator);
+    const coordinatorExitCode = await coordinatorExit;
     const participantExitCodes = Object.fromEntries(await Promise.all(participantExits));
     if (pending) options.onCoordinatorLine?.(pending);
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as JobReport;

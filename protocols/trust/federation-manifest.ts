@@ -45,6 +45,8 @@ export const federationInputSchema = z
     ckks: ckksParametersSchema.optional(),
     /** Pins the CKKS parameters by hash instead (what `hefl provision --job` passes); must match `ckks` if both are given. */
     ckksParametersFingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 as 64 lower-case hex digits').optional(),
+    /** Pins the whole job by its SHA-256 (`jobSha256`; what `hefl provision --job` passes): nodes refuse any other job. */
+    jobSha256: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 as 64 lower-case hex digits').optional(),
     custody: z.enum(['threshold', 'single-key', 'none']).default('threshold'),
     validityDays: z.number().int().min(1).max(3_650).default(365),
   })
@@ -101,6 +103,8 @@ export const federationManifestSchema = z
     ckksParametersFingerprint: sha256Hex,
     /** The pinned parameters themselves (when provisioned with the job), so an auditor can re-classify payloads. */
     ckks: ckksParametersSchema.optional(),
+    /** SHA-256 of the whole job (`jobSha256`) when provisioned with `--job`: coordinator and participants refuse any other job. */
+    jobSha256: sha256Hex.optional(),
     /**
      * node id -> the Ed25519 public key (SPKI PEM) that signs the node's ledger, from the key folders'
      * roster (`provision --roster`): with it, an auditor's kit alone says whose signature is whose.

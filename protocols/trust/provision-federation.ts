@@ -130,6 +130,7 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
     nodes: listed,
     ckksParametersFingerprint: federation.ckksParametersFingerprint,
     ...(federation.ckks ? { ckks: federation.ckks } : {}),
+    ...(federation.jobSha256 ? { jobSha256: federation.jobSha256 } : {}),
     ...(options.ledgerKeys ? { ledgerKeys: { ...options.ledgerKeys } } : {}),
     revoked: [],
     issuedAt: new Date(now).toISOString(),

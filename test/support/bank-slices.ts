@@ -6,6 +6,7 @@ import { splitInstitutions } from '../../examples/bank-marketing/split-instituti
 import { readCsvTable, type CsvTable } from '../../protocols/data/read-csv-table.js';
 import { formatCsv } from '../../protocols/data/write-csv.js';
 import { jobSpecSchema, type JobSpec, type JobSpecInput } from '../../protocols/job/job-spec.js';
+import { scaledSeconds } from './time-scale.js';
 
 export interface BankSlices {
   readonly table: CsvTable;
@@ -43,7 +44,7 @@ export function bankJob(overrides: Partial<JobSpecInput> = {}): JobSpec {
     model: { kind: 'logistic-regression' },
     features: bankMarketingFeatures,
     training: { rounds: 2, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 7 },
-    federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: 60, joinDeadlineSeconds: 60 },
+    federation: { participants: ['bank', 'ecommerce', 'government'], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
     ...overrides,
   });
 }

@@ -12,6 +12,7 @@ import type { Standardization } from '../../protocols/data/standardization-from-
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../../protocols/keys/read-key-folder.js';
+import { scaledMs } from './time-scale.js';
 
 export interface InProcessNode {
   readonly participantId: string;
@@ -73,7 +74,7 @@ export async function runInProcessFederation(
         const address = node.viaAddress ? await node.viaAddress(server.address) : server.address;
         const grpcConnection = await GrpcFederationConnection.connect({
           address,
-          connectTimeoutMs: 10_000,
+          connectTimeoutMs: scaledMs(10_000),
           ...(node.onEgress ? { onEgress: node.onEgress } : {}),
         });
         const connection = node.wrapConnection ? node.wrapConnection(grpcConnection) : grpcConnection;

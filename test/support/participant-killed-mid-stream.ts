@@ -10,6 +10,7 @@ import { GrpcFederationConnection } from '../../participant/grpc-federation-conn
 import { Participant } from '../../participant/participant.js';
 import { readParticipantKeys } from '../../protocols/keys/read-key-folder.js';
 import type { UpdateChunk } from '../../protocols/wire/federation-messages.js';
+import { scaledMs } from './time-scale.js';
 
 interface VictimConfig {
   participantId: string;
@@ -22,7 +23,7 @@ interface VictimConfig {
 }
 
 const config = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as VictimConfig;
-const connection = await GrpcFederationConnection.connect({ address: config.address, connectTimeoutMs: 30_000 });
+const connection = await GrpcFederationConnection.connect({ address: config.address, connectTimeoutMs: scaledMs(30_000) });
 const dying: FederationConnection = {
   ...forwardConnection(connection),
   submitUpdate: async (chunks) => {
@@ -31,7 +32,7 @@ const dying: FederationConnection = {
     if (list[0]?.round !== config.killRound) return connection.submitUpdate(list);
     async function* halfThenDie(): AsyncGenerator<UpdateChunk> {
       yield* list.slice(0, config.chunksBeforeKill);
-      await new Promise((resolve) => setTimeout(resolve, 500)); // let those chunks reach the coordinator
+      await new Promise((resolve) => setTimeout(resolve, scaledMs(500))); // let those chunks reach the coordinator
       process.stderr.write(`killing myself after ${config.chunksBeforeKill} of ${list.length} chunks\n`);
       process.kill(process.pid, 'SIGKILL');
     }
