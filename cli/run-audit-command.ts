@@ -1,3 +1,4 @@
+import { checkDecryptionSets } from '../protocols/ledger/check-decryption-sets.js';
 import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -29,7 +30,10 @@ bytes under the federation's CKKS parameters and must be what its record claims.
 ledger given, every message a participant sent must have arrived from it and every message accepted
 from it must be in its ledger; messages the coordinator refused (a spoofed participant id among them)
 are filed under the sender its certificate proved and listed per sender, never counted as arrived from
-the id they claimed. Prints a verdict per node and, with --report, writes a Markdown report to file.
+the id they claimed. Every partial decryption a participant released names the c1 it decrypts and
+the contributor set it was released for: a c1 decrypted for two different sets, by one node or
+several, fails the audit (one decryption set per c1). Prints a verdict per node and, with --report,
+writes a Markdown report to file.
 Exit code 0 only when every ledger verifies.
 
 Example:
@@ -169,8 +173,10 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   if (missing.length > 0) lines.push(`no ledger given for: ${missing.join(', ')}`);
   const matching = matchEgressWithIngress(verdicts.map((verdict) => verdict.verification));
   lines.push(...matching.lines);
+  const decryptionSets = checkDecryptionSets(verdicts.map((verdict) => verdict.verification));
+  lines.push(...decryptionSets.lines);
   lines.push(...trust.notes(verdicts.map((verdict) => verdict.verification.nodeId).filter((id): id is string => id !== undefined)));
-  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent;
+  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent && decryptionSets.consistent;
   lines.push(allValid ? 'verdict: every ledger verifies' : 'verdict: FAILED - at least one ledger does not verify');
   console.log(lines.join('\n'));
   if (values.report) {

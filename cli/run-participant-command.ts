@@ -116,6 +116,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     reconnectForMs: config.reconnectSeconds * 1000,
     allowUnencryptedUpdates: config.allowUnencryptedUpdates,
     privacy: config.privacy,
+    keepSecretShare: config.keepSecretShare,
     // Every partial decryption this node releases, by c1, fsynced before the share leaves.
     decryptionGuardFile: join(outputDir, 'state', 'decryption-guard.jsonl'),
     // A refused decryption request is recorded in the signed ledger (nothing was sent).

@@ -38,6 +38,8 @@ export const participantConfigSchema = z.strictObject({
    * on) and the most round retries (default 1). A weaker job is refused at join.
    */
   privacy: privacyPolicySchema,
+  /** Keep outputDir/state/secret-share.key after the job finished (default: overwritten, then removed). */
+  keepSecretShare: z.boolean().default(false),
 });
 
 export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

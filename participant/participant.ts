@@ -92,6 +92,11 @@ export interface ParticipantOptions {
    * c1, before the share leaves; read again after a restart. Memory only when absent.
    */
   readonly decryptionGuardFile?: string | undefined;
+  /**
+   * Keep the secret key share on disk after the job finished (it is wiped by default; a failed or
+   * stopped job always keeps it, for a resume).
+   */
+  readonly keepSecretShare?: boolean;
   /** Called when the node refuses to release something (a partial decryption): the CLI records it in the ledger. */
   readonly onRefusal?: (messageType: string, reason: string) => void;
   /** SHA-256 of the job pinned in the startup kit's manifest (`hefl provision --job`): any other job is refused at join. */
@@ -401,7 +406,7 @@ export class Participant {
         // the key share (useless now, dangerous if stolen with an old aggregate) is overwritten and removed.
         if (this.options.stateFile) await rm(this.options.stateFile, { force: true });
         if (this.options.decryptionGuardFile) await rm(this.options.decryptionGuardFile, { force: true });
-        if (this.options.secretShareFile && (await wipeSecretFile(this.options.secretShareFile))) {
+        if (this.options.secretShareFile && !this.options.keepSecretShare && (await wipeSecretFile(this.options.secretShareFile))) {
           this.logger.info({ file: this.options.secretShareFile }, 'secret key share wiped (overwritten, then removed): the job has ended');
         }
         return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };

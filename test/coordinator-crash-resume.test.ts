@@ -136,6 +136,7 @@ async function runWithCrash(
       keepPayloads: false,
       allowUnencryptedUpdates: false,
       privacy: DEFAULT_PRIVACY_POLICY,
+      keepSecretShare: false,
       allowPlaintextTransport: false,
       connectTimeoutSeconds: scaledSeconds(30),
       reconnectSeconds: scaledSeconds(60),

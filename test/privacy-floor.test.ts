@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,8 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
       expect(await refusalsIn(observed.ledgers[id])).toBe('');
     }
     expect(setsByC1.size).toBe(3);
+    // The job finished: every node's key share was overwritten and removed.
+    for (const id of IDS) await expect(stat(result.secretShareFiles[id] as string), id).rejects.toMatchObject({ code: 'ENOENT' });
     for (const sets of setsByC1.values()) expect(sets.size).toBe(1);
     expect(result.report.rounds.map((round) => round.contributors.length)).toEqual([3, 3]);
     await rm(result.keysDirectory, { recursive: true, force: true });

@@ -50,7 +50,12 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
     const egress: EgressRecord[] = [];
     const logLines: string[] = [];
     const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => { logLines.push(String(chunk)); done(); } }));
-    const result: InProcessResult = await runInProcessFederation(job, nodes({ bank: { onEgress: (record) => egress.push(record), logger } }));
+    // The shares are read back after the job, so these nodes are told to keep them (they are wiped by default).
+    const keep = { keepSecretShare: true };
+    const result: InProcessResult = await runInProcessFederation(
+      job,
+      nodes({ bank: { onEgress: (record) => egress.push(record), logger, ...keep }, ecommerce: keep, government: keep }),
+    );
     cleanup.push(result.keysDirectory);
     expect(result.report.status).toBe('finished');
 

@@ -167,6 +167,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
         privacy: node.privacy ?? DEFAULT_PRIVACY_POLICY,
+        keepSecretShare: false,
         allowPlaintextTransport: false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);

@@ -26,6 +26,8 @@ export interface InProcessNode {
   readonly logger?: import('pino').Logger;
   /** The node's own privacy floor (default: DEFAULT_PRIVACY_POLICY). */
   readonly privacy?: PrivacyPolicy;
+  /** Keep the secret share file after the job (tests that decrypt with the shares afterwards). */
+  readonly keepSecretShare?: boolean;
   /** Threshold custody: keep the node's decryption guard in this file (memory only when absent). */
   readonly decryptionGuardFile?: string;
   /** Where the node's refusals go (its ledger, in the CLI). */
@@ -85,6 +87,7 @@ export async function runInProcessFederation(
           dataCsv: node.dataCsv,
           evaluationCsv: node.evaluationCsv,
           ...(node.privacy ? { privacy: node.privacy } : {}),
+          ...(node.keepSecretShare ? { keepSecretShare: true } : {}),
           ...(node.decryptionGuardFile ? { decryptionGuardFile: node.decryptionGuardFile } : {}),
           ...(node.onRefusal ? { onRefusal: node.onRefusal } : {}),
           secretShareFile: secretShareFiles[node.participantId],
