@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
 import { launchLocalFederation } from '../examples/local-federation/launch-local-federation.js';
+import { EVALUATION_VALUES } from '../protocols/data/evaluation-counts.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { compareSavedModelWithPlainFedAvg } from './support/compare-saved-model-with-plain-fedavg.js';
 import { runHefl } from './support/run-hefl.js';
@@ -37,9 +38,9 @@ describe.skipIf(!bankMarketingDataAvailable)('custody none (HE switched off, the
     expect(result.coordinatorExitCode).toBe(0);
     expect(result.participantExitCodes).toEqual({ bank: 0, ecommerce: 0, government: 0 });
     expect(result.report.keyCustody).toBe('none');
-    // float32 on the wire: 4 bytes per value, no ciphertext.
+    // float32 on the wire: 4 bytes per value, no ciphertext (the update with its 2 extra values, and the evaluation counts).
     const training = result.report.rounds.at(-1);
-    expect(training?.bytesReceived).toBeLessThan(3 * (result.report.modelParameters * 4 + 4_000));
+    expect(training?.bytesReceived).toBeLessThan(3 * ((result.report.modelParameters + 2 + EVALUATION_VALUES) * 4 + 8_000));
 
     const { maxError } = await compareSavedModelWithPlainFedAvg(job, result.outputDirectories.bank as string, IDS.map((id) => slices.files[id]));
     expect(maxError).toBeLessThan(1e-5);

@@ -74,7 +74,8 @@ describe.skipIf(!bankMarketingDataAvailable)('replaying a previous round\'s upda
       if (observation.type !== 'round-completed' || observation.summary.round !== 1) return;
       const roundOne = captured
         .map((bytes) => service.SubmitUpdate.requestDeserialize(Buffer.from(bytes)) as UpdateChunk)
-        .filter((chunk) => chunk.round === 1);
+        // Round 1's training update (the round's evaluation update travels separately).
+        .filter((chunk) => chunk.round === 1 && chunk.metadata?.kind === 'ROUND_KIND_TRAINING');
       replays.push(
         (async () => [
           // Round 2 opens right after round 1 completes; replay as soon as it accepts updates.

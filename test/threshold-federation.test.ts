@@ -28,7 +28,8 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold custody end to end (coor
       const result = await launchLocalFederation({
         workDirectory: join(directory, 'federation'),
         job,
-        nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string })),
+        // The shares are read back below (they never reached the coordinator's log): keep them.
+        nodes: ids.map((participantId) => ({ participantId, dataCsv: files[participantId] as string, keepSecretShare: true })),
         timeoutMs: scaledMs(150_000),
       });
       expect(result.coordinatorExitCode).toBe(0);

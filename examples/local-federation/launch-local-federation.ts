@@ -20,6 +20,8 @@ export interface LocalNode {
   readonly evaluationCsv?: string;
   /** The node's own privacy floor (its config's `privacy`); the defaults when absent. */
   readonly privacy?: PrivacyPolicy;
+  /** Keep the node's secret key share after the job (wiped by default). */
+  readonly keepSecretShare?: boolean;
 }
 
 export interface LocalFederationOptions {
@@ -167,7 +169,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
         privacy: node.privacy ?? DEFAULT_PRIVACY_POLICY,
-        keepSecretShare: false,
+        keepSecretShare: node.keepSecretShare ?? false,
         allowPlaintextTransport: false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
