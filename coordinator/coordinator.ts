@@ -176,6 +176,8 @@ interface ActiveRound {
   readonly inFlight: Set<IncomingUpdate>;
   /** Threshold custody: each contributor's signature over its update, for verifyAggregate. */
   readonly signatures: Map<string, Uint8Array>;
+  /** Threshold custody: the SHA-256 of each chunk of each accepted update (what its signature covers). */
+  readonly chunkHashes: Map<string, readonly Uint8Array[]>;
   /** Digest of each accepted update: a resent copy is acknowledged, never added twice. */
   readonly digests: Map<string, string>;
   /** Chunks received so far of each update still streaming in. */
@@ -473,6 +475,7 @@ export class Coordinator {
           return { accepted: false, reason: signatureProblem };
         }
         if (signature) round.signatures.set(first.participantId, signature);
+        round.chunkHashes.set(first.participantId, digest.chunkHashes());
         round.digests.set(first.participantId, Buffer.from(finalDigest).toString('hex'));
         try {
           contribution.commit();
@@ -669,22 +672,30 @@ export class Coordinator {
     if (!round || round.plan.round !== request.round || round.plan.kind !== request.kind || this.decryption?.round !== request.round) {
       return { success: false, reason: `round ${request.round} is not awaiting decryption` };
     }
-    const { aggregator, signatures, layout } = round;
+    const { aggregator, signatures, chunkHashes, layout } = round;
     if (aggregator instanceof PlaintextSumAggregator) return { success: false, reason: 'custody none relays no contributions' };
+    const beyond = request.chunkIndices?.find((index) => index >= layout.chunkCount);
+    if (beyond !== undefined) return { success: false, reason: `chunk ${beyond} is beyond the aggregate's ${layout.chunkCount} chunks` };
+    // A node verifying a sample asks for some chunks; each contributor's signature and chunk hashes come first.
+    const wanted = request.chunkIndices ? new Set(request.chunkIndices) : undefined;
     const encrypted: EncryptedSumAggregator = aggregator;
     const contributors = [...signatures.keys()].sort();
     function* chunks(): Generator<ContributionChunk> {
       for (const participantId of contributors) {
         let chunkIndex = 0;
+        let first = true;
         for (const ciphertext of encrypted.contributionChunks(participantId)) {
-          const last = chunkIndex === layout.chunkCount - 1;
-          yield {
-            participantId,
-            chunkIndex,
-            ciphertext,
-            chunkCount: layout.chunkCount,
-            updateSignature: last ? signatures.get(participantId) : undefined,
-          };
+          if (!wanted || wanted.has(chunkIndex)) {
+            yield {
+              participantId,
+              chunkIndex,
+              ciphertext,
+              chunkCount: layout.chunkCount,
+              updateSignature: first ? signatures.get(participantId) : undefined,
+              chunkHashes: first ? chunkHashes.get(participantId) : undefined,
+            };
+            first = false;
+          }
           chunkIndex += 1;
         }
       }
@@ -934,6 +945,7 @@ export class Coordinator {
             }),
       inFlight: new Set(),
       signatures: new Map(),
+      chunkHashes: new Map(),
       digests: new Map(),
       uploads: new Map(),
       open: true,

@@ -9,7 +9,7 @@ const roster = ['bank', 'ecommerce', 'government'];
 const context = (patch: Partial<GuardContext> = {}): GuardContext => ({
   participantId: 'bank',
   roster,
-  floor: { minContributors: 3, verifyAggregate: true, maxRoundRetries: 1 },
+  floor: { minContributors: 3, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 },
   ownUpdateAcknowledged: true,
   ...patch,
 });
@@ -24,12 +24,12 @@ describe('DecryptionGuard: what a participant never decrypts', () => {
     expect(() => guard.check(request(['government'], ['x']), context({ ownUpdateAcknowledged: false }))).toThrow(/1 contributor \(government\); this node decrypts only aggregates of at least 3/);
     expect(() => guard.check(request(['bank', 'government'], ['x']), context())).toThrow(/2 contributors.*at least 3 \(privacy\.minContributors\)/);
     // A node that lowered its own floor to 2 accepts 2 of 3.
-    expect(() => guard.check(request(['bank', 'government'], ['x']), context({ floor: { minContributors: 2, verifyAggregate: true, maxRoundRetries: 1 } }))).not.toThrow();
+    expect(() => guard.check(request(['bank', 'government'], ['x']), context({ floor: { minContributors: 2, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 } }))).not.toThrow();
   });
 
   it('an aggregate that leaves out this node although its update was acknowledged; duplicate or foreign contributors', async () => {
     const guard = await DecryptionGuard.open(undefined);
-    const floorTwo = { floor: { minContributors: 2, verifyAggregate: true, maxRoundRetries: 1 } };
+    const floorTwo = { floor: { minContributors: 2, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 } };
     expect(() => guard.check(request(['ecommerce', 'government'], ['x']), context(floorTwo))).toThrow(/acknowledged this node's update but leaves it out/);
     expect(() => guard.check(request(['ecommerce', 'government'], ['x']), context({ ...floorTwo, ownUpdateAcknowledged: false }))).not.toThrow();
     expect(() => guard.check(request(['bank', 'bank', 'government'], ['x']), context())).toThrow(/names a participant twice/);
@@ -39,7 +39,7 @@ describe('DecryptionGuard: what a participant never decrypts', () => {
   it('one decryption set per c1: the same c1 for another set is refused, the same set only within the retry budget', async () => {
     const guard = await DecryptionGuard.open(undefined);
     const everyone = ['bank', 'ecommerce', 'government'];
-    const floorTwo = context({ floor: { minContributors: 2, verifyAggregate: true, maxRoundRetries: 1 } });
+    const floorTwo = context({ floor: { minContributors: 2, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 } });
     guard.check(request(everyone, ['c1-a', 'c1-b']), floorTwo);
     await guard.record(request(everyone, ['c1-a', 'c1-b']));
     // The c1 of chunk b again, relabelled as another round, for another set: refused (the key share would leak).
@@ -62,7 +62,7 @@ describe('DecryptionGuard: what a participant never decrypts', () => {
     await first.record(request(everyone, ['c1-a']));
     await first.record(request(everyone, ['c1-z'], 3));
     const restarted = await DecryptionGuard.open(file);
-    expect(() => restarted.check(request(['bank', 'ecommerce'], ['c1-a'], 9), context({ floor: { minContributors: 2, verifyAggregate: true, maxRoundRetries: 1 } }))).toThrow(/another contributor set/);
+    expect(() => restarted.check(request(['bank', 'ecommerce'], ['c1-a'], 9), context({ floor: { minContributors: 2, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 } }))).toThrow(/another contributor set/);
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2);
     await writeFile(file, `${await readFile(file, 'utf8')}{"round":"x"}\n`);
     await expect(DecryptionGuard.open(file)).rejects.toThrow(/decryption-guard\.jsonl:3: not a decryption-guard record/);

@@ -13,7 +13,7 @@ const job = (patch: Partial<JobSpecInput> = {}) => jobSpecSchema.parse({ ...base
 
 describe('a participant\'s privacy floor', () => {
   it('defaults to every participant, verification on and one retry; never below 2 contributors', () => {
-    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, job())).toEqual({ minContributors: 3, verifyAggregate: true, maxRoundRetries: 1 });
+    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, job())).toEqual({ minContributors: 3, verifyAggregate: true, verificationSampleChunks: undefined, maxRoundRetries: 1 });
     const pair = job({ federation: { participants: ['bank', 'shop'], minParticipants: 2 } });
     expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, pair).minContributors).toBe(2);
     expect(privacyPolicySchema.safeParse({ minContributors: 1 }).success).toBe(false);

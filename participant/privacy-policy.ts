@@ -16,6 +16,11 @@ export const privacyPolicySchema = z
     minContributors: z.number().int().min(2).max(1_000).optional(),
     /** Re-sum every signed contribution before each partial decryption (N× the download); on by default. */
     verifyAggregate: z.boolean().default(true),
+    /**
+     * For large models: re-sum only this many chunks of each aggregate, drawn afresh with a CSPRNG
+     * (participant/aggregate-sample.ts states the detection probability); every chunk when absent.
+     */
+    verificationSampleChunks: z.number().int().min(1).max(100_000).optional(),
     /** The most times a round may run again; each retry is one more decryption against the smudging budget. */
     maxRoundRetries: z.number().int().min(0).max(5).default(1),
   })
@@ -27,6 +32,7 @@ export type PrivacyPolicy = z.infer<typeof privacyPolicySchema>;
 export interface PrivacyFloor {
   readonly minContributors: number;
   readonly verifyAggregate: boolean;
+  readonly verificationSampleChunks: number | undefined;
   readonly maxRoundRetries: number;
 }
 
@@ -36,6 +42,7 @@ export function resolvePrivacyFloor(policy: PrivacyPolicy, job: JobSpec): Privac
   return {
     minContributors: policy.minContributors ?? Math.max(2, job.federation.participants.length),
     verifyAggregate: policy.verifyAggregate,
+    verificationSampleChunks: policy.verificationSampleChunks,
     maxRoundRetries: policy.maxRoundRetries,
   };
 }
@@ -70,5 +77,6 @@ export function assertJobMeetsFloor(job: JobSpec, floor: PrivacyFloor): void {
 /** One line for the node's log: what it enforces in this job. */
 export function describeFloor(job: JobSpec, floor: PrivacyFloor): Record<string, unknown> {
   if (job.custody.mode !== 'threshold') return { custody: job.custody.mode, enforced: 'none (no threshold decryption in this custody mode)' };
-  return { custody: 'threshold', minContributors: floor.minContributors, verifyAggregate: floor.verifyAggregate, maxRoundRetries: floor.maxRoundRetries, selfInclusion: true, oneDecryptionSetPerC1: true };
+  const verification = !floor.verifyAggregate ? 'off' : floor.verificationSampleChunks === undefined ? 'every chunk' : `${floor.verificationSampleChunks} random chunks per aggregate`;
+  return { custody: 'threshold', minContributors: floor.minContributors, verifyAggregate: verification, maxRoundRetries: floor.maxRoundRetries, selfInclusion: true, oneDecryptionSetPerC1: true };
 }

@@ -20,14 +20,13 @@ import type { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool
 import {
   loadIdentityPublicKey,
   signKeySetupValue,
-  UpdateDigest,
   verifyKeySetupValue,
-  verifyUpdateSignature,
 } from '../protocols/identity/participant-identity.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
 import type { DecryptionGuard } from './decryption-guard.js';
+import { verifyAggregate } from './verify-aggregate.js';
 import type { PrivacyFloor } from './privacy-policy.js';
 
 type Event<T extends CoordinatorEvent['type']> = Extract<CoordinatorEvent, { type: T }>;
@@ -153,7 +152,20 @@ export class ThresholdKeyHolder {
       }
       const request = { round: event.round, kind: event.kind, contributors: event.contributors, c1Sha256: await c1Digests(await this.thresholdContext(), chunks) };
       this.guard.check(request, { participantId: this.participantId, roster: this.job.federation.participants, floor: this.floor, ownUpdateAcknowledged: round.ownUpdateAcknowledged });
-      if (this.floor.verifyAggregate || (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate)) await this.verifyAggregate(event, chunks);
+      if (this.floor.verifyAggregate || (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate)) {
+        this.publicSession ??= await CkksSession.create(this.job.ckks);
+        await verifyAggregate({
+          job: this.job,
+          participantId: this.participantId,
+          identities: this.identities,
+          connection: this.connection,
+          session: this.publicSession,
+          logger: this.logger,
+          request: event,
+          aggregate: chunks,
+          sampleChunks: this.floor.verificationSampleChunks,
+        });
+      }
       // Durable before the share leaves: a restarted node still knows this c1 was decrypted.
       await this.guard.record(request);
       const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
@@ -182,69 +194,6 @@ export class ThresholdKeyHolder {
         this.onRefusal?.('SubmitDecryptionShare', error.message);
       }
       throw error;
-    }
-  }
-
-  /**
-   * verifyAggregate: recompute the aggregate from every contribution, each signed by its sender, and
-   * refuse unless it is exactly (bit for bit) the ciphertext we are asked to decrypt. This stops a
-   * coordinator from passing one participant's update off as the aggregate.
-   */
-  private async verifyAggregate(event: Event<'decryption-requested'>, aggregate: readonly Uint8Array[]): Promise<void> {
-    this.publicSession ??= await CkksSession.create(this.job.ckks);
-    const session = this.publicSession;
-    const sums: (ReturnType<CkksSession['loadCiphertext']> | undefined)[] = new Array(event.chunkCount).fill(undefined);
-    const seen = new Map<string, { digest: UpdateDigest; chunks: number; signature: Uint8Array | undefined }>();
-    try {
-      for await (const chunk of this.connection.fetchContributions({ jobId: this.job.jobId, participantId: this.participantId, round: event.round, kind: event.kind })) {
-        const entry = seen.get(chunk.participantId) ?? { digest: new UpdateDigest(), chunks: 0, signature: undefined };
-        seen.set(chunk.participantId, entry);
-        if (chunk.chunkIndex !== entry.chunks || chunk.chunkIndex >= event.chunkCount) {
-          throw protocolViolation(`contribution of ${chunk.participantId} arrived out of order`);
-        }
-        entry.digest.add(chunk.ciphertext);
-        entry.chunks += 1;
-        if (chunk.updateSignature) entry.signature = chunk.updateSignature;
-        const ciphertext = session.loadCiphertext(chunk.ciphertext, `contribution of ${chunk.participantId}, chunk ${chunk.chunkIndex}`);
-        const sum = sums[chunk.chunkIndex];
-        if (sum) {
-          session.addInPlace(sum, ciphertext);
-          session.release(ciphertext);
-        } else {
-          sums[chunk.chunkIndex] = ciphertext;
-        }
-      }
-      const contributors = [...seen.keys()].sort();
-      if (contributors.join(',') !== [...event.contributors].sort().join(',')) {
-        throw protocolViolation(`round ${event.round}: contributions from ${contributors.join(', ')}, the request names ${event.contributors.join(', ')}`);
-      }
-      for (const [participantId, entry] of seen) {
-        const identity = this.identities.get(participantId);
-        const context = {
-          jobId: this.job.jobId,
-          participantId,
-          round: event.round,
-          kind: event.kind,
-          vectorLength: event.vectorLength,
-          chunkCount: event.chunkCount,
-        };
-        if (entry.chunks !== event.chunkCount || !entry.signature || !identity || !verifyUpdateSignature(identity, context, entry.digest.digest(), entry.signature)) {
-          throw protocolViolation(`round ${event.round}: the contribution of ${participantId} is incomplete or not signed by it`);
-        }
-      }
-      aggregate.forEach((bytes, index) => {
-        const served = session.loadCiphertext(bytes, `aggregate chunk ${index}`);
-        const expected = sums[index];
-        const same = expected !== undefined && Buffer.compare(session.serializeCiphertext(served, 'none'), session.serializeCiphertext(expected, 'none')) === 0;
-        session.release(served);
-        if (!same) throw protocolViolation(`round ${event.round}: the aggregate is not the sum of the signed contributions; refusing to decrypt it`);
-      });
-      this.logger.info({ round: event.round, contributors: contributors.length }, 'aggregate verified against every signed contribution');
-    } catch (error) {
-      this.logger.warn({ round: event.round, reason: error instanceof Error ? error.message : String(error) }, 'refused to decrypt an unverified aggregate');
-      throw error;
-    } finally {
-      for (const sum of sums) if (sum) session.release(sum);
     }
   }
 

@@ -10,6 +10,7 @@ import type { FederatedStrategy } from '../protocols/aggregation/federated-strat
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { verifyLedger } from '../protocols/ledger/verify-ledger.js';
 import type { DecryptionShareChunk__Output } from '../proto/generated/hefl/v1/DecryptionShareChunk.js';
+import type { FetchAggregateRequest__Output } from '../proto/generated/hefl/v1/FetchAggregateRequest.js';
 import { loadFederationService } from '../proto/load-federation-service.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { forwardConnection } from './support/forward-connection.js';
@@ -171,4 +172,52 @@ describe.skipIf(!bankMarketingDataAvailable)('the privacy floor every participan
     expect(result.report.rounds.map((round) => round.contributors.length)).toEqual([3, 3]);
     await rm(result.keysDirectory, { recursive: true, force: true });
   }, scaledMs(120_000));
+
+  it('sampled verification (2 of 5 chunks per aggregate): an honest round passes fetching 2 chunks per contributor; a substituted aggregate is caught by every node', async () => {
+    // 62 inputs x 512 hidden units + biases + output: 32,769 parameters (+2 travelling values), 5 ciphertexts.
+    const wide = { kind: 'sequential' as const, hiddenLayers: [{ type: 'dense' as const, units: 512, activation: 'relu' as const }] };
+    const sample = { privacy: { verifyAggregate: true, verificationSampleChunks: 2, maxRoundRetries: 1 } };
+    const honestJob = bankJob({ jobId: 'sampled', model: wide, training: { rounds: 1, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 3 } });
+    const honest = observedNodes({ bank: sample, ecommerce: sample, government: sample });
+    const passed = await runInProcessFederation(honestJob, honest.nodes);
+    expect(passed.report.status).toBe('finished');
+    const service = loadFederationService();
+    const trainingFetch = honest.observed.egress.bank
+      ?.filter((record) => record.method === 'FetchContributions')
+      .map((record) => service.FetchContributions.requestDeserialize(Buffer.from(record.bytes)) as FetchAggregateRequest__Output)
+      .find((request) => request.kind === 'ROUND_KIND_TRAINING');
+    expect(trainingFetch?.chunkIndices).toHaveLength(2);
+    await rm(passed.keysDirectory, { recursive: true, force: true });
+
+    // In the 5-chunk training round the coordinator serves the bank's update (every chunk of it) as "the aggregate" of all three.
+    const substituting: FederatedStrategy = {
+      ...federatedAveraging,
+      createAggregator: (session, layout, options) => {
+        const aggregator = federatedAveraging.createAggregator(session, layout, options);
+        if (layout.chunkCount < 5) return aggregator; // honest for the 1-chunk statistics and evaluation aggregates
+        const bankChunks: Uint8Array[] = [];
+        const begin = aggregator.begin.bind(aggregator);
+        aggregator.begin = (participantId, weight) => {
+          const contribution = begin(participantId, weight);
+          return { ...contribution, accept: (index, bytes) => (participantId === 'bank' && bankChunks.push(bytes), contribution.accept(index, bytes)) };
+        };
+        const finalize = aggregator.finalize.bind(aggregator);
+        aggregator.finalize = () => ({ ...finalize(), chunks: [...bankChunks] });
+        return aggregator;
+      },
+    };
+    const attacked = observedNodes({ bank: sample, ecommerce: sample, government: sample });
+    const attackJob = bankJob({ ...honestJob, jobId: 'sampled-attack', federation: { participants: [...IDS], minParticipants: 3, roundRetries: 0, roundDeadlineSeconds: scaledSeconds(5), joinDeadlineSeconds: 60 } });
+    const result = await runInProcessFederation(attackJob, attacked.nodes, { strategy: substituting });
+    expect(result.report.status).toBe('failed');
+    for (const id of IDS) {
+      expect(result.failures[id]?.message, id).toMatch(/round 1 \(training\): the aggregate is not the sum of the signed contributions \(chunk \d\)/);
+      // Round 0 was honest and decrypted; nothing of round 1 was.
+      const sharedRounds = attacked.observed.egress[id]
+        ?.filter((record) => record.method === 'SubmitDecryptionShare')
+        .map((record) => (service.SubmitDecryptionShare.requestDeserialize(Buffer.from(record.bytes)) as DecryptionShareChunk__Output).round);
+      expect(new Set(sharedRounds), id).toEqual(new Set([0]));
+    }
+    await rm(result.keysDirectory, { recursive: true, force: true });
+  }, scaledMs(180_000));
 });

@@ -35,7 +35,7 @@ describe('update signatures', () => {
   const identity = generateIdentity();
   const privateKey = loadIdentityPrivateKey(identity.privateKeyPem);
   const publicKey = loadIdentityPublicKey(identity.publicKeyPem);
-  const context = { jobId: 'job', participantId: 'bank', round: 3, kind: 'training', sampleCount: 1200, vectorLength: 63, chunkCount: 2 };
+  const context = { jobId: 'job', participantId: 'bank', round: 3, kind: 'training', vectorLength: 63, chunkCount: 2 };
   const digestOf = (chunks: Uint8Array[]): Buffer => {
     const digest = new UpdateDigest();
     for (const chunk of chunks) digest.add(chunk);
@@ -50,5 +50,18 @@ describe('update signatures', () => {
     expect(verifyUpdateSignature(publicKey, { ...context, round: 4 }, digestOf(chunks), signature)).toBe(false);
     expect(verifyUpdateSignature(publicKey, { ...context, kind: 'evaluation' }, digestOf(chunks), signature)).toBe(false);
     expect(verifyUpdateSignature(publicKey, { ...context, vectorLength: context.vectorLength + 1 }, digestOf(chunks), signature)).toBe(false);
+  });
+
+  it('covers the list of chunk hashes: a node holding only some chunks and the list verifies the same signature', () => {
+    const digest = new UpdateDigest();
+    for (const chunk of chunks) digest.add(chunk);
+    const signature = signUpdate(privateKey, context, digest.digest());
+    const hashes = digest.chunkHashes();
+    expect(hashes).toHaveLength(2);
+    expect(verifyUpdateSignature(publicKey, context, UpdateDigest.ofChunkHashes(hashes), signature)).toBe(true);
+    const altered = [hashes[0] as Buffer, Buffer.alloc(32, 9)];
+    expect(verifyUpdateSignature(publicKey, context, UpdateDigest.ofChunkHashes(altered), signature)).toBe(false);
+    expect(verifyUpdateSignature(publicKey, context, UpdateDigest.ofChunkHashes([hashes[1] as Buffer, hashes[0] as Buffer]), signature)).toBe(false);
+    expect(() => UpdateDigest.ofChunkHashes([Buffer.alloc(31)])).toThrow(/32/);
   });
 });

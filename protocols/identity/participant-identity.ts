@@ -57,18 +57,38 @@ export interface UpdateSigningContext {
   readonly chunkCount: number;
 }
 
-/** Running digest of an update's chunks in order; each chunk is length-prefixed so boundaries count. */
+/**
+ * Digest of an update's chunks in order: SHA-256 over the SHA-256 of every chunk. Signing the list of
+ * chunk hashes (not one running hash) lets a node check any chunk it fetched against the signed update
+ * without fetching the others (sampled aggregate verification).
+ */
 export class UpdateDigest {
-  private readonly hash = createHash('sha256');
+  private readonly hashes: Buffer[] = [];
 
   add(chunk: Uint8Array): void {
-    const length = Buffer.alloc(8);
-    length.writeBigUInt64LE(BigInt(chunk.length));
-    this.hash.update(length).update(chunk);
+    this.hashes.push(createHash('sha256').update(chunk).digest());
+  }
+
+  /** The SHA-256 of each chunk added so far, in order. */
+  chunkHashes(): readonly Buffer[] {
+    return this.hashes;
   }
 
   digest(): Buffer {
-    return this.hash.digest();
+    return UpdateDigest.ofChunkHashes(this.hashes);
+  }
+
+  /** The digest of an update whose chunk hashes (32 bytes each, in order) are known. */
+  static ofChunkHashes(hashes: readonly Uint8Array[]): Buffer {
+    const hash = createHash('sha256').update('hefl-update-chunks/1\0');
+    const count = Buffer.alloc(8);
+    count.writeBigUInt64LE(BigInt(hashes.length));
+    hash.update(count);
+    for (const chunkHash of hashes) {
+      if (chunkHash.length !== 32) throw new RangeError(`a chunk hash has ${chunkHash.length} bytes, not 32`);
+      hash.update(chunkHash);
+    }
+    return hash.digest();
   }
 }
 

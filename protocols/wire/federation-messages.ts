@@ -133,14 +133,16 @@ export interface UpdateChunk {
   readonly nonce?: Uint8Array | undefined;
 }
 
-/** One chunk of one contribution, relayed for verifyAggregate. */
+/** One chunk of one contribution, relayed for aggregate verification. */
 export interface ContributionChunk {
   readonly participantId: string;
   readonly chunkIndex: number;
   readonly ciphertext: Uint8Array;
   readonly chunkCount: number;
-  /** Last chunk only. */
+  /** The first message relayed for each contributor: its signature over its update. */
   readonly updateSignature: Uint8Array | undefined;
+  /** With the signature: the SHA-256 of every chunk of the update, in order (what the signature covers). */
+  readonly chunkHashes: readonly Uint8Array[] | undefined;
 }
 
 export interface FetchAggregateRequest {
@@ -148,6 +150,8 @@ export interface FetchAggregateRequest {
   readonly participantId: string;
   readonly round: number;
   readonly kind: RoundKind;
+  /** FetchContributions only: the chunks to relay (sampled verification); all when absent or empty. */
+  readonly chunkIndices?: readonly number[] | undefined;
 }
 
 /**

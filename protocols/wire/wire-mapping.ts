@@ -354,6 +354,7 @@ export function toWireContributionChunk(chunk: ContributionChunk): WireContribut
     ciphertext: toBuffer(chunk.ciphertext),
     chunkCount: chunk.chunkCount,
     updateSignature: chunk.updateSignature ? toBuffer(chunk.updateSignature) : Buffer.alloc(0),
+    chunkSha256s: chunk.chunkHashes ? Buffer.concat(chunk.chunkHashes.map(toBuffer)) : Buffer.alloc(0),
   };
 }
 const contributionChunkSchema = z.object({
@@ -362,27 +363,52 @@ const contributionChunkSchema = z.object({
   ciphertext: bytes,
   chunkCount: z.number().int().min(1).max(100_000),
   updateSignature: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 64, 'is not a 64-byte Ed25519 signature'),
+  chunkSha256s: z.instanceof(Uint8Array).refine((value) => value.length % 32 === 0 && value.length <= 32 * 100_000, 'is not a list of 32-byte SHA-256 digests'),
+}).superRefine((chunk, ctx) => {
+  if (chunk.chunkSha256s.length > 0 && chunk.chunkSha256s.length !== 32 * chunk.chunkCount) {
+    ctx.addIssue({ code: 'custom', path: ['chunkSha256s'], message: `lists ${chunk.chunkSha256s.length / 32} chunk hashes for ${chunk.chunkCount} chunks` });
+  }
 });
 export function parseContributionChunk(wire: ContributionChunk__Output): Parsed<ContributionChunk> {
   const result = contributionChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'contribution chunk');
   return {
     success: true,
-    data: { ...result.data, updateSignature: result.data.updateSignature.length > 0 ? result.data.updateSignature : undefined },
+    data: {
+      participantId: result.data.participantId,
+      chunkIndex: result.data.chunkIndex,
+      ciphertext: result.data.ciphertext,
+      chunkCount: result.data.chunkCount,
+      updateSignature: result.data.updateSignature.length > 0 ? result.data.updateSignature : undefined,
+      chunkHashes:
+        result.data.chunkSha256s.length > 0
+          ? Array.from({ length: result.data.chunkSha256s.length / 32 }, (_, index) => result.data.chunkSha256s.subarray(index * 32, index * 32 + 32))
+          : undefined,
+    },
   };
 }
 
 // --- FetchAggregateRequest (participant -> coordinator)
 export function toWireFetchAggregateRequest(request: FetchAggregateRequest): WireFetchAggregateRequest {
-  return { ...request, kind: toWireRoundKind(request.kind) };
+  return { ...request, kind: toWireRoundKind(request.kind), chunkIndices: [...(request.chunkIndices ?? [])] };
 }
-const fetchAggregateRequestSchema = z.object({ jobId: identifier, participantId: identifier, round, kind: wireRoundKind });
+const fetchAggregateRequestSchema = z.object({
+  jobId: identifier,
+  participantId: identifier,
+  round,
+  kind: wireRoundKind,
+  chunkIndices: z
+    .array(z.number().int().min(0).max(100_000))
+    .max(100_000)
+    .refine((indices) => new Set(indices).size === indices.length, 'chunk indices repeat'),
+});
 export function parseFetchAggregateRequest(wire: FetchAggregateRequest__Output): Parsed<FetchAggregateRequest> {
   const malformed = undecodable(wire, 'aggregate request');
   if (malformed) return malformed;
   const result = fetchAggregateRequestSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'aggregate request');
-  return { success: true, data: { ...result.data, kind: fromWireRoundKind(result.data.kind) } };
+  const { chunkIndices, ...rest } = result.data;
+  return { success: true, data: { ...rest, kind: fromWireRoundKind(rest.kind), ...(chunkIndices.length > 0 ? { chunkIndices } : {}) } };
 }
 
 // --- AggregateChunk (coordinator -> participant)

@@ -7,6 +7,7 @@ export interface ContributionChunk {
   'ciphertext'?: (Buffer | Uint8Array | string);
   'chunkCount'?: (number);
   'updateSignature'?: (Buffer | Uint8Array | string);
+  'chunkSha256s'?: (Buffer | Uint8Array | string);
 }
 
 export interface ContributionChunk__Output {
@@ -15,4 +16,5 @@ export interface ContributionChunk__Output {
   'ciphertext': (Buffer);
   'chunkCount': (number);
   'updateSignature': (Buffer);
+  'chunkSha256s': (Buffer);
 }

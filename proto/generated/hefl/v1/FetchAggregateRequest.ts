@@ -7,6 +7,7 @@ export interface FetchAggregateRequest {
   'participantId'?: (string);
   'round'?: (number);
   'kind'?: (_hefl_v1_RoundKind);
+  'chunkIndices'?: (number)[];
 }
 
 export interface FetchAggregateRequest__Output {
@@ -14,4 +15,5 @@ export interface FetchAggregateRequest__Output {
   'participantId': (string);
   'round': (number);
   'kind': (_hefl_v1_RoundKind__Output);
+  'chunkIndices': (number)[];
 }
