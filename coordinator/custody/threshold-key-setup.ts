@@ -4,10 +4,10 @@ import {
   deriveCommonSeed,
   publicShareCommitment,
   verifySeedReveal,
-} from '../protocols/ckks/threshold/index.js';
-import { loadIdentityPublicKey, verifyKeySetupValue } from '../protocols/identity/participant-identity.js';
-import type { JobSpec } from '../protocols/job/job-spec.js';
-import type { KeySetupMessage, KeySetupStep, Receipt, SignedValue } from '../protocols/wire/federation-messages.js';
+} from '../../protocols/ckks/threshold/index.js';
+import { loadIdentityPublicKey, verifyKeySetupValue } from '../../protocols/identity/participant-identity.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import type { KeySetupMessage, KeySetupStep, Receipt, SignedValue } from '../../protocols/wire/federation-messages.js';
 
 /**
  * The coordinator's side of the dealer-free threshold key generation. It only relays and checks:
