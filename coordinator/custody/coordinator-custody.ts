@@ -37,7 +37,6 @@ export type RefuseShare = (reason: string) => Parsed<IncomingDecryptionShare>;
  * A new mode is one new file implementing this plus one line in create-coordinator-custody.ts.
  */
 export interface CoordinatorCustody {
-  readonly mode: JobSpec['custody']['mode'];
   /** Participants that must be connected before a round starts. */
   readonly participantsNeeded: number;
   /** False under custody none, where updates arrive in the clear (said so in the log). */

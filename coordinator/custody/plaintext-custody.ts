@@ -6,7 +6,6 @@ import { withoutJointDecryption } from './without-joint-decryption.js';
 
 /** Custody none: homomorphic encryption off (the benchmark baseline); updates and sums are in the clear. */
 export class PlaintextCustody implements CoordinatorCustody {
-  readonly mode = 'none';
   readonly participantsNeeded: number;
   readonly encryptsUpdates = false;
   readonly nodesReportEvaluations = false;

@@ -9,7 +9,6 @@ import { withoutJointDecryption } from './without-joint-decryption.js';
  * encrypted sum and the nodes decrypt it (and report the round's evaluation figures) themselves.
  */
 export class SingleKeyCustody implements CoordinatorCustody {
-  readonly mode = 'single-key';
   readonly participantsNeeded: number;
   readonly encryptsUpdates = true;
   readonly nodesReportEvaluations = true;

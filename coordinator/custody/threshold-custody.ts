@@ -33,7 +33,6 @@ interface JointDecryption {
  * update is signed, and each aggregate is decrypted jointly from every participant's share.
  */
 export class ThresholdCustody implements CoordinatorCustody {
-  readonly mode = 'threshold';
   readonly participantsNeeded: number;
   readonly encryptsUpdates = true;
   readonly nodesReportEvaluations = false;
