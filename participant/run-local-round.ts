@@ -39,7 +39,7 @@ export async function runLocalRound(node: ParticipantNode, state: JobState, even
   vector.fill(0);
 }
 
-/** Local epochs from the global model, the clipped delta weighted before encryption (NVFlare's n_i · Δ_i). */
+/** Local epochs from the global model, the clipped delta weighted before encryption (n_i · Δ_i: the coordinator only adds). */
 async function trainingUpdate(node: ParticipantNode, state: JobState, job: JobSpec, data: PreparedData, round: number): Promise<Float64Array> {
   if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
   state.model ??= buildModel(job.model, data.train.width);

@@ -15,9 +15,9 @@ export interface ResumedJob {
 /**
  * Key custody on a participant: everything that differs between `none`, `single-key` and
  * `threshold`. The round path (participant/participant.ts and its steps) calls it at fixed points
- * and never branches on the mode; the encryption is a stage on the message path, as in NVFlare's
- * filter pair, so training code never sees a key or a ciphertext. One implementation per mode
- * (participant/custody/*-custody.ts), chosen in participant/custody/create-participant-custody.ts.
+ * and never branches on the mode; the encryption is a stage on the message path (a filter on
+ * outgoing updates), so training code never sees a key or a ciphertext. One implementation per
+ * mode (participant/custody/*-custody.ts), chosen in participant/custody/create-participant-custody.ts.
  */
 export interface ParticipantCustody {
   readonly mode: Custody['mode'];
