@@ -1,5 +1,5 @@
 /** Embed a HEFL participant node in your own service. */
-export { Participant, type ParticipantOptions, type ParticipantOutcome, type ParticipantStatus } from './participant.js';
+export { Participant, type ParticipantOptions, type ParticipantOutcome, type ParticipantProgress, type ParticipantStatus } from './participant.js';
 export { GrpcFederationConnection, type GrpcConnectionOptions } from './grpc-federation-connection.js';
 export type { FederationConnection, EgressRecord } from './federation-connection.js';
 export { LedgerWriter } from '../protocols/ledger/ledger-writer.js';

@@ -13,21 +13,21 @@ import {
   verifySeedReveal,
   c1Digests,
   contributorSetDigest,
-} from '../protocols/ckks/threshold/index.js';
-import { HeflError, KeyCustodyError } from '../protocols/errors.js';
-import { CkksSession } from '../protocols/ckks/ckks-session.js';
-import type { CkksWorkerPool } from '../protocols/ckks/parallel/ckks-worker-pool.js';
+} from '../../protocols/ckks/threshold/index.js';
+import { HeflError, KeyCustodyError } from '../../protocols/errors.js';
+import { CkksSession } from '../../protocols/ckks/ckks-session.js';
+import type { CkksWorkerPool } from '../../protocols/ckks/parallel/ckks-worker-pool.js';
 import {
   loadIdentityPublicKey,
   signKeySetupValue,
   verifyKeySetupValue,
-} from '../protocols/identity/participant-identity.js';
-import type { JobSpec } from '../protocols/job/job-spec.js';
-import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../protocols/wire/federation-messages.js';
-import type { FederationConnection } from './federation-connection.js';
-import type { DecryptionGuard } from './decryption-guard.js';
-import { verifyAggregate } from './verify-aggregate.js';
-import type { PrivacyFloor } from './privacy-policy.js';
+} from '../../protocols/identity/participant-identity.js';
+import type { JobSpec } from '../../protocols/job/job-spec.js';
+import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../../protocols/wire/federation-messages.js';
+import type { FederationConnection } from '../federation-connection.js';
+import type { DecryptionGuard } from '../decryption-guard.js';
+import { verifyAggregate } from '../verify-aggregate.js';
+import type { PrivacyFloor } from '../privacy-policy.js';
 
 type Event<T extends CoordinatorEvent['type']> = Extract<CoordinatorEvent, { type: T }>;
 

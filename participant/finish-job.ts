@@ -1,0 +1,33 @@
+import { rm } from 'node:fs/promises';
+import { WireMessageError } from '../protocols/errors.js';
+import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
+import type { JobState } from './job-state.js';
+import type { ParticipantNode, ParticipantOutcome } from './participant-options.js';
+import { wipeSecretFile } from './wipe-secret-file.js';
+import { writeModelBundle } from './write-model-bundle.js';
+
+/** `job-finished`: the final global model written (when asked for), and what the job produced. */
+export async function writeFinalModel(node: ParticipantNode, state: JobState): Promise<ParticipantOutcome> {
+  const { job, model, globalWeights, standardization, data } = state;
+  if (!job || !model || !globalWeights || !standardization || !data) throw new WireMessageError('job finished before any round');
+  const { modelDirectory } = node.options;
+  if (modelDirectory) {
+    setFlatWeights(model, globalWeights);
+    await writeModelBundle(model, job, standardization, modelDirectory);
+    node.logger.info({ directory: modelDirectory }, 'final global model written');
+  }
+  return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+}
+
+/**
+ * The job is over: a later job with this output folder must not try to resume this one, and the
+ * key share (useless now, dangerous if stolen with an old aggregate) is overwritten and removed.
+ */
+export async function removeJobFiles(node: ParticipantNode): Promise<void> {
+  const { stateFile, decryptionGuardFile, secretShareFile, keepSecretShare } = node.options;
+  if (stateFile) await rm(stateFile, { force: true });
+  if (decryptionGuardFile) await rm(decryptionGuardFile, { force: true });
+  if (secretShareFile && !keepSecretShare && (await wipeSecretFile(secretShareFile))) {
+    node.logger.info({ file: secretShareFile }, 'secret key share wiped (overwritten, then removed): the job has ended');
+  }
+}
