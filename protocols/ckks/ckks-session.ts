@@ -4,6 +4,7 @@ import type { CkksParameters } from '../job/job-spec.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
+import { noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
 import { parseSealPlaintext, writeSealPlaintext } from './threshold/seal-layout.js';
 import { ciphertextsFor, valuesPerCiphertext } from './values-per-ciphertext.js';
 
@@ -14,19 +15,8 @@ export interface CkksKeyMaterial {
   readonly secretKey?: Uint8Array;
 }
 
-/** Every SEAL handle any session owns, process-wide: leak tests compare it before and after. */
-let liveHandles = 0;
-export function liveSealHandleCount(): number {
-  return liveHandles;
-}
-
-/** For other owners of SEAL handles (threshold protocol code): keep the process-wide count true. */
-export function noteSealHandlesCreated(count = 1): void {
-  liveHandles += count;
-}
-export function noteSealHandlesDeleted(count = 1): void {
-  liveHandles -= count;
-}
+/** Re-exported so tests and callers keep importing the process-wide count from here. */
+export { liveSealHandleCount, noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
 
 /**
  * Owns every SEAL object (context, encoder, keys, ciphertexts) made for one set of CKKS parameters.
@@ -337,7 +327,7 @@ export class CkksSession implements Disposable {
   release(handle: ClassHandle): void {
     if (!this.owned.delete(handle)) return;
     if (!handle.isDeleted()) handle.delete();
-    liveHandles -= 1;
+    noteSealHandlesDeleted(1);
   }
 
   /** Frees every SEAL object the session still owns. Safe to call twice. */
@@ -353,7 +343,7 @@ export class CkksSession implements Disposable {
 
   private own<T extends ClassHandle>(handle: T): T {
     this.owned.add(handle);
-    liveHandles += 1;
+    noteSealHandlesCreated(1);
     return handle;
   }
 
