@@ -1,6 +1,6 @@
 import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError, KeyCustodyError } from '../errors.js';
-import type { CkksParameters } from '../job/job-spec.js';
+import type { CkksParameters } from './ckks-parameters.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';

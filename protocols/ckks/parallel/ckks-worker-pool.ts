@@ -22,7 +22,7 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession } from '../ckks-session.js';
 import { ciphertextsFor, valuesPerCiphertext } from '../values-per-ciphertext.js';
 import type { DecryptionBudget } from '../threshold/decryption-budget.js';

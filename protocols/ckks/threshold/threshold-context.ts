@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CKKSEncoder, ClassHandle, ContextData, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { noteSealHandlesCreated, noteSealHandlesDeleted } from '../seal-handle-count.js';
 import { describeSealFailure } from '../describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from '../imaginary-unit.js';
