@@ -1,6 +1,7 @@
 import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError, KeyCustodyError } from '../errors.js';
 import type { CkksParameters } from './ckks-parameters.js';
+import { buildSealContext } from './build-seal-context.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
@@ -97,26 +98,7 @@ export class CkksSession implements Disposable {
   /** Builds the SEAL context and refuses parameters that fail SEAL's 128-bit security check. */
   static async create(parameters: CkksParameters, keys: CkksKeyMaterial = {}): Promise<CkksSession> {
     const seal = await loadSeal();
-    const encryptionParameters = new seal.EncryptionParameters(seal.SchemeType.ckks);
-    const moduli = seal.CoeffModulus.Create(parameters.polyModulusDegree, Int32Array.from(parameters.coeffModulusBits));
-    let context: SEALContext;
-    try {
-      encryptionParameters.setPolyModulusDegree(parameters.polyModulusDegree);
-      encryptionParameters.setCoeffModulus(moduli);
-      context = new seal.SEALContext(encryptionParameters, true, seal.SecLevelType.tc128);
-    } catch (thrown) {
-      throw new CiphertextError(`CKKS parameters rejected by SEAL: ${describeSealFailure(thrown)}`);
-    } finally {
-      moduli.delete();
-      encryptionParameters.delete();
-    }
-    if (!context.parametersSet()) {
-      context.delete();
-      throw new CiphertextError(
-        `CKKS parameters are not 128-bit secure or not valid for SEAL (N=${parameters.polyModulusDegree}, ` +
-          `primes=${parameters.coeffModulusBits.join('+')} bits)`,
-      );
-    }
+    const context = buildSealContext(seal, parameters);
     const session = new CkksSession(seal, context, parameters);
     try {
       session.loadKeys(keys);
