@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { ciphertextProbe } from '../protocols/ckks/ciphertext-probe.js';
 import type { CkksParameters } from '../protocols/job/job-spec.js';
 import { classifyEgress } from '../protocols/ledger/classify-egress.js';
 import { parseArgs } from 'node:util';
@@ -75,14 +76,7 @@ async function reclassify(ledger: string, verification: LedgerVerification, para
         parameters,
         // A kept unencrypted update must re-classify as "plaintext"; that it left at all is a finding below.
         allowPlaintextUpdates: true,
-        isCiphertext: (payload) => {
-          try {
-            session.release(session.loadCiphertext(payload, 'kept payload'));
-            return true;
-          } catch {
-            return false;
-          }
-        },
+        isCiphertext: ciphertextProbe(session, 'kept payload'),
       });
       const actual = 'refused' in verdict ? 'refused' : verdict.classification;
       if (actual !== record.classification) {

@@ -13,6 +13,7 @@ import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } 
 import { classifyCoordinatorResponse } from '../protocols/ledger/classify-response.js';
 import type { FederationMethodName } from '../proto/load-federation-service.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
+import { ciphertextProbe } from '../protocols/ckks/ciphertext-probe.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { ingressLedgerRecorder } from '../coordinator/ingress-ledger.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
@@ -157,14 +158,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   // What the coordinator sends (events, aggregates, receipts) goes into the same signed chain.
   const recordResponse = (method: FederationMethodName, bytes: Uint8Array): void => {
     if (!ingress) return;
-    const verdict = classifyCoordinatorResponse(method, bytes, (payload) => {
-      try {
-        classifier.release(classifier.loadCiphertext(payload, 'outgoing payload'));
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const verdict = classifyCoordinatorResponse(method, bytes, ciphertextProbe(classifier, 'outgoing payload'));
     ingress.recordBytes('egress', method, bytes, verdict.classification, verdict.problem, undefined, verdict.fields);
   };
   const server = await startGrpcCoordinatorServer(coordinator, {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CkksParameters } from '../job/job-spec.js';
+import type { CkksParameters } from './ckks-parameters.js';
 
 /** SHA-256 (hex) over a canonical rendering of the CKKS parameters; pins them across nodes. */
 export function ckksParametersFingerprint(parameters: CkksParameters): string {

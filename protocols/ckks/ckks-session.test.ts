@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CiphertextError, KeyCustodyError } from '../errors.js';
-import type { CkksParameters } from '../job/job-spec.js';
+import type { CkksParameters } from './ckks-parameters.js';
 import { CkksSession, liveSealHandleCount } from './ckks-session.js';
 
 const parameters: CkksParameters = { polyModulusDegree: 8192, coeffModulusBits: [60, 40, 40, 60], scaleBits: 40 };

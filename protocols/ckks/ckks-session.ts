@@ -1,9 +1,11 @@
 import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError, KeyCustodyError } from '../errors.js';
-import type { CkksParameters } from '../job/job-spec.js';
+import type { CkksParameters } from './ckks-parameters.js';
+import { buildSealContext } from './build-seal-context.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
+import { noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
 import { parseSealPlaintext, writeSealPlaintext } from './threshold/seal-layout.js';
 import { ciphertextsFor, valuesPerCiphertext } from './values-per-ciphertext.js';
 
@@ -14,19 +16,8 @@ export interface CkksKeyMaterial {
   readonly secretKey?: Uint8Array;
 }
 
-/** Every SEAL handle any session owns, process-wide: leak tests compare it before and after. */
-let liveHandles = 0;
-export function liveSealHandleCount(): number {
-  return liveHandles;
-}
-
-/** For other owners of SEAL handles (threshold protocol code): keep the process-wide count true. */
-export function noteSealHandlesCreated(count = 1): void {
-  liveHandles += count;
-}
-export function noteSealHandlesDeleted(count = 1): void {
-  liveHandles -= count;
-}
+/** Re-exported so tests and callers keep importing the process-wide count from here. */
+export { liveSealHandleCount, noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
 
 /**
  * Owns every SEAL object (context, encoder, keys, ciphertexts) made for one set of CKKS parameters.
@@ -107,26 +98,7 @@ export class CkksSession implements Disposable {
   /** Builds the SEAL context and refuses parameters that fail SEAL's 128-bit security check. */
   static async create(parameters: CkksParameters, keys: CkksKeyMaterial = {}): Promise<CkksSession> {
     const seal = await loadSeal();
-    const encryptionParameters = new seal.EncryptionParameters(seal.SchemeType.ckks);
-    const moduli = seal.CoeffModulus.Create(parameters.polyModulusDegree, Int32Array.from(parameters.coeffModulusBits));
-    let context: SEALContext;
-    try {
-      encryptionParameters.setPolyModulusDegree(parameters.polyModulusDegree);
-      encryptionParameters.setCoeffModulus(moduli);
-      context = new seal.SEALContext(encryptionParameters, true, seal.SecLevelType.tc128);
-    } catch (thrown) {
-      throw new CiphertextError(`CKKS parameters rejected by SEAL: ${describeSealFailure(thrown)}`);
-    } finally {
-      moduli.delete();
-      encryptionParameters.delete();
-    }
-    if (!context.parametersSet()) {
-      context.delete();
-      throw new CiphertextError(
-        `CKKS parameters are not 128-bit secure or not valid for SEAL (N=${parameters.polyModulusDegree}, ` +
-          `primes=${parameters.coeffModulusBits.join('+')} bits)`,
-      );
-    }
+    const context = buildSealContext(seal, parameters);
     const session = new CkksSession(seal, context, parameters);
     try {
       session.loadKeys(keys);
@@ -337,7 +309,7 @@ export class CkksSession implements Disposable {
   release(handle: ClassHandle): void {
     if (!this.owned.delete(handle)) return;
     if (!handle.isDeleted()) handle.delete();
-    liveHandles -= 1;
+    noteSealHandlesDeleted(1);
   }
 
   /** Frees every SEAL object the session still owns. Safe to call twice. */
@@ -353,7 +325,7 @@ export class CkksSession implements Disposable {
 
   private own<T extends ClassHandle>(handle: T): T {
     this.owned.add(handle);
-    liveHandles += 1;
+    noteSealHandlesCreated(1);
     return handle;
   }
 

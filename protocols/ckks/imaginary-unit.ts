@@ -10,7 +10,7 @@
  */
 import type { Ciphertext, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError } from '../errors.js';
-import { noteSealHandlesCreated, noteSealHandlesDeleted } from './ckks-session.js';
+import { noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
 import { describeSealFailure } from './describe-seal-failure.js';
 import type { Seal } from './load-seal.js';
 import { parseSealCiphertext, writeSealCiphertext, writeSealPlaintext } from './threshold/seal-layout.js';

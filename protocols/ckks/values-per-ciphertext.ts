@@ -1,4 +1,4 @@
-import type { CkksParameters } from '../job/job-spec.js';
+import type { CkksParameters } from './ckks-parameters.js';
 
 /**
  * Values one HEFL ciphertext carries: N. SEAL's CKKSEncoder fills only the real parts of its N/2

@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 import type { LocalDataset } from './parse-dataset.js';
 
 /**

@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 import { featureWidth } from './feature-width.js';
 import type { LocalDataset } from './parse-dataset.js';
 import type { Standardization } from './standardization-from-totals.js';

@@ -1,4 +1,4 @@
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 
 /** Names of the encoded features in encodeFeatures' column order, e.g. "age", "job=admin.". */
 export function featureNames(schema: FeatureSchema): string[] {

@@ -1,4 +1,4 @@
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 
 /** Model input width: one per numeric column plus one per declared category (one-hot). */
 export function featureWidth(schema: FeatureSchema): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 import { parseDataset } from './parse-dataset.js';
 import { parseCsvText } from './read-csv-table.js';
 

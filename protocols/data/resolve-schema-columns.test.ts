@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 import { resolveSchemaColumns } from './resolve-schema-columns.js';
 
 const schema: FeatureSchema = {

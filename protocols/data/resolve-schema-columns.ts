@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 import { findSimilarName } from './find-similar-name.js';
 
 /** Header positions of the schema's columns, in schema order. */

@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from '../job/job-spec.js';
+import type { FeatureSchema } from './feature-schema.js';
 
 export interface Standardization {
   means: Float64Array;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../trust/canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import type { JobSpec } from './job-spec.js';
 
 /** SHA-256 of a job's canonical JSON: saved state resumes only the very same job. */

@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import { ckksParametersSchema, SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-parameters.js';
+import { featureSchemaSchema } from '../data/feature-schema.js';
+import { modelSpecSchema } from '../model/model-spec.js';
+import { trainingSchema } from '../model/training-settings.js';
+
+// Each part's schema lives with the code that uses it (CKKS parameters in protocols/ckks/, the feature
+// schema in protocols/data/, model and training in protocols/model/); this file composes them into the
+// job file and re-exports them.
+export { ckksParametersSchema, SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS, type CkksParameters } from '../ckks/ckks-parameters.js';
+export { featureSchemaSchema, type FeatureSchema } from '../data/feature-schema.js';
+export { modelSpecSchema, type ModelSpec } from '../model/model-spec.js';
+export { trainingSchema, type TrainingSettings } from '../model/training-settings.js';
 
 // Every object is strict: a misspelt field (say "localEpoch") is an error naming it, not a silent default.
 
@@ -11,92 +23,6 @@ import { z } from 'zod';
 const identifier = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
-
-const denseLayer = z.strictObject({
-  type: z.literal('dense'),
-  units: z.number().int().min(1).max(4096),
-  activation: z.enum(['relu', 'sigmoid', 'tanh', 'linear']).default('relu'),
-});
-
-export const modelSpecSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('logistic-regression') }),
-  z.strictObject({
-    kind: z.literal('sequential'),
-    // Hidden layers; HEFL appends the sigmoid output unit for the binary label itself.
-    hiddenLayers: z.array(denseLayer).min(1).max(16),
-  }),
-]);
-
-export const featureSchemaSchema = z
-  .strictObject({
-    numeric: z.array(z.string().min(1)).default([]),
-    categorical: z
-      .array(z.strictObject({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
-      .default([]),
-    label: z.strictObject({
-      column: z.string().min(1),
-      positive: z.string(),
-      negative: z.string(),
-    }),
-    // Columns present in the CSV that the model must not use (for example a leaking column).
-    ignored: z.array(z.string().min(1)).default([]),
-  })
-  .superRefine((schema, ctx) => {
-    const seen = new Set<string>();
-    const names = [
-      ...schema.numeric,
-      ...schema.categorical.map((column) => column.name),
-      schema.label.column,
-      ...schema.ignored,
-    ];
-    for (const name of names) {
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `column "${name}" is declared twice` });
-      seen.add(name);
-    }
-    if (schema.numeric.length + schema.categorical.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'declare at least one numeric or categorical feature' });
-    }
-    if (schema.label.positive === schema.label.negative) {
-      ctx.addIssue({ code: 'custom', path: ['label', 'negative'], message: 'must differ from label.positive' });
-    }
-    for (const [index, column] of schema.categorical.entries()) {
-      if (new Set(column.categories).size !== column.categories.length) {
-        ctx.addIssue({ code: 'custom', path: ['categorical', index, 'categories'], message: 'categories repeat' });
-      }
-    }
-  });
-
-export const ckksParametersSchema = z
-  .strictObject({
-    polyModulusDegree: z.union([z.literal(4096), z.literal(8192), z.literal(16384), z.literal(32768)]).default(8192),
-    coeffModulusBits: z.array(z.number().int().min(20).max(60)).min(1).max(16).default([60, 40, 40, 60]),
-    // Scales above 60 bits are for threshold decryption, whose smudging noise needs the headroom.
-    scaleBits: z.number().int().min(20).max(120).default(40),
-  })
-  .superRefine((parameters, ctx) => {
-    const dataPrimes = parameters.coeffModulusBits.length > 1 ? parameters.coeffModulusBits.slice(0, -1) : parameters.coeffModulusBits;
-    const dataBits = dataPrimes.reduce((sum, bits) => sum + bits, 0);
-    // Weighted updates need headroom above the scale: value * 2^scale must stay below the data modulus.
-    if (dataBits < parameters.scaleBits + 20) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['coeffModulusBits'],
-        message: `the data primes (all but the last, when there are several) total ${dataBits} bits; they need at least scaleBits + 20 = ${parameters.scaleBits + 20}`,
-      });
-    }
-  });
-
-export const trainingSchema = z.strictObject({
-  rounds: z.number().int().min(1).max(10_000),
-  localEpochs: z.number().int().min(1).max(1_000).default(1),
-  batchSize: z.number().int().min(1).max(65_536).default(64),
-  learningRate: z.number().positive().max(10).default(0.05),
-  optimizer: z.enum(['sgd', 'adam']).default('adam'),
-  // Seeds the initial global model and local shuffling, so runs are reproducible.
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
-  // Per-participant L2 bound on the (unweighted) update delta; 0 disables clipping.
-  clipNorm: z.number().min(0).default(0),
-});
 
 export const federationSchema = z
   .strictObject({
@@ -120,21 +46,6 @@ export const federationSchema = z
       });
     }
   });
-
-/** CKKS defaults per custody mode; both pass SEAL's 128-bit check. */
-/**
- * Single key: add-only aggregation never rescales, so the smallest chain that holds the values will do:
- * two 40-bit data primes over a 2^40 scale decode chunks whose values' magnitudes sum to ~2^50 (the
- * bank data's round-0 statistics sum to ~2^41), with a 60-bit special prime; 140 bits in all. With the
- * secret key the participants encrypt symmetrically (c1 as a seed): ~12 bytes per parameter.
- */
-export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [40, 40, 60], scaleBits: 40 } as const;
-/**
- * Threshold decryption floods each partial decryption with ~2^40 noise, so the scale must sit far
- * above it: 2^72 keeps ~3e-8 precision; two 55-bit data primes hold chunks whose values sum to ~2^48
- * in magnitude, and the 60-bit prime is SEAL's special prime (see threshold-parameters.ts).
- */
-export const THRESHOLD_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [55, 55, 60], scaleBits: 72 } as const;
 
 export const custodySchema = z.discriminatedUnion('mode', [
   z.strictObject({
@@ -188,9 +99,5 @@ export const jobSpecSchema = z
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
-export type ModelSpec = z.infer<typeof modelSpecSchema>;
-export type FeatureSchema = z.infer<typeof featureSchemaSchema>;
-export type CkksParameters = z.infer<typeof ckksParametersSchema>;
 export type Custody = z.infer<typeof custodySchema>;
-export type TrainingSettings = z.infer<typeof trainingSchema>;
 export type FederationSettings = z.infer<typeof federationSchema>;

@@ -1,9 +1,10 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CkksSession } from '../ckks/ckks-session.js';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { generateIdentity, type IdentityKeyPair } from '../identity/participant-identity.js';
 import type { JobSpec } from '../job/job-spec.js';
+import { writeOwnerOnlyFile } from '../state/write-owner-only-file.js';
 import {
   IDENTITY_KEY_FILE,
   identityRosterFingerprint,
@@ -21,9 +22,9 @@ export interface InitializedKeyFolders {
   readonly keyFingerprint: string;
 }
 
+/** Key folders are written fresh each time (`hefl keys init` replaces what an earlier run left). */
 async function writePrivateFile(path: string, contents: string | Uint8Array): Promise<void> {
-  await writeFile(path, contents, { mode: 0o600 });
-  await chmod(path, 0o600);
+  await writeOwnerOnlyFile(path, contents, 'replace');
 }
 
 /**

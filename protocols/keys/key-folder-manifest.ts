@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ckksParametersSchema } from '../job/job-spec.js';
+import { ckksParametersSchema } from '../ckks/ckks-parameters.js';
 
 /**
  * `keys.json` in every key folder: what the folder is for, its custody mode and the parameters its

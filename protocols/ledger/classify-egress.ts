@@ -1,4 +1,5 @@
 import { isMalformedMessage, loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
+import { readShareHeader, SHARE_HEADER_BYTES, type ShareKind } from '../ckks/threshold/share-format.js';
 import { valuesPerCiphertext } from '../ckks/values-per-ciphertext.js';
 import type { CkksParameters } from '../job/job-spec.js';
 import {
@@ -10,6 +11,7 @@ import {
   parseUpdateChunk,
 } from '../wire/wire-mapping.js';
 import type { Parsed } from '../wire/federation-messages.js';
+import { scalarFields } from './scalar-fields.js';
 
 /** The plaintext fields a message carries beside its payloads (ids, round, counts, metrics): what an auditor reads. */
 export type MetadataFields = Readonly<Record<string, string | number | boolean>>;
@@ -28,30 +30,16 @@ export interface EgressContext {
   readonly allowPlaintextUpdates?: boolean;
 }
 
-/** Every scalar field of a parsed message (nested metadata flattened), leaving out byte payloads. */
-function scalarFields(message: object, prefix = ''): Record<string, string | number | boolean> {
-  const fields: Record<string, string | number | boolean> = {};
-  for (const [name, value] of Object.entries(message)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[`${prefix}${name}`] = value;
-    else if (value && typeof value === 'object' && !(value instanceof Uint8Array) && !Array.isArray(value)) Object.assign(fields, scalarFields(value as object, `${prefix}${name}.`));
-  }
-  return fields;
-}
-
-const SHARE_MAGIC = [0x48, 0x54, 0x43, 0x4b]; // 'HTCK', the threshold share format
-const SHARE_HEADER_BYTES = 88;
-
 /**
  * A threshold share (public-key share or partial decryption) must look like one: the format header,
  * the federation's ring degree, a whole number of RNS polynomials, and every coefficient below 2^60
  * (all primes are at most 60 bits). This refuses plain data placed where a share should be.
  */
-function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: 1 | 2): string | undefined {
-  if (bytes.length < SHARE_HEADER_BYTES || SHARE_MAGIC.some((byte, index) => bytes[index] !== byte)) return 'is not a threshold share';
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint8(5) !== kind) return 'is a share of another kind';
-  const degree = view.getUint32(8, true);
-  const primes = view.getUint32(12, true);
+function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: ShareKind): string | undefined {
+  const header = readShareHeader(bytes);
+  if (!header) return 'is not a threshold share';
+  if (header.kind !== kind) return 'is a share of another kind';
+  const { polyModulusDegree: degree, primeCount: primes } = header;
   if (degree !== parameters.polyModulusDegree || primes < 1 || primes > parameters.coeffModulusBits.length) return 'is a share for other CKKS parameters';
   if (bytes.length !== SHARE_HEADER_BYTES + degree * primes * 8) return 'has the wrong size for its header';
   for (let offset = SHARE_HEADER_BYTES + 7; offset < bytes.length; offset += 8) {
@@ -112,7 +100,7 @@ export function classifyEgress(
     case 'SubmitDecryptionShare': {
       const chunk = parseDecryptionShareChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };
-      const problem = looksLikeShare(chunk.data.share, context.parameters, 2);
+      const problem = looksLikeShare(chunk.data.share, context.parameters, 'decryption-share');
       if (problem) return { refused: `SubmitDecryptionShare.share ${problem}` };
       // The c1 each share decrypts and the set it was released for: an auditor checks one set per c1.
       const { c1Sha256, contributorsSha256 } = chunk.data;
@@ -129,7 +117,7 @@ export function classifyEgress(
       const setup = parseKeySetupMessage(message as never);
       if (!setup.success) return { refused: setup.reason };
       if (setup.data.step === 'public-share') {
-        const problem = looksLikeShare(setup.data.value, context.parameters, 1);
+        const problem = looksLikeShare(setup.data.value, context.parameters, 'public-key-share');
         return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext', fields: scalarFields(setup.data) };
       }
       // Commitments and seeds are 32 bytes; nothing else may ride in them.

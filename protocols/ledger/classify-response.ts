@@ -1,22 +1,13 @@
 import { loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
 import type { LedgerEntry } from './ledger-record.js';
+import { scalarFields } from './scalar-fields.js';
 
 type Classification = LedgerEntry['classification'];
 
 const CIPHERTEXT_RESPONSES = new Set<string>(['FetchAggregate', 'FetchContributions']);
 
-/** Scalar fields of a decoded response (nested messages flattened, strings cut to 200 characters); byte payloads are not listed. */
-function scalarFields(message: object, prefix = ''): Record<string, string | number | boolean> {
-  const fields: Record<string, string | number | boolean> = {};
-  for (const [name, value] of Object.entries(message)) {
-    if (typeof value === 'string') fields[`${prefix}${name}`] = value.slice(0, 200);
-    else if (typeof value === 'number' || typeof value === 'boolean') fields[`${prefix}${name}`] = value;
-    else if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Uint8Array) && !Array.isArray(value)) {
-      Object.assign(fields, scalarFields(value as object, `${prefix}${name}.`));
-    }
-  }
-  return fields;
-}
+/** Strings in a response's fields are cut to this many characters. */
+const MAX_FIELD_STRING = 200;
 
 /**
  * What one message the coordinator sent is, for its own ledger: ciphertext (aggregate and relayed
@@ -35,7 +26,7 @@ export function classifyCoordinatorResponse(
   } catch (error) {
     return { classification: 'refused', fields: {}, problem: `the coordinator produced an undecodable ${method} response: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const fields = scalarFields(decoded);
+  const fields = scalarFields(decoded, MAX_FIELD_STRING);
   if (CIPHERTEXT_RESPONSES.has(method)) {
     const ciphertext = (decoded as { ciphertext?: unknown }).ciphertext;
     if (!(ciphertext instanceof Uint8Array) || !isCiphertext(ciphertext)) {

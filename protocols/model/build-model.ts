@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec } from '../job/job-spec.js';
+import type { ModelSpec } from './model-spec.js';
 
 /**
  * Builds the uncompiled Keras-style model a job describes: logistic regression is a single sigmoid

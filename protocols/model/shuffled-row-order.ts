@@ -1,4 +1,4 @@
-import { createSeededRandom as seededRandom } from '../data/seeded-random.js';
+import { createSeededRandom as seededRandom } from './seeded-random.js';
 
 /** A Fisher–Yates permutation of 0..rowCount-1 driven by a seed, identical on every platform. */
 export function shuffledRowOrder(rowCount: number, seed: number): Uint32Array {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RoundFailedError } from '../errors.js';
-import type { TrainingSettings } from '../job/job-spec.js';
+import type { TrainingSettings } from './training-settings.js';
 import { buildModel } from './build-model.js';
 import { initialWeights } from './initial-weights.js';
 import { initializeTfBackend } from './initialize-tf-backend.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { RoundFailedError } from '../errors.js';
-import type { TrainingSettings } from '../job/job-spec.js';
+import type { TrainingSettings } from './training-settings.js';
 import { flattenWeights } from './flatten-weights.js';
 import { gatherRows } from './gather-rows.js';
 import { mixSeed } from './mix-seed.js';

@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { ConfigError } from '../errors.js';
-import { SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../job/job-spec.js';
+import { SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-parameters.js';
 import { createFederationCa } from './create-federation-ca.js';
 import { federationInputSchema, signManifest, verifyManifest, type FederationManifest } from './federation-manifest.js';
 

@@ -3,9 +3,9 @@ import { sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { ConfigError } from '../errors.js';
-import { ckksParametersSchema, SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../job/job-spec.js';
+import { ckksParametersSchema, SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-parameters.js';
 import { formatConfigIssues } from '../job/format-config-issues.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../job/canonical-json.js';
 import { NODE_ID_PATTERN, NODE_ROLES } from './node-uri.js';
 
 export { NODE_ROLES, type NodeRole } from './node-uri.js';

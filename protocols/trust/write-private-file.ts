@@ -1,5 +1,5 @@
-import { chmod, writeFile } from 'node:fs/promises';
 import { KeyCustodyError } from '../errors.js';
+import { isFileExistsError, writeOwnerOnlyFile } from '../state/write-owner-only-file.js';
 
 /**
  * Writes a private key readable by its owner only. Refuses to replace an existing file: silently
@@ -7,13 +7,11 @@ import { KeyCustodyError } from '../errors.js';
  */
 export async function writePrivateFile(path: string, contents: string): Promise<void> {
   try {
-    await writeFile(path, contents, { mode: 0o600, flag: 'wx' });
+    await writeOwnerOnlyFile(path, contents, 'refuse');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+    if (isFileExistsError(cause)) {
       throw new KeyCustodyError(`${path} already exists; refusing to overwrite a private key (provision into a new folder)`, { cause });
     }
     throw cause;
   }
-  // The mode passed to writeFile is filtered by the umask; chmod makes it exactly 0600.
-  await chmod(path, 0o600);
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession } from '../ckks-session.js';
 import { combineDecryptionShares, combinePublicShares, createDecryptionShare, createKeyShare, createSeedContribution, DecryptionBudget, DEFAULT_SMUDGING_SIGMA_BITS, DEFAULT_THRESHOLD_CKKS, deriveCommonSeed } from '../threshold/index.js';
 import { CkksWorkerPool } from './ckks-worker-pool.js';

@@ -22,10 +22,11 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession } from '../ckks-session.js';
 import { ciphertextsFor, valuesPerCiphertext } from '../values-per-ciphertext.js';
 import type { DecryptionBudget } from '../threshold/decryption-budget.js';
+import { readShareHeader, writeShareChunkNumber } from '../threshold/share-format.js';
 import { deserializeError, type CkksWorkerData, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
 
 export interface EncryptedChunk {
@@ -64,9 +65,6 @@ export interface ParallelDecryptionShareOptions {
 
 /** createDecryptionShare batches 16 chunks per SEAL NTT call: batches of the pool are never larger. */
 const DECRYPTION_BATCH_CHUNKS = 16;
-/** share-format.ts header: u32 chunk index at 48, u32 chunk count at 52 (little-endian). */
-const SHARE_CHUNK_INDEX_OFFSET = 48;
-const SHARE_CHUNK_COUNT_OFFSET = 52;
 
 interface PendingTask {
   resolve(response: WorkerResponse): void;
@@ -327,12 +325,11 @@ export class CkksWorkerPool implements AsyncDisposable {
       // Each batch numbered its shares from 0 within itself: renumber them within the whole vector.
       return answers.flatMap((answer, batch) =>
         answer.shares.map((share, offset) => {
-          const view = new DataView(share.buffer, share.byteOffset, share.byteLength);
-          if (view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true) !== offset || view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true) !== answer.shares.length) {
+          const header = readShareHeader(share);
+          if (header?.chunkIndex !== offset || header.chunkCount !== answer.shares.length) {
             throw new Error('CkksWorkerPool: a decryption share does not have the layout share-format.ts documents');
           }
-          view.setUint32(SHARE_CHUNK_INDEX_OFFSET, batch * batchSize + offset, true);
-          view.setUint32(SHARE_CHUNK_COUNT_OFFSET, chunks.length, true);
+          writeShareChunkNumber(share, batch * batchSize + offset, chunks.length);
           return share;
         }),
       );

@@ -3,7 +3,7 @@
  * (postMessage transferList), never by copy, except the key bytes at start-up.
  */
 import { CiphertextError, ConfigError, HeflError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 
 /** `workerData` of every pool worker. */
 export interface CkksWorkerData {

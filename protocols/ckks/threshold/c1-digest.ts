@@ -4,7 +4,7 @@
  * a party keys its decryption guard by this digest of each chunk's c1 (and its level), not by round.
  */
 import { createHash } from 'node:crypto';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { ThresholdCkksContext, withThresholdContext } from './threshold-context.js';
 
 /** SHA-256 (hex) of each chunk's c1 polynomial and parms_id, after SEAL loads and checks the chunk. */

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { domainHash } from './domain-hash.js';
 import { checkCommonSeed, commonSeedBinding } from './key-share.js';
 import { addRnsInPlace } from './rns-words.js';

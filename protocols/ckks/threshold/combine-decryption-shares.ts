@@ -4,7 +4,7 @@
  * is uniformly random garbage. JS only adds residues; SEAL does the inverse NTT and decoding.
  */
 import { CiphertextError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { ciphertextsFor } from '../values-per-ciphertext.js';
 import { addRnsInPlace } from './rns-words.js';
 import { writeSealPlaintext } from './seal-layout.js';

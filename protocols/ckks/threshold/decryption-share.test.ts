@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession, liveSealHandleCount } from '../ckks-session.js';
 import { combinePublicShares } from './collective-public-key.js';
 import { combineDecryptionShares } from './combine-decryption-shares.js';

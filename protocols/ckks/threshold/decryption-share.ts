@@ -8,7 +8,7 @@
  */
 import type { Ciphertext, Decryptor, Plaintext } from 'node-seal';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import type { DecryptionBudget } from './decryption-budget.js';
 import { DiscreteGaussianSampler } from './discrete-gaussian.js';
 import { polyWordCount, writeSignedResidues } from './rns-words.js';

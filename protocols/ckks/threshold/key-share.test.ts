@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CiphertextError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession, liveSealHandleCount } from '../ckks-session.js';
 import { COMMON_SEED_BYTES } from './common-seed.js';
 import { commonSeedBinding, createKeyShare, publicShareCommitment } from './key-share.js';

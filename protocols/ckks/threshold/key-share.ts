@@ -10,7 +10,7 @@
  * The helper key (p0, a_i) is discarded: published next to b_i it would reveal s_i.
  */
 import { CiphertextError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { COMMON_SEED_BYTES } from './common-seed.js';
 import { domainHash } from './domain-hash.js';
 import { addRnsInPlace, subtractRnsInPlace } from './rns-words.js';

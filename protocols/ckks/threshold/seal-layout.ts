@@ -1,6 +1,6 @@
 /**
  * Byte layouts of uncompressed SEAL 4.1 objects, verified by round trip against node-seal 7
- * (see /work/shared/design/threshold-ckks.md). node-seal exposes no raw coefficient access, so the
+ * (see protocols/ckks/threshold/README.md). node-seal exposes no raw coefficient access, so the
  * threshold code moves coefficients by saving SEAL objects uncompressed, editing these bytes and loading
  * them back; SEAL re-validates everything it loads.
  *

@@ -16,12 +16,49 @@ import { copyWords, findUnreducedCoefficient, polyWordCount, wordBytes } from '.
 import type { RnsLevel } from './threshold-context.js';
 
 export const SHARE_HEADER_BYTES = 88;
-const MAGIC = [0x48, 0x54, 0x43, 0x4b]; // 'HTCK'
+/** 'HTCK' */
+export const SHARE_MAGIC: readonly number[] = [0x48, 0x54, 0x43, 0x4b];
+const MAGIC = SHARE_MAGIC;
 const VERSION = 1;
 export const BINDING_BYTES = 32;
+/** Byte offsets of the header fields (the table above); every reader and writer of a share uses these. */
+export const SHARE_KIND_OFFSET = 5;
+export const SHARE_DEGREE_OFFSET = 8;
+export const SHARE_PRIME_COUNT_OFFSET = 12;
+export const SHARE_CHUNK_INDEX_OFFSET = 48;
+export const SHARE_CHUNK_COUNT_OFFSET = 52;
 
 export type ShareKind = 'public-key-share' | 'decryption-share';
 const KIND_CODES: Record<ShareKind, number> = { 'public-key-share': 1, 'decryption-share': 2 };
+
+/** The header fields a share claims, read without any expectation; undefined when it has no share header. */
+export interface ShareHeader {
+  readonly kind: ShareKind | undefined;
+  readonly polyModulusDegree: number;
+  readonly primeCount: number;
+  readonly chunkIndex: number;
+  readonly chunkCount: number;
+}
+
+export function readShareHeader(bytes: Uint8Array): ShareHeader | undefined {
+  if (bytes.length < SHARE_HEADER_BYTES || MAGIC.some((byte, index) => bytes[index] !== byte)) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const code = view.getUint8(SHARE_KIND_OFFSET);
+  return {
+    kind: (Object.keys(KIND_CODES) as ShareKind[]).find((kind) => KIND_CODES[kind] === code),
+    polyModulusDegree: view.getUint32(SHARE_DEGREE_OFFSET, true),
+    primeCount: view.getUint32(SHARE_PRIME_COUNT_OFFSET, true),
+    chunkIndex: view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true),
+    chunkCount: view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true),
+  };
+}
+
+/** Rewrites a share's chunk index and count in place (a share made for a batch, placed in the whole vector). */
+export function writeShareChunkNumber(bytes: Uint8Array, chunkIndex: number, chunkCount: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(SHARE_CHUNK_INDEX_OFFSET, chunkIndex, true);
+  view.setUint32(SHARE_CHUNK_COUNT_OFFSET, chunkCount, true);
+}
 
 export interface ShareFields {
   readonly kind: ShareKind;
@@ -41,12 +78,11 @@ export function encodeShare(fields: ShareFields): Uint8Array {
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
   view.setUint8(4, VERSION);
-  view.setUint8(5, KIND_CODES[fields.kind]);
-  view.setUint32(8, polyModulusDegree, true);
-  view.setUint32(12, level.primeCount, true);
+  view.setUint8(SHARE_KIND_OFFSET, KIND_CODES[fields.kind]);
+  view.setUint32(SHARE_DEGREE_OFFSET, polyModulusDegree, true);
+  view.setUint32(SHARE_PRIME_COUNT_OFFSET, level.primeCount, true);
   bytes.set(level.parmsId, 16);
-  view.setUint32(48, fields.chunkIndex, true);
-  view.setUint32(52, fields.chunkCount, true);
+  writeShareChunkNumber(bytes, fields.chunkIndex, fields.chunkCount);
   bytes.set(binding, 56);
   bytes.set(wordBytes(words), SHARE_HEADER_BYTES);
   return bytes;
@@ -64,13 +100,13 @@ export function decodeShare(bytes: Uint8Array, expected: Omit<ShareFields, 'word
   const problems: string[] = [];
   if (MAGIC.some((byte, index) => bytes[index] !== byte)) problems.push('bad magic');
   if (view.getUint8(4) !== VERSION) problems.push(`version ${view.getUint8(4)}`);
-  if (view.getUint8(5) !== KIND_CODES[expected.kind]) problems.push(`is not a ${expected.kind}`);
+  if (view.getUint8(SHARE_KIND_OFFSET) !== KIND_CODES[expected.kind]) problems.push(`is not a ${expected.kind}`);
   if (view.getUint16(6, true) !== 0) problems.push('reserved bytes set');
-  if (view.getUint32(8, true) !== polyModulusDegree) problems.push(`ring degree ${view.getUint32(8, true)}`);
-  if (view.getUint32(12, true) !== level.primeCount) problems.push(`${view.getUint32(12, true)} primes, expected ${level.primeCount}`);
+  if (view.getUint32(SHARE_DEGREE_OFFSET, true) !== polyModulusDegree) problems.push(`ring degree ${view.getUint32(SHARE_DEGREE_OFFSET, true)}`);
+  if (view.getUint32(SHARE_PRIME_COUNT_OFFSET, true) !== level.primeCount) problems.push(`${view.getUint32(SHARE_PRIME_COUNT_OFFSET, true)} primes, expected ${level.primeCount}`);
   if (!equalBytes(bytes.subarray(16, 48), level.parmsId)) problems.push('parms_id of another level or parameter set');
-  if (view.getUint32(48, true) !== expected.chunkIndex) problems.push(`chunk index ${view.getUint32(48, true)}, expected ${expected.chunkIndex}`);
-  if (view.getUint32(52, true) !== expected.chunkCount) problems.push(`chunk count ${view.getUint32(52, true)}, expected ${expected.chunkCount}`);
+  if (view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true) !== expected.chunkIndex) problems.push(`chunk index ${view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true)}, expected ${expected.chunkIndex}`);
+  if (view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true) !== expected.chunkCount) problems.push(`chunk count ${view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true)}, expected ${expected.chunkCount}`);
   if (!equalBytes(bytes.subarray(56, 88), expected.binding)) {
     problems.push(expected.kind === 'decryption-share' ? 'made for another ciphertext' : 'made for another common seed');
   }

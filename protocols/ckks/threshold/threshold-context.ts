@@ -10,8 +10,9 @@
 import { createHash } from 'node:crypto';
 import type { CKKSEncoder, ClassHandle, ContextData, Evaluator, Plaintext, SEALContext } from 'node-seal';
 import { CiphertextError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
-import { noteSealHandlesCreated, noteSealHandlesDeleted } from '../ckks-session.js';
+import type { CkksParameters } from '../ckks-parameters.js';
+import { noteSealHandlesCreated, noteSealHandlesDeleted } from '../seal-handle-count.js';
+import { buildSealContext } from '../build-seal-context.js';
 import { describeSealFailure } from '../describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from '../imaginary-unit.js';
 import { loadSeal, type Seal } from '../load-seal.js';
@@ -73,7 +74,7 @@ export class ThresholdCkksContext implements Disposable {
   /** Builds both SEAL contexts; refuses parameters that fail SEAL's 128-bit security check. */
   static async create(parameters: CkksParameters): Promise<ThresholdCkksContext> {
     const seal = await loadSeal();
-    const context = buildContext(seal, parameters.polyModulusDegree, Int32Array.from(parameters.coeffModulusBits), parameters);
+    const context = buildSealContext(seal, parameters);
     const threshold = new ThresholdCkksContext(seal, context, parameters);
     try {
       threshold.readLevels();
@@ -270,37 +271,6 @@ export class ThresholdCkksContext implements Disposable {
     if (!keyLevelContext.parametersSet() || !sameId) throw new CiphertextError('key-level helper context does not mirror the key level');
     this.keyLevelService = { context: keyLevelContext, evaluator: this.own(new seal.Evaluator(keyLevelContext)) };
   }
-}
-
-function buildContext(seal: Seal, degree: number, bits: Int32Array, parameters: CkksParameters): SEALContext {
-  // Transient handles are counted too, so the process-wide count stays exact at every moment.
-  const encryptionParameters = new seal.EncryptionParameters(seal.SchemeType.ckks);
-  noteSealHandlesCreated(1);
-  let moduli: ReturnType<Seal['CoeffModulus']['Create']> | undefined;
-  let context: SEALContext;
-  try {
-    moduli = seal.CoeffModulus.Create(degree, bits);
-    noteSealHandlesCreated(1);
-    encryptionParameters.setPolyModulusDegree(degree);
-    encryptionParameters.setCoeffModulus(moduli);
-    context = new seal.SEALContext(encryptionParameters, true, seal.SecLevelType.tc128);
-  } catch (thrown) {
-    throw new CiphertextError(`CKKS parameters rejected by SEAL: ${describeSealFailure(thrown)}`);
-  } finally {
-    if (moduli) {
-      moduli.delete();
-      noteSealHandlesDeleted(1);
-    }
-    encryptionParameters.delete();
-    noteSealHandlesDeleted(1);
-  }
-  if (!context.parametersSet()) {
-    context.delete();
-    throw new CiphertextError(
-      `CKKS parameters are not 128-bit secure or not valid for SEAL (N=${parameters.polyModulusDegree}, primes=${parameters.coeffModulusBits.join('+')} bits)`,
-    );
-  }
-  return context;
 }
 
 /**

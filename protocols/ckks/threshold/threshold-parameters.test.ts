@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, KeyCustodyError } from '../../errors.js';
-import { ckksParametersSchema } from '../../job/job-spec.js';
+import { ckksParametersSchema } from '../ckks-parameters.js';
 import { CkksSession } from '../ckks-session.js';
 import {
   assertSmudgingSigmaBits,

@@ -10,7 +10,7 @@
  * the aggregate's ciphertext noise. Every party adds the full sigma because N-1 parties may collude.
  */
 import { ConfigError, KeyCustodyError } from '../../errors.js';
-import type { CkksParameters } from '../../job/job-spec.js';
+import type { CkksParameters } from '../ckks-parameters.js';
 import { ciphertextsFor } from '../values-per-ciphertext.js';
 
 /**

@@ -1,4 +1,4 @@
-import { createSeededRandom as seededRandom } from '../../data/seeded-random.js';
+import { createSeededRandom as seededRandom } from '../seeded-random.js';
 
 export interface SeparableDataset {
   features: Float32Array;

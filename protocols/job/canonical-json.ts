@@ -1,6 +1,6 @@
 /**
- * JSON with object keys sorted (recursively) and no whitespace, so the bytes the CA signs do not
- * depend on how the manifest object happened to be built.
+ * JSON with object keys sorted (recursively) and no whitespace, so the bytes the CA signs (the federation
+ * manifest) and the job hash (job-sha256.ts) do not depend on how the object happened to be built.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
