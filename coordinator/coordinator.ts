@@ -1,11 +1,10 @@
 import pino, { type Logger } from 'pino';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
-import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
-import { ConfigError, RoundFailedError } from '../protocols/errors.js';
-import { assertSmudgingBudget } from '../protocols/job/assert-smudging-budget.js';
+import { RoundFailedError } from '../protocols/errors.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
+import { assertKeysMatchJob } from '../protocols/keys/assert-keys-match-job.js';
 import type {
   ContributionChunk,
   DecryptedChunk,
@@ -107,16 +106,7 @@ export class Coordinator {
 
   static async create(options: CoordinatorOptions): Promise<Coordinator> {
     const { job, keys } = options;
-    if (keys.manifest.jobId !== job.jobId) {
-      throw new ConfigError(`the coordinator key folder is for job "${keys.manifest.jobId}", the job file is "${job.jobId}"`);
-    }
-    if (keys.manifest.parametersFingerprint !== ckksParametersFingerprint(job.ckks)) {
-      throw new ConfigError('the job file\'s ckks parameters differ from those the coordinator keys were made for');
-    }
-    assertSmudgingBudget(job);
-    if (keys.manifest.custody !== job.custody.mode) {
-      throw new ConfigError(`the job asks for ${job.custody.mode} custody; the coordinator key folder was made for ${keys.manifest.custody}`);
-    }
+    assertKeysMatchJob(keys.manifest, job, 'coordinator');
     // No secret key, ever: the coordinator's session can check and add ciphertexts, never decrypt.
     const session = await CkksSession.create(job.ckks, keys.publicKey ? { publicKey: keys.publicKey } : {});
     return new Coordinator(options, session);

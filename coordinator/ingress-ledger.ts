@@ -1,3 +1,4 @@
+import { ciphertextProbe } from '../protocols/ckks/ciphertext-probe.js';
 import { createHash } from 'node:crypto';
 import type { CkksSession } from '../protocols/ckks/ckks-session.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
@@ -21,14 +22,7 @@ export function ingressLedgerRecorder(
       parameters: job.ckks,
       // Custody none: unencrypted updates arrive by design; they are recorded as what they are.
       allowPlaintextUpdates: job.custody.mode === 'none',
-      isCiphertext: (payload) => {
-        try {
-          classifier.release(classifier.loadCiphertext(payload, 'arriving payload'));
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      isCiphertext: ciphertextProbe(classifier, 'arriving payload'),
     });
     const time = new Date().toISOString();
     const size = bytes.length;

@@ -1,3 +1,4 @@
+import { ciphertextProbe } from '../protocols/ckks/ciphertext-probe.js';
 import type { Logger } from 'pino';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { HeflError } from '../protocols/errors.js';
@@ -34,14 +35,7 @@ export class EgressGuard implements Disposable {
     const verdict = classifyEgress(record.method, record.bytes, {
       parameters: this.parameters,
       allowPlaintextUpdates: this.allowPlaintextUpdates,
-      isCiphertext: (bytes) => {
-        try {
-          this.session.release(this.session.loadCiphertext(bytes, 'outgoing payload'));
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      isCiphertext: ciphertextProbe(this.session, 'outgoing payload'),
     });
     if ('refused' in verdict) {
       this.ledger.recordBytes('egress', record.method, record.bytes, 'refused', verdict.refused);

@@ -1,10 +1,9 @@
-import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { parseDataset } from '../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../protocols/data/read-csv-table.js';
 import { ConfigError, RoundFailedError, WireMessageError } from '../protocols/errors.js';
-import { assertSmudgingBudget } from '../protocols/job/assert-smudging-budget.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
+import { assertKeysMatchJob } from '../protocols/keys/assert-keys-match-job.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';
 import type { ParticipantCustody, ResumedJob } from './custody/participant-custody.js';
@@ -57,14 +56,8 @@ function acceptJob(node: ParticipantNode, custody: ParticipantCustody, job: JobS
   if (!job.federation.participants.includes(participantId)) {
     throw new ConfigError(`participant "${participantId}" is not listed in job ${job.jobId}`);
   }
-  // The job's CKKS parameters must be those the node's keys were made for: no silent downgrade.
-  if (ckksParametersFingerprint(job.ckks) !== keys.manifest.parametersFingerprint) {
-    throw new ConfigError('the job\'s CKKS parameters differ from those of this node\'s key folder; refusing to take part');
-  }
-  assertSmudgingBudget(job);
-  if (job.custody.mode !== keys.manifest.custody) {
-    throw new ConfigError(`the job uses ${job.custody.mode} custody; this node's key folder was made for ${keys.manifest.custody}`);
-  }
+  // The job's CKKS parameters and custody must be those the node's keys were made for: no silent downgrade.
+  assertKeysMatchJob(keys.manifest, job, 'participant');
   custody.acceptJob(job);
   logger.info(
     { jobId: job.jobId, rounds: job.training.rounds, model: job.model.kind, participants: job.federation.participants.length },
