@@ -16,18 +16,20 @@
  * `workers: 0` runs everything in the calling thread with the same API (a single-core machine, or where
  * worker threads are unavailable). Workers are unref'd while idle: a pool someone forgot to close does
  * not keep the process alive, but close() (or `await using`) is what frees their SEAL heaps.
+ *
+ * Worker start-up is in worker-launch.ts, the threshold batching in pool-decryption-shares.ts.
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
 import type { CkksParameters } from '../ckks-parameters.js';
 import { CkksSession } from '../ckks-session.js';
 import { ciphertextsFor, valuesPerCiphertext } from '../values-per-ciphertext.js';
-import type { DecryptionBudget } from '../threshold/decryption-budget.js';
-import { readShareHeader, writeShareChunkNumber } from '../threshold/share-format.js';
+import { decryptionSharesOnWorkers, type ParallelDecryptionShareOptions } from './pool-decryption-shares.js';
+import { untilReady, workerEntry, workerExecArgv } from './worker-launch.js';
 import { deserializeError, type CkksWorkerData, type WorkerRequest, type WorkerResponse } from './worker-protocol.js';
+
+export type { ParallelDecryptionShareOptions } from './pool-decryption-shares.js';
 
 export interface EncryptedChunk {
   readonly chunkIndex: number;
@@ -56,16 +58,6 @@ export interface CkksWorkerPoolOptions {
   readonly prepareThresholdDecryption?: boolean;
 }
 
-export interface ParallelDecryptionShareOptions {
-  /** log2 of the smudging standard deviation (see smudgingBitsFor). */
-  readonly smudgingSigmaBits: number;
-  /** Charged with every chunk's digest, all or nothing, before any share is returned. */
-  readonly budget?: DecryptionBudget;
-}
-
-/** createDecryptionShare batches 16 chunks per SEAL NTT call: batches of the pool are never larger. */
-const DECRYPTION_BATCH_CHUNKS = 16;
-
 interface PendingTask {
   resolve(response: WorkerResponse): void;
   reject(error: Error): void;
@@ -76,65 +68,6 @@ interface PoolWorker {
   readonly pending: Map<number, PendingTask>;
   /** Idle workers are unref'd so they never keep the process alive on their own. */
   referenced: boolean;
-}
-
-/** The worker entry beside this module: .ts when run from source (tsx, vitest), .js if compiled. */
-function workerEntry(): URL {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./ckks-worker${extension}`, import.meta.url);
-}
-
-function importsTsx(execArgv: readonly string[]): boolean {
-  return execArgv.some((argument, index) => {
-    const value = argument.startsWith('--import=') || argument.startsWith('--loader=') ? argument.slice(argument.indexOf('=') + 1) : ['--import', '--loader', '--experimental-loader'].includes(execArgv[index - 1] ?? '') ? argument : undefined;
-    return value !== undefined && (value === 'tsx' || value.startsWith('tsx/') || /[/\\]tsx[/\\]/.test(value));
-  });
-}
-
-/** Parent options that make no sense in a worker (or that Worker refuses); `true`: takes the next argument as its value. */
-const NOT_FOR_WORKERS: ReadonlyMap<string, boolean> = new Map([
-  ['-e', true],
-  ['--eval', true],
-  ['-p', true],
-  ['--print', true],
-  ['--input-type', true],
-  ['-c', false],
-  ['--check', false],
-  ['-i', false],
-  ['--interactive', false],
-  ['--test', false],
-  ['--watch', false],
-  ['--watch-path', true],
-]);
-
-function inheritedExecArgv(): string[] {
-  const kept: string[] = [];
-  const parent = process.execArgv;
-  for (let index = 0; index < parent.length; index += 1) {
-    const argument = parent[index] as string;
-    const name = argument.includes('=') ? argument.slice(0, argument.indexOf('=')) : argument;
-    if (/^--(inspect|debug|test-|watch-|experimental-test)/.test(name)) continue;
-    const takesValue = NOT_FOR_WORKERS.get(name);
-    if (takesValue === undefined) {
-      kept.push(argument);
-      continue;
-    }
-    if (takesValue && name === argument) index += 1; // skip "--flag value"
-  }
-  return kept;
-}
-
-/**
- * Node options for a worker: the parent's (vitest's --conditions, --require hooks, ...) minus the
- * inspector and eval/test/watch modes, plus tsx's loader when the entry is TypeScript and the parent did
- * not import tsx itself (vitest transforms TS in-process, so its workers would otherwise not resolve
- * `../ckks-session.js`).
- */
-function workerExecArgv(entry: URL): string[] {
-  const inherited = inheritedExecArgv();
-  if (!entry.pathname.endsWith('.ts') || importsTsx(inherited)) return inherited;
-  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return [...inherited, '--import', tsxLoader];
 }
 
 function closedError(): Error {
@@ -294,49 +227,18 @@ export class CkksWorkerPool implements AsyncDisposable {
       const { createDecryptionShare } = await import('../threshold/decryption-share.js');
       return createDecryptionShare(this.parameters, secretShare, chunks, options);
     }
-    // Whole 16-chunk batches where there are enough chunks, smaller ones so every worker gets some otherwise.
-    const batchSize = Math.max(1, Math.min(DECRYPTION_BATCH_CHUNKS, Math.ceil(chunks.length / (2 * this.workers.length))));
-    const batches: Promise<Extract<WorkerResponse, { type: 'decryption-shares' }>>[] = [];
-    for (let start = 0; start < chunks.length; start += batchSize) {
-      // At most lookAhead batches queued at the workers: the aggregate is not copied over all at once.
-      const waitFor = batches[batches.length - this.lookAhead];
-      if (waitFor) await waitFor.catch(() => undefined);
-      if (this.closed || this.broken) break;
-      const batch = chunks.slice(start, start + batchSize);
-      // Each worker gets its own copy of the secret share (moved, and wiped there after use).
-      const shareCopy = Uint8Array.from(secretShare);
-      const request: WorkerRequest = { type: 'decryption-share', id: -1, secretShare: shareCopy, chunks: batch, smudgingSigmaBits: options.smudgingSigmaBits };
-      const result = this.dispatch(request, () => [shareCopy.buffer as ArrayBuffer]).then((response) => {
-        if (response.type !== 'decryption-shares') throw new Error(`CkksWorkerPool: unexpected worker answer ${response.type}`);
-        return response;
-      });
-      result.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-      batches.push(result);
-    }
-    const settled = await Promise.allSettled(batches);
-    const answers = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const wipe = (): void => answers.forEach((answer) => answer.shares.forEach((share) => share.fill(0)));
-    try {
-      const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failure) throw failure.reason;
-      this.assertUsable(); // closed meanwhile: some batches were never sent
-      if (answers.length * batchSize < chunks.length) throw new Error('CkksWorkerPool: decryption batches are missing');
-      options.budget?.spend(answers.flatMap((answer) => answer.digests));
-      // Each batch numbered its shares from 0 within itself: renumber them within the whole vector.
-      return answers.flatMap((answer, batch) =>
-        answer.shares.map((share, offset) => {
-          const header = readShareHeader(share);
-          if (header?.chunkIndex !== offset || header.chunkCount !== answer.shares.length) {
-            throw new Error('CkksWorkerPool: a decryption share does not have the layout share-format.ts documents');
-          }
-          writeShareChunkNumber(share, batch * batchSize + offset, chunks.length);
-          return share;
-        }),
-      );
-    } catch (error) {
-      wipe();
-      throw error;
-    }
+    return decryptionSharesOnWorkers(
+      {
+        workerCount: this.workers.length,
+        lookAhead: this.lookAhead,
+        assertUsable: () => this.assertUsable(),
+        stopped: () => this.closed || this.broken !== undefined,
+        dispatch: (request, transfer) => this.dispatch(request, transfer),
+      },
+      secretShare,
+      chunks,
+      options,
+    );
   }
 
   /** Terminates every worker (pending work fails) and frees the in-thread session. Safe to call twice. */
@@ -467,28 +369,4 @@ export class CkksWorkerPool implements AsyncDisposable {
       for (const task of tasks) task.reject(error);
     }
   }
-}
-
-/** Resolves once the worker has loaded SEAL and its keys; rejects if it fails, exits or takes too long. */
-function untilReady(worker: Worker, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`CkksWorkerPool: a worker did not start within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: WorkerResponse): void => {
-      if (message.type === 'ready') finish(undefined);
-      else if (message.type === 'init-failed') finish(deserializeError(message.error, 'CkksWorkerPool: '));
-    };
-    const onError = (error: Error): void => finish(new Error(`CkksWorkerPool: a worker failed to start: ${error.message}`, { cause: error }));
-    const onExit = (code: number): void => finish(new Error(`CkksWorkerPool: a worker exited during start-up (code ${code})`));
-    function finish(error: Error | undefined): void {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    }
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.once('exit', onExit);
-  });
 }
