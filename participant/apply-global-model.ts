@@ -7,7 +7,7 @@ import { HeflError, WireMessageError } from '../protocols/errors.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
-import { initialWeights } from '../protocols/model/initial-weights.js';
+import { initialWeights } from './model/initial-weights.js';
 import type { RoundKind } from '../protocols/wire/federation-messages.js';
 import { useStandardization, type JobState, type PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { WireMessageError } from '../protocols/errors.js';
-import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
+import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState } from './job-state.js';
 import type { ParticipantNode, ParticipantOutcome } from './participant-options.js';
 import { wipeSecretFile } from './wipe-secret-file.js';

@@ -4,3 +4,6 @@ export { GrpcFederationConnection, type GrpcConnectionOptions } from './grpc-fed
 export type { FederationConnection, EgressRecord } from './federation-connection.js';
 export { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 export { participantConfigSchema, type ParticipantConfig } from './participant-config.js';
+// The tfjs model code lives with the participant (the only node that trains).
+export { initializeTfBackend } from './model/initialize-tf-backend.js';
+export { loadModel } from './model/load-model.js';

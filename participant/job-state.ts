@@ -3,7 +3,7 @@ import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-f
 import type { LocalDataset } from '../protocols/data/parse-dataset.js';
 import type { Standardization } from '../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
-import { buildModel } from '../protocols/model/build-model.js';
+import { buildModel } from './model/build-model.js';
 import type { ParticipantCustody } from './custody/participant-custody.js';
 import type { ParticipantState } from './participant-state.js';
 import type { PrivacyFloor } from './privacy-policy.js';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { Standardization } from '../protocols/data/standardization-from-totals.js';
 import { HeflError, RoundFailedError } from '../protocols/errors.js';
-import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
+import { initializeTfBackend } from './model/initialize-tf-backend.js';
 import { PROTOCOL_VERSION, type CoordinatorEvent } from '../protocols/wire/federation-messages.js';
 import { applyGlobalModel, expectedLayout, fetchPublishedSum } from './apply-global-model.js';
 import { backoffDelayMs } from './backoff-delay-ms.js';

@@ -4,13 +4,13 @@ import { EVALUATION_VALUES, evaluationCounts } from '../protocols/data/evaluatio
 import { WireMessageError } from '../protocols/errors.js';
 import { trainingVector } from '../protocols/aggregation/update-vector.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
-import { buildModel } from '../protocols/model/build-model.js';
+import { buildModel } from './model/build-model.js';
 import { clipUpdate } from '../protocols/model/clip-update.js';
 import { computeUpdateDelta } from '../protocols/model/compute-update-delta.js';
 import { evaluateLoss } from '../protocols/model/evaluate-model.js';
-import { predictScores } from '../protocols/model/predict-scores.js';
-import { trainLocally } from '../protocols/model/train-locally.js';
-import { setFlatWeights } from '../protocols/model/unflatten-weights.js';
+import { predictScores } from './model/predict-scores.js';
+import { trainLocally } from './model/train-locally.js';
+import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState, PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';
 import { uploadUpdate } from './upload-update.js';

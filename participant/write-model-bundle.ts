@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { featureNames } from '../protocols/data/feature-names.js';
 import type { Standardization } from '../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
-import { saveModel } from '../protocols/model/save-model.js';
+import { saveModel } from './model/save-model.js';
 
 export const PREPROCESSING_FILE = 'preprocessing.json';
 

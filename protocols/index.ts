@@ -15,5 +15,3 @@ export * from './wire/federation-messages.js';
 export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table.js';
 export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
 export { computeAuc } from './data/compute-auc.js';
-export { initializeTfBackend } from './model/initialize-tf-backend.js';
-export { loadModel } from './model/load-model.js';

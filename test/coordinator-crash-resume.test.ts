@@ -11,9 +11,9 @@ import { launchLocalFederation } from '../examples/local-federation/launch-local
 import type { ParticipantConfig } from '../participant/participant-config.js';
 import { DEFAULT_PRIVACY_POLICY } from '../participant/privacy-policy.js';
 import { initFederationKeys, type InitializedKeyFolders } from '../protocols/keys/init-federation-keys.js';
-import { flattenWeights } from '../protocols/model/flatten-weights.js';
-import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
-import { loadModel } from '../protocols/model/load-model.js';
+import { flattenWeights } from '../participant/model/flatten-weights.js';
+import { initializeTfBackend } from '../participant/model/initialize-tf-backend.js';
+import { loadModel } from '../participant/model/load-model.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { HEFL_BIN } from './support/run-hefl.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';

@@ -8,7 +8,7 @@ import type { UpdateChunk__Output } from '../proto/generated/hefl/v1/UpdateChunk
 import { loadFederationService } from '../proto/load-federation-service.js';
 import type { EgressRecord } from '../participant/federation-connection.js';
 import { CkksSession, liveSealHandleCount } from '../protocols/ckks/ckks-session.js';
-import { initializeTfBackend } from '../protocols/model/initialize-tf-backend.js';
+import { initializeTfBackend } from '../participant/model/initialize-tf-backend.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runInProcessFederation, type InProcessResult } from './support/in-process-federation.js';
 import { RecordingProxy } from './support/recording-proxy.js';

@@ -5,8 +5,8 @@ import { computeAuc } from '../../protocols/data/compute-auc.js';
 import { encodeFeatures } from '../../protocols/data/encode-features.js';
 import type { LocalDataset } from '../../protocols/data/parse-dataset.js';
 import type { FeatureSchema } from '../../protocols/job/job-spec.js';
-import { loadModel } from '../../protocols/model/load-model.js';
-import { predictScores } from '../../protocols/model/predict-scores.js';
+import { loadModel } from '../../participant/model/load-model.js';
+import { predictScores } from '../../participant/model/predict-scores.js';
 
 /** Scores a saved model bundle (model.json + weights.bin + preprocessing.json) on a dataset. */
 export async function evaluateModelBundle(directory: string, dataset: LocalDataset): Promise<{ auc: number; rows: number }> {

@@ -13,7 +13,7 @@ import { parseDataset } from '../../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../../protocols/data/read-csv-table.js';
 import { formatCsv } from '../../protocols/data/write-csv.js';
 import { jobSpecSchema } from '../../protocols/job/job-spec.js';
-import { initializeTfBackend } from '../../protocols/model/initialize-tf-backend.js';
+import { initializeTfBackend } from '../../participant/model/initialize-tf-backend.js';
 import { launchLocalFederation } from '../local-federation/launch-local-federation.js';
 import { bankMarketingDataPath } from './bank-marketing-data.js';
 import { bankMarketingFeatures } from './bank-marketing-job.js';

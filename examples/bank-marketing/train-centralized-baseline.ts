@@ -4,11 +4,11 @@ import { encodeFeatures } from '../../protocols/data/encode-features.js';
 import type { LocalDataset } from '../../protocols/data/parse-dataset.js';
 import { standardizationFromTotals } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
-import { buildModel } from '../../protocols/model/build-model.js';
-import { initialWeights } from '../../protocols/model/initial-weights.js';
-import { predictScores } from '../../protocols/model/predict-scores.js';
-import { trainLocally } from '../../protocols/model/train-locally.js';
-import { setFlatWeights } from '../../protocols/model/unflatten-weights.js';
+import { buildModel } from '../../participant/model/build-model.js';
+import { initialWeights } from '../../participant/model/initial-weights.js';
+import { predictScores } from '../../participant/model/predict-scores.js';
+import { trainLocally } from '../../participant/model/train-locally.js';
+import { setFlatWeights } from '../../participant/model/unflatten-weights.js';
 
 /**
  * The comparison a bank asks for: the same model, the same training code and the same number of

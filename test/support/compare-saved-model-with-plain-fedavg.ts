@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
-import { flattenWeights } from '../../protocols/model/flatten-weights.js';
-import { initializeTfBackend } from '../../protocols/model/initialize-tf-backend.js';
-import { loadModel } from '../../protocols/model/load-model.js';
+import { flattenWeights } from '../../participant/model/flatten-weights.js';
+import { initializeTfBackend } from '../../participant/model/initialize-tf-backend.js';
+import { loadModel } from '../../participant/model/load-model.js';
 import { replayPlainFederatedAveraging } from './replay-plain-federated-averaging.js';
 
 /**

@@ -5,12 +5,12 @@ import { parseDataset } from '../../protocols/data/parse-dataset.js';
 import { readCsvTable } from '../../protocols/data/read-csv-table.js';
 import { standardizationFromTotals, type Standardization } from '../../protocols/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
-import { buildModel } from '../../protocols/model/build-model.js';
+import { buildModel } from '../../participant/model/build-model.js';
 import { clipUpdate } from '../../protocols/model/clip-update.js';
 import { computeUpdateDelta } from '../../protocols/model/compute-update-delta.js';
-import { initialWeights } from '../../protocols/model/initial-weights.js';
-import { initializeTfBackend } from '../../protocols/model/initialize-tf-backend.js';
-import { trainLocally } from '../../protocols/model/train-locally.js';
+import { initialWeights } from '../../participant/model/initial-weights.js';
+import { initializeTfBackend } from '../../participant/model/initialize-tf-backend.js';
+import { trainLocally } from '../../participant/model/train-locally.js';
 
 /**
  * The federation without any cryptography or network: the same local training (deterministic per

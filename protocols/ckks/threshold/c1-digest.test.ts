@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CkksSession } from '../../ckks/ckks-session.js';
+import { CkksSession } from '../ckks-session.js';
 import { c1Digests, contributorSetDigest } from './c1-digest.js';
 import { DEFAULT_THRESHOLD_CKKS } from './threshold-parameters.js';
 import { parseSealCiphertext, writeSealCiphertext } from './seal-layout.js';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { modelShapes } from './model-shapes.js';
-import { createSeededRandom as seededRandom } from './seeded-random.js';
+import { createSeededRandom as seededRandom } from '../../protocols/model/seeded-random.js';
 
 /**
  * The round-0 global weights for a model, as a flat vector in `getWeights()` order: Glorot-uniform

@@ -10,7 +10,7 @@ import { initializeTfBackend } from './initialize-tf-backend.js';
 import { loadModel } from './load-model.js';
 import { predictScores } from './predict-scores.js';
 import { saveModel } from './save-model.js';
-import { separableDataset } from './testing/separable-dataset.js';
+import { separableDataset } from '../../protocols/model/testing/separable-dataset.js';
 import { setFlatWeights } from './unflatten-weights.js';
 
 describe('loadModel', () => {

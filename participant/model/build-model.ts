@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec } from './model-spec.js';
+import type { ModelSpec } from '../../protocols/model/model-spec.js';
 
 /**
  * Builds the uncompiled Keras-style model a job describes: logistic regression is a single sigmoid

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSpec } from './model-spec.js';
+import type { ModelSpec } from '../../protocols/model/model-spec.js';
 import { buildModel } from './build-model.js';
 import { initialWeights } from './initial-weights.js';
 import { initializeTfBackend } from './initialize-tf-backend.js';

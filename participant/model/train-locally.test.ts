@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RoundFailedError } from '../errors.js';
-import type { TrainingSettings } from './training-settings.js';
+import { RoundFailedError } from '../../protocols/errors.js';
+import type { TrainingSettings } from '../../protocols/model/training-settings.js';
 import { buildModel } from './build-model.js';
 import { initialWeights } from './initial-weights.js';
 import { initializeTfBackend } from './initialize-tf-backend.js';
-import { separableDataset } from './testing/separable-dataset.js';
+import { separableDataset } from '../../protocols/model/testing/separable-dataset.js';
 import { trainLocally } from './train-locally.js';
 
 const settings: TrainingSettings = {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { RoundFailedError } from '../errors.js';
-import type { TrainingSettings } from './training-settings.js';
+import { RoundFailedError } from '../../protocols/errors.js';
+import type { TrainingSettings } from '../../protocols/model/training-settings.js';
 import { flattenWeights } from './flatten-weights.js';
-import { gatherRows } from './gather-rows.js';
-import { mixSeed } from './mix-seed.js';
-import { shuffledRowOrder } from './shuffled-row-order.js';
+import { gatherRows } from '../../protocols/model/gather-rows.js';
+import { mixSeed } from '../../protocols/model/mix-seed.js';
+import { shuffledRowOrder } from '../../protocols/model/shuffled-row-order.js';
 import { setFlatWeights } from './unflatten-weights.js';
 
 export interface LocalTrainingInput {
