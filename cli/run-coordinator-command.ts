@@ -5,7 +5,7 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
-import { writeTrainingReport } from '../protocols/report/write-training-report.js';
+import { writeTrainingReport } from '../reporting/write-training-report.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
 import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';

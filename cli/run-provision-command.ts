@@ -6,7 +6,7 @@ import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
-import { provisionFederation, revokeNode } from '../protocols/trust/provision-federation.js';
+import { provisionFederation, revokeNode } from '../provisioning/provision-federation.js';
 import { EXIT } from './exit-codes.js';
 import { ConfigError } from '../protocols/errors.js';
 import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['protocols', 'cli', 'bench', 'examples', 'coordinator', 'participant', 'test'];
+const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['protocols', 'provisioning', 'reporting', 'cli', 'bench', 'examples', 'coordinator', 'participant', 'test'];
 
 function sourceFiles(folder: string): string[] {
   const found: string[] = [];

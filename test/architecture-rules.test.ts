@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { scaledMs } from './support/time-scale.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const SOURCE_FOLDERS = ['bench', 'cli', 'coordinator', 'examples', 'participant', 'proto', 'protocols', 'scripts', 'test'];
+const SOURCE_FOLDERS = ['bench', 'cli', 'coordinator', 'examples', 'participant', 'proto', 'protocols', 'provisioning', 'reporting', 'scripts', 'test'];
 
 async function sourceFiles(folder: string): Promise<string[]> {
   const entries = await readdir(join(ROOT, folder), { withFileTypes: true });

@@ -14,7 +14,7 @@ import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { runHefl } from './support/run-hefl.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
-import { provisionFederation } from '../protocols/trust/provision-federation.js';
+import { provisionFederation } from '../provisioning/provision-federation.js';
 import { scaledMs } from './support/time-scale.js';
 
 const job = bankJob({ jobId: 'process-test' });

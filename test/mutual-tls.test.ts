@@ -13,7 +13,7 @@ import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read
 import { jobSha256 } from '../protocols/job/job-sha256.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
-import { provisionFederation, revokeNode } from '../protocols/trust/provision-federation.js';
+import { provisionFederation, revokeNode } from '../provisioning/provision-federation.js';
 import { channelCredentialsFor, loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runHefl } from './support/run-hefl.js';

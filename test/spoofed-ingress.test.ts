@@ -14,7 +14,7 @@ import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read
 import { ledgerRecordSchema } from '../protocols/ledger/ledger-record.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
-import { provisionFederation } from '../protocols/trust/provision-federation.js';
+import { provisionFederation } from '../provisioning/provision-federation.js';
 import { channelCredentialsFor, loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 import { bankJob } from './support/bank-slices.js';

@@ -18,7 +18,7 @@ import { launchLocalFederation } from '../local-federation/launch-local-federati
 import { bankMarketingDataPath } from './bank-marketing-data.js';
 import { bankMarketingFeatures } from './bank-marketing-job.js';
 import { evaluateModelBundle } from './evaluate-model-bundle.js';
-import { writeTrainingReport } from '../../protocols/report/write-training-report.js';
+import { writeTrainingReport } from '../../reporting/write-training-report.js';
 import { splitInstitutions } from './split-institutions.js';
 import { trainCentralizedBaseline } from './train-centralized-baseline.js';
 

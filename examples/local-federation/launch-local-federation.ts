@@ -8,7 +8,7 @@ import type { ParticipantConfig } from '../../participant/participant-config.js'
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
-import { provisionFederation } from '../../protocols/trust/provision-federation.js';
+import { provisionFederation } from '../../provisioning/provision-federation.js';
 import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy } from '../../participant/privacy-policy.js';
 import { jobSha256 } from '../../protocols/job/job-sha256.js';
 

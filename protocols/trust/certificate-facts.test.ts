@@ -2,8 +2,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { normalizeSerialNumber, readCertificateFacts } from './certificate-facts.js';
-import { createFederationCa } from './create-federation-ca.js';
-import { issueNodeCertificate } from './issue-node-certificate.js';
+import { createFederationCa } from '../../provisioning/create-federation-ca.js';
+import { issueNodeCertificate } from '../../provisioning/issue-node-certificate.js';
 
 describe('readCertificateFacts', () => {
   it('reads the DER hash, serial, validity and node URI, from PEM or DER alike', async () => {

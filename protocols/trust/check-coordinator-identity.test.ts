@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCoordinatorIdentity } from './check-coordinator-identity.js';
-import { provisionFederation, type ProvisionedFederation } from './provision-federation.js';
+import { provisionFederation, type ProvisionedFederation } from '../../provisioning/provision-federation.js';
 
 let directory: string;
 let federation: ProvisionedFederation;

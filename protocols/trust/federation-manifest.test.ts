@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { ConfigError } from '../errors.js';
 import { SINGLE_KEY_DEFAULT_CKKS, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-parameters.js';
-import { createFederationCa } from './create-federation-ca.js';
+import { createFederationCa } from '../../provisioning/create-federation-ca.js';
 import { federationInputSchema, signManifest, verifyManifest, type FederationManifest } from './federation-manifest.js';
 
 const window = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };

@@ -5,9 +5,9 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelCredentialsFor, peerIdentityFromCall, serverCredentialsFor } from './grpc-credentials.js';
 import { loadStartupKit, type StartupKit } from './load-startup-kit.js';
-import { provisionFederation, type ProvisionedFederation } from './provision-federation.js';
-import { reloadManifest } from './reload-manifest.js';
-import { revokeCertificate } from './revoke-certificate.js';
+import { provisionFederation, type ProvisionedFederation } from '../../provisioning/provision-federation.js';
+import { reloadManifest } from '../../provisioning/reload-manifest.js';
+import { revokeCertificate } from '../../provisioning/revoke-certificate.js';
 
 const DAY = 86_400_000;
 const TEST_TIMEOUT_MS = 20_000;

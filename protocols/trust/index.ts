@@ -1,4 +1,7 @@
-/** Identity and transport trust: federation CA, startup kits, signed manifest, mutual TLS for gRPC. */
+/**
+ * Identity and transport trust both nodes need: startup kits, the signed manifest, mutual TLS for gRPC.
+ * Making them (the federation CA, certificates, kits, revocations) is provisioning/'s, the CLI's side.
+ */
 export {
   federationInputSchema,
   federationManifestSchema,
@@ -14,10 +17,7 @@ export {
   type Revocation,
 } from './federation-manifest.js';
 export { NODE_ROLES, formatNodeUri, parseNodeUri, type NodeRole, type NodeUri } from './node-uri.js';
-export { provisionFederation, type ProvisionOptions, type ProvisionedFederation } from './provision-federation.js';
-export { revokeCertificate } from './revoke-certificate.js';
 export { loadStartupKit, type StartupKit } from './load-startup-kit.js';
-export { reloadManifest } from './reload-manifest.js';
 export { serverCredentialsFor, channelCredentialsFor } from './grpc-credentials.js';
 export { peerIdentityFromCall, peerIdentityFromAuthContext, type PeerIdentity, type PeerAuthContext } from './peer-identity.js';
 export { checkCoordinatorIdentity } from './check-coordinator-identity.js';

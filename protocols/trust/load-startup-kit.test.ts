@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, KeyCustodyError } from '../errors.js';
 import { loadStartupKit } from './load-startup-kit.js';
-import { provisionFederation, type ProvisionedFederation } from './provision-federation.js';
-import { revokeCertificate } from './revoke-certificate.js';
+import { provisionFederation, type ProvisionedFederation } from '../../provisioning/provision-federation.js';
+import { revokeCertificate } from '../../provisioning/revoke-certificate.js';
 
 const DAY = 86_400_000;
 const input = { federationId: 'banks', coordinator: { address: '127.0.0.1:7700' }, participants: ['bank', 'shop', 'late'] };

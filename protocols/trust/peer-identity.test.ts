@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FederationManifest } from './federation-manifest.js';
 import { peerIdentityFromAuthContext, peerIdentityFromCall } from './peer-identity.js';
-import { provisionFederation, type ProvisionedFederation } from './provision-federation.js';
+import { provisionFederation, type ProvisionedFederation } from '../../provisioning/provision-federation.js';
 
 const DAY = 86_400_000;
 let directory: string;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, KeyCustodyError } from '../errors.js';
-import { KIT_FILES, verifyManifest, type FederationManifest } from './federation-manifest.js';
-import type { StartupKit } from './load-startup-kit.js';
+import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
+import { KIT_FILES, verifyManifest, type FederationManifest } from '../protocols/trust/federation-manifest.js';
+import type { StartupKit } from '../protocols/trust/load-startup-kit.js';
 
 /**
  * Re-reads a running node's manifest (after `hefl provision revoke` re-signed it) and returns it for

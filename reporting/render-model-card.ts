@@ -1,5 +1,5 @@
-import { featureNames } from '../data/feature-names.js';
-import type { JobSpec } from '../job/job-spec.js';
+import { featureNames } from '../protocols/data/feature-names.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
 
 /** The per-round figures a report shows (a subset of the coordinator's round summaries). */
 export interface ReportRound {

@@ -2,8 +2,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, KeyCustodyError } from '../errors.js';
-import { CA_KEY_FILE, KIT_FILES, signManifest, verifyManifest, type FederationManifest } from './federation-manifest.js';
+import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
+import { CA_KEY_FILE, KIT_FILES, signManifest, verifyManifest, type FederationManifest } from '../protocols/trust/federation-manifest.js';
 import { writeManifestFiles } from './write-manifest-files.js';
 
 async function readText(path: string, what: string): Promise<string> {

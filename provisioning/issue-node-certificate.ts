@@ -1,9 +1,9 @@
 import { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { readCertificateFacts } from './certificate-facts.js';
+import { readCertificateFacts } from '../protocols/trust/certificate-facts.js';
 import type { FederationCa } from './create-federation-ca.js';
-import { formatNodeUri, type NodeRole } from './node-uri.js';
-import { EC_P256, x509 } from './peculiar-x509.js';
+import { formatNodeUri, type NodeRole } from '../protocols/trust/node-uri.js';
+import { EC_P256, x509 } from '../protocols/trust/peculiar-x509.js';
 import { randomSerialNumber } from './random-serial-number.js';
 
 export interface IssuedNodeCertificate {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyManifest } from './federation-manifest.js';
+import { verifyManifest } from '../protocols/trust/federation-manifest.js';
 import { provisionFederation } from './provision-federation.js';
 import { revokeCertificate } from './revoke-certificate.js';
 

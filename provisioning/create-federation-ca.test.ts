@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createFederationCa } from './create-federation-ca.js';
-import { x509 } from './peculiar-x509.js';
+import { x509 } from '../protocols/trust/peculiar-x509.js';
 
 describe('createFederationCa', () => {
   it('makes a self-signed P-256 CA (CA:true, pathLength 0, keyCertSign) with its PKCS#8 key', async () => {

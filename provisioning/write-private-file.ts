@@ -1,5 +1,5 @@
-import { KeyCustodyError } from '../errors.js';
-import { isFileExistsError, writeOwnerOnlyFile } from '../state/write-owner-only-file.js';
+import { KeyCustodyError } from '../protocols/errors.js';
+import { isFileExistsError, writeOwnerOnlyFile } from '../protocols/state/write-owner-only-file.js';
 
 /**
  * Writes a private key readable by its owner only. Refuses to replace an existing file: silently

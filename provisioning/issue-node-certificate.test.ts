@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createFederationCa } from './create-federation-ca.js';
 import { issueNodeCertificate } from './issue-node-certificate.js';
-import { x509 } from './peculiar-x509.js';
+import { x509 } from '../protocols/trust/peculiar-x509.js';
 
 const window = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jobSpecSchema } from '../job/job-spec.js';
+import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { writeTrainingReport } from './write-training-report.js';
 
 const directories: string[] = [];

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KeyCustodyError } from '../errors.js';
+import { KeyCustodyError } from '../protocols/errors.js';
 import { writePrivateFile } from './write-private-file.js';
 
 const directories: string[] = [];

@@ -1,8 +1,8 @@
 import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { ConfigError } from '../errors.js';
-import { formatConfigIssues } from '../job/format-config-issues.js';
+import { ConfigError } from '../protocols/errors.js';
+import { formatConfigIssues } from '../protocols/job/format-config-issues.js';
 import { createFederationCa } from './create-federation-ca.js';
 import {
   CA_DIRECTORY,
@@ -13,7 +13,7 @@ import {
   type FederationInputIn,
   type FederationManifest,
   type NodeRole,
-} from './federation-manifest.js';
+} from '../protocols/trust/federation-manifest.js';
 import { issueNodeCertificate } from './issue-node-certificate.js';
 import { writeManifestFiles } from './write-manifest-files.js';
 import { writePrivateFile } from './write-private-file.js';

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
-import { loadStartupKit } from './load-startup-kit.js';
+import { ConfigError } from '../protocols/errors.js';
+import { loadStartupKit } from '../protocols/trust/load-startup-kit.js';
 import { provisionFederation } from './provision-federation.js';
 
 const directories: string[] = [];

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KIT_FILES } from './federation-manifest.js';
+import { KIT_FILES } from '../protocols/trust/federation-manifest.js';
 
 /**
  * Writes a signed manifest (manifest.json + manifest.sig) into a kit or the CA folder. Each file is

@@ -1,5 +1,5 @@
 import { KeyObject, type webcrypto } from 'node:crypto';
-import { EC_P256, x509 } from './peculiar-x509.js';
+import { EC_P256, x509 } from '../protocols/trust/peculiar-x509.js';
 import { randomSerialNumber } from './random-serial-number.js';
 
 export interface FederationCa {
