@@ -5,8 +5,8 @@ import { ConfigError } from '../protocols/errors.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { participantConfigSchema } from '../participant/participant-config.js';
-import { readCsvTable } from '../protocols/data/read-csv-table.js';
-import { formatCsv } from '../protocols/data/write-csv.js';
+import { readCsvTable } from '../participant/data/read-csv-table.js';
+import { formatCsv } from '../participant/data/write-csv.js';
 import { splitInstitutions } from '../examples/bank-marketing/split-institutions.js';
 
 export const SCENARIOS = ['bank-marketing'] as const;

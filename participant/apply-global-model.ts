@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { splitTrainingSum, countRoundValues } from '../protocols/aggregation/update-vector.js';
 import { federatedEvaluation } from '../protocols/data/evaluation-counts.js';
-import { standardizationFromTotals } from '../protocols/data/standardization-from-totals.js';
+import { standardizationFromTotals } from './data/standardization-from-totals.js';
 import { HeflError, WireMessageError } from '../protocols/errors.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';

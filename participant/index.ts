@@ -7,3 +7,7 @@ export { participantConfigSchema, type ParticipantConfig } from './participant-c
 // The tfjs model code lives with the participant (the only node that trains).
 export { initializeTfBackend } from './model/initialize-tf-backend.js';
 export { loadModel } from './model/load-model.js';
+// A node's own data: CSV reading and parsing against the job's schema, and its local metrics.
+export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table.js';
+export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
+export { computeAuc } from './data/compute-auc.js';

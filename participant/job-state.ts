@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import { encodeFeatures, type EncodedFeatures } from '../protocols/data/encode-features.js';
-import type { LocalDataset } from '../protocols/data/parse-dataset.js';
-import type { Standardization } from '../protocols/data/standardization-from-totals.js';
+import { encodeFeatures, type EncodedFeatures } from './data/encode-features.js';
+import type { LocalDataset } from './data/parse-dataset.js';
+import type { Standardization } from './data/standardization-from-totals.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { buildModel } from './model/build-model.js';
 import type { ParticipantCustody } from './custody/participant-custody.js';

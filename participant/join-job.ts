@@ -1,5 +1,5 @@
-import { parseDataset } from '../protocols/data/parse-dataset.js';
-import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { parseDataset } from './data/parse-dataset.js';
+import { readCsvTable } from './data/read-csv-table.js';
 import { ConfigError, RoundFailedError, WireMessageError } from '../protocols/errors.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';

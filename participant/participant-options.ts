@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
-import type { Standardization } from '../protocols/data/standardization-from-totals.js';
+import type { Standardization } from './data/standardization-from-totals.js';
 import type { ParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import type { CoordinatorEvent, RoundKind } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';

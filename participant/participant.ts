@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
-import type { Standardization } from '../protocols/data/standardization-from-totals.js';
+import type { Standardization } from './data/standardization-from-totals.js';
 import { HeflError, RoundFailedError } from '../protocols/errors.js';
 import { initializeTfBackend } from './model/initialize-tf-backend.js';
 import { PROTOCOL_VERSION, type CoordinatorEvent } from '../protocols/wire/federation-messages.js';

@@ -1,5 +1,5 @@
-import { computeAuc } from '../protocols/data/compute-auc.js';
-import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
+import { computeAuc } from './data/compute-auc.js';
+import { computeFeatureStatistics } from './data/compute-feature-statistics.js';
 import { EVALUATION_VALUES, evaluationCounts } from '../protocols/data/evaluation-counts.js';
 import { WireMessageError } from '../protocols/errors.js';
 import { trainingVector } from '../protocols/aggregation/update-vector.js';

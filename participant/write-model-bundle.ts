@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { featureNames } from '../protocols/data/feature-names.js';
-import type { Standardization } from '../protocols/data/standardization-from-totals.js';
+import type { Standardization } from './data/standardization-from-totals.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { saveModel } from './model/save-model.js';
 

@@ -12,6 +12,3 @@ export { federatedAverageReference, type PlainUpdate } from './aggregation/feder
 export { federatedAveraging } from './aggregation/federated-averaging.js';
 export type { FederatedStrategy, RoundPlan, RoundPlanInput } from './aggregation/federated-strategy.js';
 export * from './wire/federation-messages.js';
-export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table.js';
-export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
-export { computeAuc } from './data/compute-auc.js';

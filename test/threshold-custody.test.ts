@@ -11,9 +11,9 @@ import type { EgressRecord, FederationConnection } from '../participant/federati
 import { combineDecryptionShares, createDecryptionShare } from '../protocols/ckks/threshold/index.js';
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
-import { computeFeatureStatistics } from '../protocols/data/compute-feature-statistics.js';
-import { parseDataset } from '../protocols/data/parse-dataset.js';
-import { readCsvTable } from '../protocols/data/read-csv-table.js';
+import { computeFeatureStatistics } from '../participant/data/compute-feature-statistics.js';
+import { parseDataset } from '../participant/data/parse-dataset.js';
+import { readCsvTable } from '../participant/data/read-csv-table.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { runInProcessFederation, type InProcessNode, type InProcessResult } from './support/in-process-federation.js';
 import { forwardConnection } from './support/forward-connection.js';

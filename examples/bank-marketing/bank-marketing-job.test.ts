@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { featureNames } from '../../protocols/data/feature-names.js';
 import { featureWidth } from '../../protocols/data/feature-width.js';
-import { parseDataset } from '../../protocols/data/parse-dataset.js';
-import { readCsvTable } from '../../protocols/data/read-csv-table.js';
+import { parseDataset } from '../../participant/data/parse-dataset.js';
+import { readCsvTable } from '../../participant/data/read-csv-table.js';
 import { featureSchemaSchema } from '../../protocols/job/job-spec.js';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from './bank-marketing-data.js';
 import { bankMarketingFeatures } from './bank-marketing-job.js';

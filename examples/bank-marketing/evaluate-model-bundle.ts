@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PREPROCESSING_FILE } from '../../participant/write-model-bundle.js';
-import { computeAuc } from '../../protocols/data/compute-auc.js';
-import { encodeFeatures } from '../../protocols/data/encode-features.js';
-import type { LocalDataset } from '../../protocols/data/parse-dataset.js';
+import { computeAuc } from '../../participant/data/compute-auc.js';
+import { encodeFeatures } from '../../participant/data/encode-features.js';
+import type { LocalDataset } from '../../participant/data/parse-dataset.js';
 import type { FeatureSchema } from '../../protocols/job/job-spec.js';
 import { loadModel } from '../../participant/model/load-model.js';
 import { predictScores } from '../../participant/model/predict-scores.js';

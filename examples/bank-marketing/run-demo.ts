@@ -9,9 +9,9 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDataset } from '../../protocols/data/parse-dataset.js';
-import { readCsvTable } from '../../protocols/data/read-csv-table.js';
-import { formatCsv } from '../../protocols/data/write-csv.js';
+import { parseDataset } from '../../participant/data/parse-dataset.js';
+import { readCsvTable } from '../../participant/data/read-csv-table.js';
+import { formatCsv } from '../../participant/data/write-csv.js';
 import { jobSpecSchema } from '../../protocols/job/job-spec.js';
 import { initializeTfBackend } from '../../participant/model/initialize-tf-backend.js';
 import { launchLocalFederation } from '../local-federation/launch-local-federation.js';

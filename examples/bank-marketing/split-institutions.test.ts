@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { featureWidth } from '../../protocols/data/feature-width.js';
-import { parseDataset } from '../../protocols/data/parse-dataset.js';
-import { type CsvTable, readCsvTable } from '../../protocols/data/read-csv-table.js';
+import { parseDataset } from '../../participant/data/parse-dataset.js';
+import { type CsvTable, readCsvTable } from '../../participant/data/read-csv-table.js';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from './bank-marketing-data.js';
 import { bankMarketingFeatures } from './bank-marketing-job.js';
 import { splitInstitutions } from './split-institutions.js';

@@ -1,6 +1,6 @@
 import { DatasetError } from '../../protocols/errors.js';
-import type { CsvTable } from '../../protocols/data/read-csv-table.js';
-import { stratifiedSplit } from '../../protocols/data/stratified-split.js';
+import type { CsvTable } from '../../participant/data/read-csv-table.js';
+import { stratifiedSplit } from '../../participant/data/stratified-split.js';
 
 export type InstitutionId = 'bank' | 'ecommerce' | 'government';
 

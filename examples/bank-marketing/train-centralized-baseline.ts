@@ -1,8 +1,8 @@
-import { computeAuc } from '../../protocols/data/compute-auc.js';
-import { computeFeatureStatistics } from '../../protocols/data/compute-feature-statistics.js';
-import { encodeFeatures } from '../../protocols/data/encode-features.js';
-import type { LocalDataset } from '../../protocols/data/parse-dataset.js';
-import { standardizationFromTotals } from '../../protocols/data/standardization-from-totals.js';
+import { computeAuc } from '../../participant/data/compute-auc.js';
+import { computeFeatureStatistics } from '../../participant/data/compute-feature-statistics.js';
+import { encodeFeatures } from '../../participant/data/encode-features.js';
+import type { LocalDataset } from '../../participant/data/parse-dataset.js';
+import { standardizationFromTotals } from '../../participant/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { buildModel } from '../../participant/model/build-model.js';
 import { initialWeights } from '../../participant/model/initial-weights.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLoss } from '../model/evaluate-model.js';
-import { computeAuc } from './compute-auc.js';
+import { computeAuc } from '../../participant/data/compute-auc.js';
 import { EVALUATION_VALUES, evaluationCounts, federatedEvaluation, ROC_BINS } from './evaluation-counts.js';
 import { createSeededRandom } from './seeded-random.js';
 

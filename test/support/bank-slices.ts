@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { bankMarketingDataPath } from '../../examples/bank-marketing/bank-marketing-data.js';
 import { bankMarketingFeatures } from '../../examples/bank-marketing/bank-marketing-job.js';
 import { splitInstitutions } from '../../examples/bank-marketing/split-institutions.js';
-import { readCsvTable, type CsvTable } from '../../protocols/data/read-csv-table.js';
-import { formatCsv } from '../../protocols/data/write-csv.js';
+import { readCsvTable, type CsvTable } from '../../participant/data/read-csv-table.js';
+import { formatCsv } from '../../participant/data/write-csv.js';
 import { jobSpecSchema, type JobSpec, type JobSpecInput } from '../../protocols/job/job-spec.js';
 import { scaledSeconds } from './time-scale.js';
 

@@ -8,7 +8,7 @@ import { GrpcFederationConnection } from '../../participant/grpc-federation-conn
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
 import type { FederatedStrategy } from '../../protocols/aggregation/federated-strategy.js';
 import type { PrivacyPolicy } from '../../participant/privacy-policy.js';
-import type { Standardization } from '../../protocols/data/standardization-from-totals.js';
+import type { Standardization } from '../../participant/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../../protocols/keys/read-key-folder.js';

@@ -1,9 +1,9 @@
 import { federatedAverageReference } from '../../protocols/aggregation/federated-average-reference.js';
-import { computeFeatureStatistics } from '../../protocols/data/compute-feature-statistics.js';
-import { encodeFeatures } from '../../protocols/data/encode-features.js';
-import { parseDataset } from '../../protocols/data/parse-dataset.js';
-import { readCsvTable } from '../../protocols/data/read-csv-table.js';
-import { standardizationFromTotals, type Standardization } from '../../protocols/data/standardization-from-totals.js';
+import { computeFeatureStatistics } from '../../participant/data/compute-feature-statistics.js';
+import { encodeFeatures } from '../../participant/data/encode-features.js';
+import { parseDataset } from '../../participant/data/parse-dataset.js';
+import { readCsvTable } from '../../participant/data/read-csv-table.js';
+import { standardizationFromTotals, type Standardization } from '../../participant/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { buildModel } from '../../participant/model/build-model.js';
 import { clipUpdate } from '../../protocols/model/clip-update.js';

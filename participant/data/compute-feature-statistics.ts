@@ -1,5 +1,5 @@
-import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from './feature-schema.js';
+import { DatasetError } from '../../protocols/errors.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import type { LocalDataset } from './parse-dataset.js';
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSchema } from './feature-schema.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { computeFeatureStatistics } from './compute-feature-statistics.js';
 import { encodeFeatures } from './encode-features.js';
-import { featureNames } from './feature-names.js';
+import { featureNames } from '../../protocols/data/feature-names.js';
 import { parseDataset } from './parse-dataset.js';
 import { parseCsvText } from './read-csv-table.js';
 import { standardizationFromTotals } from './standardization-from-totals.js';

@@ -1,4 +1,4 @@
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../../protocols/errors.js';
 
 /** One CSV record and the 1-based physical line it starts on (quoted cells may span lines). */
 export interface CsvRecord {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../../protocols/errors.js';
 import { parseCsvRecords } from './parse-csv-records.js';
 
 describe('parseCsvRecords', () => {

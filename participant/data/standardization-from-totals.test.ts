@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSchema } from './feature-schema.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { standardizationFromTotals } from './standardization-from-totals.js';
 
 const schema: FeatureSchema = {

@@ -1,6 +1,6 @@
-import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from './feature-schema.js';
-import { findSimilarName } from './find-similar-name.js';
+import { DatasetError } from '../../protocols/errors.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
+import { findSimilarName } from '../../protocols/data/find-similar-name.js';
 
 /** Header positions of the schema's columns, in schema order. */
 export interface SchemaColumns {

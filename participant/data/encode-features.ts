@@ -1,6 +1,6 @@
-import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from './feature-schema.js';
-import { featureWidth } from './feature-width.js';
+import { DatasetError } from '../../protocols/errors.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
+import { featureWidth } from '../../protocols/data/feature-width.js';
 import type { LocalDataset } from './parse-dataset.js';
 import type { Standardization } from './standardization-from-totals.js';
 

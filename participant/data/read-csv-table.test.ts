@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../../protocols/errors.js';
 import { parseCsvText, readCsvTable } from './read-csv-table.js';
 
 const sample = '"age";"job";"y"\n56;"housemaid";"no"\n41;"blue-collar";"yes"\n';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../../protocols/errors.js';
 import { detectCsvDelimiter } from './detect-csv-delimiter.js';
 import { parseCsvRecords } from './parse-csv-records.js';
 

@@ -1,4 +1,4 @@
-import { createSeededRandom, shuffleInPlace } from './seeded-random.js';
+import { createSeededRandom, shuffleInPlace } from '../../protocols/data/seeded-random.js';
 
 export interface StratifiedSplit {
   /** Ascending row indices. */

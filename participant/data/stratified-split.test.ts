@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../protocols/data/seeded-random.js';
 import { stratifiedSplit } from './stratified-split.js';
 
 function imbalancedLabels(size: number, positiveRate: number, seed: number): Uint8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
-import type { FeatureSchema } from './feature-schema.js';
+import { DatasetError } from '../../protocols/errors.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { parseDataset } from './parse-dataset.js';
 import { parseCsvText } from './read-csv-table.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeatureSchema } from './feature-schema.js';
+import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { computeFeatureStatistics } from './compute-feature-statistics.js';
 import type { LocalDataset } from './parse-dataset.js';
 

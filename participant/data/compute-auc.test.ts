@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeAuc } from './compute-auc.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../protocols/data/seeded-random.js';
 
 function pairwiseAuc(scores: number[], labels: number[]): number {
   let wins = 0;
