@@ -25,6 +25,11 @@ import type { SignedValue as _hefl_v1_SignedValue, SignedValue__Output as _hefl_
 import type { SubmitReceipt as _hefl_v1_SubmitReceipt, SubmitReceipt__Output as _hefl_v1_SubmitReceipt__Output } from './hefl/v1/SubmitReceipt.js';
 import type { UpdateChunk as _hefl_v1_UpdateChunk, UpdateChunk__Output as _hefl_v1_UpdateChunk__Output } from './hefl/v1/UpdateChunk.js';
 import type { UpdateMetadata as _hefl_v1_UpdateMetadata, UpdateMetadata__Output as _hefl_v1_UpdateMetadata__Output } from './hefl/v1/UpdateMetadata.js';
+import type { VerticalAddress as _hefl_v1_VerticalAddress, VerticalAddress__Output as _hefl_v1_VerticalAddress__Output } from './hefl/v1/VerticalAddress.js';
+import type { VerticalChunk as _hefl_v1_VerticalChunk, VerticalChunk__Output as _hefl_v1_VerticalChunk__Output } from './hefl/v1/VerticalChunk.js';
+import type { VerticalFederationClient as _hefl_v1_VerticalFederationClient, VerticalFederationDefinition as _hefl_v1_VerticalFederationDefinition } from './hefl/v1/VerticalFederation.js';
+import type { VerticalFetchRequest as _hefl_v1_VerticalFetchRequest, VerticalFetchRequest__Output as _hefl_v1_VerticalFetchRequest__Output } from './hefl/v1/VerticalFetchRequest.js';
+import type { VerticalNotice as _hefl_v1_VerticalNotice, VerticalNotice__Output as _hefl_v1_VerticalNotice__Output } from './hefl/v1/VerticalNotice.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -59,6 +64,12 @@ export interface ProtoGrpcType {
       SubmitReceipt: MessageTypeDefinition<_hefl_v1_SubmitReceipt, _hefl_v1_SubmitReceipt__Output>
       UpdateChunk: MessageTypeDefinition<_hefl_v1_UpdateChunk, _hefl_v1_UpdateChunk__Output>
       UpdateMetadata: MessageTypeDefinition<_hefl_v1_UpdateMetadata, _hefl_v1_UpdateMetadata__Output>
+      VerticalAddress: MessageTypeDefinition<_hefl_v1_VerticalAddress, _hefl_v1_VerticalAddress__Output>
+      VerticalChunk: MessageTypeDefinition<_hefl_v1_VerticalChunk, _hefl_v1_VerticalChunk__Output>
+      VerticalFederation: SubtypeConstructor<typeof grpc.Client, _hefl_v1_VerticalFederationClient> & { service: _hefl_v1_VerticalFederationDefinition }
+      VerticalFetchRequest: MessageTypeDefinition<_hefl_v1_VerticalFetchRequest, _hefl_v1_VerticalFetchRequest__Output>
+      VerticalKind: EnumTypeDefinition
+      VerticalNotice: MessageTypeDefinition<_hefl_v1_VerticalNotice, _hefl_v1_VerticalNotice__Output>
     }
   }
 }

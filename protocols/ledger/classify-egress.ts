@@ -35,7 +35,7 @@ export interface EgressContext {
  * the federation's ring degree, a whole number of RNS polynomials, and every coefficient below 2^60
  * (all primes are at most 60 bits). This refuses plain data placed where a share should be.
  */
-function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: ShareKind): string | undefined {
+export function looksLikeShare(bytes: Uint8Array, parameters: CkksParameters, kind: ShareKind): string | undefined {
   const header = readShareHeader(bytes);
   if (!header) return 'is not a threshold share';
   if (header.kind !== kind) return 'is a share of another kind';

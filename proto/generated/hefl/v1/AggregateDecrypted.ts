@@ -1,6 +1,6 @@
 // Original file: proto/federation.proto
 
-import type { RoundKind as _hefl_v1_RoundKind, RoundKind__Output as _hefl_v1_RoundKind__Output } from './RoundKind.js';
+import type { RoundKind as _hefl_v1_RoundKind, RoundKind__Output as _hefl_v1_RoundKind__Output } from '../../hefl/v1/RoundKind.js';
 
 export interface AggregateDecrypted {
   'round'?: (number);

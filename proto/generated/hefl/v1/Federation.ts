@@ -2,18 +2,18 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from './AggregateChunk.js';
-import type { ContributionChunk as _hefl_v1_ContributionChunk, ContributionChunk__Output as _hefl_v1_ContributionChunk__Output } from './ContributionChunk.js';
-import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from './CoordinatorEvent.js';
-import type { DecryptedChunk as _hefl_v1_DecryptedChunk, DecryptedChunk__Output as _hefl_v1_DecryptedChunk__Output } from './DecryptedChunk.js';
-import type { DecryptionShareChunk as _hefl_v1_DecryptionShareChunk, DecryptionShareChunk__Output as _hefl_v1_DecryptionShareChunk__Output } from './DecryptionShareChunk.js';
-import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from './EvaluationReceipt.js';
-import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from './EvaluationReport.js';
-import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from './FetchAggregateRequest.js';
-import type { JoinRequest as _hefl_v1_JoinRequest, JoinRequest__Output as _hefl_v1_JoinRequest__Output } from './JoinRequest.js';
-import type { KeySetupMessage as _hefl_v1_KeySetupMessage, KeySetupMessage__Output as _hefl_v1_KeySetupMessage__Output } from './KeySetupMessage.js';
-import type { SubmitReceipt as _hefl_v1_SubmitReceipt, SubmitReceipt__Output as _hefl_v1_SubmitReceipt__Output } from './SubmitReceipt.js';
-import type { UpdateChunk as _hefl_v1_UpdateChunk, UpdateChunk__Output as _hefl_v1_UpdateChunk__Output } from './UpdateChunk.js';
+import type { AggregateChunk as _hefl_v1_AggregateChunk, AggregateChunk__Output as _hefl_v1_AggregateChunk__Output } from '../../hefl/v1/AggregateChunk.js';
+import type { ContributionChunk as _hefl_v1_ContributionChunk, ContributionChunk__Output as _hefl_v1_ContributionChunk__Output } from '../../hefl/v1/ContributionChunk.js';
+import type { CoordinatorEvent as _hefl_v1_CoordinatorEvent, CoordinatorEvent__Output as _hefl_v1_CoordinatorEvent__Output } from '../../hefl/v1/CoordinatorEvent.js';
+import type { DecryptedChunk as _hefl_v1_DecryptedChunk, DecryptedChunk__Output as _hefl_v1_DecryptedChunk__Output } from '../../hefl/v1/DecryptedChunk.js';
+import type { DecryptionShareChunk as _hefl_v1_DecryptionShareChunk, DecryptionShareChunk__Output as _hefl_v1_DecryptionShareChunk__Output } from '../../hefl/v1/DecryptionShareChunk.js';
+import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from '../../hefl/v1/EvaluationReceipt.js';
+import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from '../../hefl/v1/EvaluationReport.js';
+import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from '../../hefl/v1/FetchAggregateRequest.js';
+import type { JoinRequest as _hefl_v1_JoinRequest, JoinRequest__Output as _hefl_v1_JoinRequest__Output } from '../../hefl/v1/JoinRequest.js';
+import type { KeySetupMessage as _hefl_v1_KeySetupMessage, KeySetupMessage__Output as _hefl_v1_KeySetupMessage__Output } from '../../hefl/v1/KeySetupMessage.js';
+import type { SubmitReceipt as _hefl_v1_SubmitReceipt, SubmitReceipt__Output as _hefl_v1_SubmitReceipt__Output } from '../../hefl/v1/SubmitReceipt.js';
+import type { UpdateChunk as _hefl_v1_UpdateChunk, UpdateChunk__Output as _hefl_v1_UpdateChunk__Output } from '../../hefl/v1/UpdateChunk.js';
 
 export interface FederationClient extends grpc.Client {
   FetchAggregate(argument: _hefl_v1_FetchAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hefl_v1_AggregateChunk__Output>;

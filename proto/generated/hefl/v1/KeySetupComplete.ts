@@ -1,6 +1,6 @@
 // Original file: proto/federation.proto
 
-import type { SignedValue as _hefl_v1_SignedValue, SignedValue__Output as _hefl_v1_SignedValue__Output } from './SignedValue.js';
+import type { SignedValue as _hefl_v1_SignedValue, SignedValue__Output as _hefl_v1_SignedValue__Output } from '../../hefl/v1/SignedValue.js';
 
 export interface KeySetupComplete {
   'publicShares'?: (_hefl_v1_SignedValue)[];

@@ -1,6 +1,6 @@
 // Original file: proto/federation.proto
 
-import type { KeySetupStep as _hefl_v1_KeySetupStep, KeySetupStep__Output as _hefl_v1_KeySetupStep__Output } from './KeySetupStep.js';
+import type { KeySetupStep as _hefl_v1_KeySetupStep, KeySetupStep__Output as _hefl_v1_KeySetupStep__Output } from '../../hefl/v1/KeySetupStep.js';
 
 export interface KeySetupMessage {
   'jobId'?: (string);

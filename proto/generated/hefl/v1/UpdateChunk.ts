@@ -1,6 +1,6 @@
 // Original file: proto/federation.proto
 
-import type { UpdateMetadata as _hefl_v1_UpdateMetadata, UpdateMetadata__Output as _hefl_v1_UpdateMetadata__Output } from './UpdateMetadata.js';
+import type { UpdateMetadata as _hefl_v1_UpdateMetadata, UpdateMetadata__Output as _hefl_v1_UpdateMetadata__Output } from '../../hefl/v1/UpdateMetadata.js';
 
 export interface UpdateChunk {
   'jobId'?: (string);
