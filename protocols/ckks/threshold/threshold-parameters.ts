@@ -76,19 +76,25 @@ export function smudgingBitsFor(parameters: CkksParameters, budget: SmudgingBudg
  * coefficient variance 2P/3 and whose error sum e_i has variance P * 3.2^2).
  */
 export function aggregateNoiseBoundBits(parameters: CkksParameters, parties: number, maxDecryptions: number, securityBits: number): number {
+  const encodingVariance = 1 / 12;
+  const aggregateSigma = Math.sqrt(parties * (freshEncryptionNoiseVariance(parameters, parties) + encodingVariance));
+  // Gaussian tail over every coefficient of every decrypted ciphertext, failure probability 2^-s.
+  const tail = Math.sqrt(2 * Math.LN2 * (securityBits + 1 + Math.log2(parameters.polyModulusDegree * maxDecryptions)));
+  return Math.log2(tail * aggregateSigma);
+}
+
+/**
+ * Per-coefficient noise variance of one fresh public-key encryption under the collective key of
+ * `parties` parties (secret s = sum s_i, per-coefficient variance 2P/3).
+ */
+export function freshEncryptionNoiseVariance(parameters: CkksParameters, parties: number): number {
   const degree = parameters.polyModulusDegree;
   const secretVariance = (2 / 3) * parties;
   // With a special prime SEAL encrypts at the key level and divides by that prime: what remains is the
   // rounding r0 + r1*s. With one prime the full u*e + e1 + e2*s stays.
-  const freshVariance =
-    parameters.coeffModulusBits.length > 1
-      ? 1 / 12 + (degree / 12) * secretVariance
-      : SEAL_NOISE_SIGMA ** 2 * (1 + degree * (2 / 3) * parties + degree * secretVariance);
-  const encodingVariance = 1 / 12;
-  const aggregateSigma = Math.sqrt(parties * (freshVariance + encodingVariance));
-  // Gaussian tail over every coefficient of every decrypted ciphertext, failure probability 2^-s.
-  const tail = Math.sqrt(2 * Math.LN2 * (securityBits + 1 + Math.log2(degree * maxDecryptions)));
-  return Math.log2(tail * aggregateSigma);
+  return parameters.coeffModulusBits.length > 1
+    ? 1 / 12 + (degree / 12) * secretVariance
+    : SEAL_NOISE_SIGMA ** 2 * (1 + degree * (2 / 3) * parties + degree * secretVariance);
 }
 
 /** Expected RMS error that smudging adds to each decoded slot (real part). */
