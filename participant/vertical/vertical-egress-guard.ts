@@ -19,11 +19,20 @@ import type { VerticalEgressRecord } from './vertical-connection.js';
 export class VerticalEgressGuard {
   private readonly approved = new Map<string, { message: VerticalMessage; classification: 'ciphertext' | 'metadata' | 'plaintext'; sha256: string }>();
 
+  private context: VerticalPayloadContext;
+
   constructor(
     private readonly ledger: LedgerWriter,
-    private readonly context: VerticalPayloadContext,
+    context: VerticalPayloadContext,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.context = context;
+  }
+
+  /** The job's cap on one party's products per batch, known once the job is accepted. */
+  setMaxFeaturesPerParty(maxFeaturesPerParty: number): void {
+    this.context = { ...this.context, maxFeaturesPerParty };
+  }
 
   approve(message: VerticalMessage, sealedInner?: Uint8Array): void {
     const verdict = classifyVerticalPayload(message, this.context, sealedInner);

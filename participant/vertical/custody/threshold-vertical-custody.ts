@@ -56,11 +56,8 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
 
   async encryptPart(values: Float64Array, what: 'forward-part' | 'score-part'): Promise<Uint8Array> {
     const { context, collectivePublicKey, session } = this.options;
-    const degree = context.polyModulusDegree;
     if (what === 'forward-part') return encodeBlobList([await encryptForwardPart(context, collectivePublicKey, values)]);
-    const items: Uint8Array[] = [];
-    for (let start = 0; start < values.length || items.length === 0; start += degree) items.push(...session.encryptVector(values.subarray(start, start + degree)));
-    return encodeBlobList(items);
+    return encodeBlobList(session.encryptVector(values.length > 0 ? values : new Float64Array(1)));
   }
 
   async verifySum(sum: Uint8Array, parts: readonly Uint8Array[], what: string): Promise<void> {
@@ -136,5 +133,6 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
 
   [Symbol.dispose](): void {
     this.options.secretShare.fill(0);
+    this.options.session.dispose();
   }
 }

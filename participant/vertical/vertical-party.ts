@@ -1,0 +1,169 @@
+import type { KeyObject } from 'node:crypto';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { ConfigError, HeflError } from '../../protocols/errors.js';
+import { batchSchedule } from '../../protocols/vertical/logistic/batch-schedule.js';
+import { initialOptimizerState } from '../../protocols/vertical/logistic/local-optimizer.js';
+import { splitTrainValidation } from '../../protocols/vertical/logistic/split-train-validation.js';
+import { encodedFeatureCount, labelHolder, verticalJobSpecSchema, type VerticalJobSpec } from '../../protocols/vertical/vertical-job-spec.js';
+import { PROTOCOL_VERSION } from '../../protocols/wire/federation-messages.js';
+import { readCsvTable } from '../data/read-csv-table.js';
+import { encodePartyColumns } from './data/encode-party-columns.js';
+import { parsePartyTable } from './data/parse-party-table.js';
+import { selectPartyRows } from './data/select-party-rows.js';
+import { createVerticalCustody, setUpVerticalKeys } from './custody/create-vertical-custody.js';
+import { runVerticalBatch } from './run-vertical-batch.js';
+import { runVerticalEvaluation, type VerticalEvaluation } from './run-vertical-evaluation.js';
+import { runVerticalPsi } from './run-vertical-psi.js';
+import { VerticalChannel } from './vertical-channel.js';
+import type { VerticalConnection, VerticalJoinNotice } from './vertical-connection.js';
+import type { VerticalEgressGuard } from './vertical-egress-guard.js';
+import { initialTrainingState, readVerticalTrainingState, saveVerticalTrainingState } from './vertical-training-state.js';
+import { writeVerticalOutputs } from './write-vertical-outputs.js';
+
+export interface VerticalPartyOptions {
+  readonly participantId: string;
+  readonly jobId: string;
+  readonly dataCsv: string;
+  readonly csvDelimiter?: ';' | ',' | undefined;
+  readonly outputDirectory: string;
+  readonly connection: VerticalConnection;
+  readonly guard: VerticalEgressGuard;
+  readonly identityKey: KeyObject;
+  readonly peerIdentities: ReadonlyMap<string, KeyObject>;
+  readonly keyFingerprint: string;
+  /** Take part in a job with custody `none` (the bench's baseline); refused otherwise. */
+  readonly allowUnencrypted?: boolean;
+  readonly logger?: Logger;
+  readonly psiWorkers?: number;
+  readonly onEpoch?: (epoch: number, evaluation: VerticalEvaluation | undefined) => void;
+}
+
+export interface VerticalPartyOutcome {
+  readonly job: VerticalJobSpec;
+  readonly intersectionSize: number;
+  readonly evaluations: readonly VerticalEvaluation[];
+}
+
+/**
+ * One party of a vertical job, its steps in order: join; threshold key setup and sealing keys;
+ * private set intersection; encode its own columns on the common rows; train epoch by epoch (each
+ * batch in run-vertical-batch.ts, an evaluation for the label holder after each epoch); write its
+ * model block; report done. What differs between custody modes lives in custody/.
+ */
+export class VerticalParty {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: VerticalPartyOptions) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+  }
+
+  async run(): Promise<VerticalPartyOutcome> {
+    const { options } = this;
+    const notices = options.connection.join({ jobId: options.jobId, participantId: options.participantId, protocolVersion: PROTOCOL_VERSION, keyFingerprint: options.keyFingerprint })[Symbol.asyncIterator]();
+    const job = this.acceptJob(await notices.next());
+    // The rest of the join stream: the job's end, or its failure (which stops this party's waits).
+    const ended = this.watchNotices(notices);
+    const work = this.train(job);
+    const outcome = await Promise.race([work, ended.then((notice) => Promise.reject(new HeflError('ROUND_FAILED', notice.type === 'job-failed' ? `the coordinator ended the job: ${notice.reason}` : 'the job finished before this party did')))]);
+    const final = await ended;
+    if (final.type === 'job-failed') throw new HeflError('ROUND_FAILED', `the coordinator ended the job: ${final.reason}`);
+    options.connection.close();
+    return outcome;
+  }
+
+  private acceptJob(first: IteratorResult<VerticalJoinNotice>): VerticalJobSpec {
+    const notice = first.done ? undefined : first.value;
+    if (notice?.type !== 'job-accepted') throw new HeflError('PROTOCOL_VIOLATION', notice?.type === 'job-failed' ? `the coordinator refused: ${notice.reason}` : 'the coordinator did not send the job');
+    const parsed = verticalJobSpecSchema.safeParse(notice.jobJson);
+    if (!parsed.success) throw new ConfigError(`the coordinator's job is not a valid vertical job: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    const job = parsed.data;
+    if (job.jobId !== this.options.jobId) throw new ConfigError(`the coordinator runs job "${job.jobId}", this node is configured for "${this.options.jobId}"`);
+    if (!job.parties.some((party) => party.id === this.options.participantId)) throw new ConfigError(`job ${job.jobId} has no party "${this.options.participantId}"`);
+    if (job.custody.mode === 'none' && !this.options.allowUnencrypted) {
+      throw new ConfigError(`job ${job.jobId} switches encryption off (custody "none"); this node does not allow unencrypted updates`);
+    }
+    this.logger.info({ jobId: job.jobId, custody: job.custody.mode, parties: job.parties.length }, 'joined vertical job');
+    return job;
+  }
+
+  private async watchNotices(notices: AsyncIterator<VerticalJoinNotice>): Promise<Exclude<VerticalJoinNotice, { type: 'job-accepted' }>> {
+    for (;;) {
+      const next = await notices.next();
+      if (next.done) return { type: 'job-failed', reason: 'the coordinator closed the join stream' };
+      if (next.value.type !== 'job-accepted') return next.value;
+    }
+  }
+
+  private async train(job: VerticalJobSpec): Promise<VerticalPartyOutcome> {
+    const { options } = this;
+    const me = options.participantId;
+    const party = job.parties.find((candidate) => candidate.id === me);
+    if (!party) throw new ConfigError(`job ${job.jobId} has no party "${me}"`);
+    const parties = job.parties.map((candidate) => candidate.id);
+    const holder = labelHolder(job).id;
+    const table = parsePartyTable(await readCsvTable(options.dataCsv, options.csvDelimiter ? { delimiter: options.csvDelimiter } : {}), party.features, {
+      idColumn: party.idColumn,
+      ...(party.label ? { label: party.label } : {}),
+    });
+    const channel = new VerticalChannel(options.connection, { jobId: job.jobId, participantId: me, identityKey: options.identityKey, peerIdentities: options.peerIdentities, guard: options.guard });
+    options.guard.setMaxFeaturesPerParty(job.custody.mode === 'threshold' ? job.custody.maxFeaturesPerParty : Math.max(...job.parties.map(encodedFeatureCount)));
+
+    using material = job.custody.mode === 'threshold' ? await setUpVerticalKeys(channel, job) : undefined;
+    const alignment = await runVerticalPsi(channel, {
+      jobId: job.jobId,
+      roster: { parties, labelHolder: holder },
+      ids: table.ids,
+      settings: job.psi,
+      logger: this.logger,
+      ...(options.psiWorkers === undefined ? {} : { workers: options.psiWorkers }),
+    });
+    const aligned = selectPartyRows(table, alignment.rowsInCommonOrder);
+    const split = splitTrainValidation(aligned.rowCount, job.training.validationFraction, job.training.seed);
+    const encoded = encodePartyColumns(aligned, party.features, { trainRows: split.train, clip: job.training.clip, featureScaleBits: job.training.featureScaleBits, intercept: party.label !== undefined });
+    if (encoded.columns.length !== encodedFeatureCount(party)) throw new ConfigError(`"${me}" encodes ${encoded.columns.length} features, the job declares ${encodedFeatureCount(party)}`);
+    const batchesPerEpoch = Math.ceil(split.train.length / job.training.batchSize);
+    using custody = await createVerticalCustody(job, me, { batchesPerEpoch, rowsPerBatch: Math.min(job.training.batchSize, split.train.length), validationRows: split.validation.length }, material);
+    const context = {
+      job,
+      channel,
+      custody,
+      parties,
+      isLabelHolder: me === holder,
+      columns: encoded.columns,
+      interceptIndex: encoded.interceptIndex,
+      labels: aligned.labels,
+      logger: this.logger,
+    };
+    const statePath = join(options.outputDirectory, 'state', 'vertical-state.json');
+    let state = (await readVerticalTrainingState(statePath)) ?? initialTrainingState(job.jobId, me, encoded.columns.length, initialOptimizerState(job.training.optimizer, encoded.columns.length));
+    const evaluations: VerticalEvaluation[] = [];
+    for (let epoch = state.epoch; epoch < job.training.epochs; epoch += 1) {
+      const batches = batchSchedule(split.train, job.training.batchSize, epoch, job.training.seed);
+      for (let batch = epoch === state.epoch ? state.batch : 0; batch < batches.length; batch += 1) {
+        const next = await runVerticalBatch(context, { epoch, batch }, batches[batch] as Int32Array, Float64Array.from(state.weights), state.optimizer);
+        state = { ...state, epoch, batch: batch + 1, evaluated: false, weights: Array.from(next.weights), optimizer: next.optimizer };
+        await saveVerticalTrainingState(statePath, state);
+      }
+      const evaluation = await runVerticalEvaluation(context, epoch, split.validation, Float64Array.from(state.weights));
+      if (evaluation) evaluations.push(evaluation);
+      options.onEpoch?.(epoch, evaluation);
+      this.logger.info({ epoch, ...(evaluation ?? {}) }, 'epoch done');
+      state = { ...state, epoch: epoch + 1, batch: 0, evaluated: true };
+      await saveVerticalTrainingState(statePath, state);
+    }
+    await writeVerticalOutputs(options.outputDirectory, {
+      job,
+      participantId: me,
+      featureNames: encoded.names,
+      weights: state.weights,
+      standardization: encoded.standardization,
+      intersectionSize: alignment.intersectionSize,
+      evaluations,
+      // The label holder's own validation ids (its data; the demo compares baselines on these rows).
+      validationIds: me === holder ? Array.from(split.validation, (row) => aligned.ids[row] as string) : undefined,
+    });
+    await channel.send('done', {}, new Uint8Array(0));
+    return { job, intersectionSize: alignment.intersectionSize, evaluations };
+  }
+}
