@@ -7,6 +7,7 @@ import { labelHolder, type VerticalJobSpec } from '../../protocols/vertical/vert
 import { fetchRefusal, postRefusal, psiRing, type VerticalRoster } from '../../protocols/vertical/vertical-rules.js';
 import { verifyVerticalMessage } from '../../protocols/vertical/vertical-signing.js';
 import type { VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
+import { encodeRanks } from '../../protocols/psi/ranks.js';
 import { VerticalMailbox } from './vertical-mailbox.js';
 import type { VerticalSum } from './vertical-sum.js';
 
@@ -160,7 +161,7 @@ export class VerticalCoordinator {
       const ranks = this.options.intersect(new Map(parties.map((owner, index) => [owner, (finals[index] as VerticalMessage).payload])));
       for (const [owner, ownerRanks] of ranks) {
         this.intersectionSize = ownerRanks.reduce((count, rank) => count + (rank >= 0 ? 1 : 0), 0);
-        this.makeMessage(verticalAddress('psi-ranks', { owner, recipient: owner }), new Uint8Array(ownerRanks.buffer, ownerRanks.byteOffset, ownerRanks.byteLength));
+        this.makeMessage(verticalAddress('psi-ranks', { owner, recipient: owner }), encodeRanks(ownerRanks));
       }
       this.logger.info({ intersectionSize: this.intersectionSize }, 'private set intersection complete');
     } else if (address.kind === 'forward-part' || address.kind === 'score-part') {

@@ -5,7 +5,7 @@ import { parsePartyTable } from '../../participant/vertical/data/parse-party-tab
 import { selectPartyRows } from '../../participant/vertical/data/select-party-rows.js';
 import { exactLogisticRegression, scoreLogisticModel } from '../../protocols/vertical/logistic/exact-logistic-regression.js';
 import { splitTrainValidation } from '../../protocols/vertical/logistic/split-train-validation.js';
-import { trainVerticalPlaintext, type VerticalTrainingResult } from '../../protocols/vertical/logistic/train-vertical-plaintext.js';
+import { trainVerticalPlaintext, type VerticalTrainingResult } from './train-vertical-plaintext.js';
 import type { VerticalParty } from '../../protocols/vertical/logistic/vertical-party.js';
 import {
   type VerticalTrainingSettings,

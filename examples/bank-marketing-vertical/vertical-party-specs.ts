@@ -1,4 +1,4 @@
-import type { LabelSpec, PartyFeatureSpec } from '../../participant/vertical/data/party-feature-spec.js';
+import type { LabelSpec, PartyFeatureSpec } from '../../protocols/vertical/party-feature-spec.js';
 import { bankMarketingFeatures } from '../bank-marketing/bank-marketing-job.js';
 import { VERTICAL_PARTY_COLUMNS, type VerticalPartyId } from './split-vertical-parties.js';
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ckksParametersSchema, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-parameters.js';
+import { psiSettingsSchema } from '../psi/settings.js';
+import { verticalTrainingSettingsSchema } from './logistic/vertical-training-settings.js';
+import { labelSpecSchema, partyFeatureSpecSchema } from './party-feature-spec.js';
 
 // The job file of a vertical job: parties hold different columns about the same customers, aligned by
 // private set intersection on an id column; one party (the label holder, usually the bank) holds the
@@ -11,40 +14,13 @@ const identifier = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
 
-const partyFeaturesSchema = z.strictObject({
-  numeric: z.array(z.string().min(1)).default([]),
-  categorical: z.array(z.strictObject({ name: z.string().min(1), categories: z.array(z.string()).min(1) })).default([]),
-});
-
 export const verticalPartySchema = z.strictObject({
   id: identifier,
   // The CSV column that identifies a customer (normalised per `psi.normalisation` before hashing).
   idColumn: z.string().min(1),
-  features: partyFeaturesSchema,
+  features: partyFeatureSpecSchema,
   // Exactly one party holds the label; it also keeps the intercept.
-  label: z.strictObject({ column: z.string().min(1), positive: z.string(), negative: z.string() }).optional(),
-});
-
-export const psiNormalisationSchema = z.strictObject({
-  trim: z.boolean().default(true),
-  caseFold: z.boolean().default(false),
-  // Characters deleted from every id before hashing, for example " -." for phone numbers.
-  removeCharacters: z.string().default(''),
-  digitsOnly: z.boolean().default(false),
-});
-
-export const verticalTrainingSchema = z.strictObject({
-  epochs: z.number().int().min(1).max(1_000).default(8),
-  batchSize: z.number().int().min(16).max(8_192).default(8_192),
-  learningRate: z.number().positive().max(100).default(0.5),
-  l2: z.number().min(0).max(10).default(0),
-  optimizer: z.enum(['sgd', 'momentum', 'adam']).default('adam'),
-  validationFraction: z.number().min(0.05).max(0.5).default(0.2),
-  // Shared by every party: the train/validation split and the batches of each epoch.
-  seed: z.string().min(1).max(128).default('hefl'),
-  // Standardised features are clipped to +-clip and rounded to multiples of 2^-featureScaleBits.
-  featureScaleBits: z.number().int().min(4).max(12).default(8),
-  clip: z.number().positive().max(64).default(8),
+  label: labelSpecSchema.optional(),
 });
 
 export const verticalJobSpecSchema = z
@@ -52,14 +28,9 @@ export const verticalJobSpecSchema = z
     kind: z.literal(VERTICAL_JOB_KIND),
     jobId: identifier,
     parties: z.array(verticalPartySchema).min(2).max(16),
-    psi: z
-      .strictObject({
-        normalisation: psiNormalisationSchema.default({ trim: true, caseFold: false, removeCharacters: '', digitsOnly: false }),
-        // Every party pads its list with random elements to this many, so list lengths hide set sizes.
-        padTo: z.number().int().positive().max(10_000_000).optional(),
-      })
-      .default({ normalisation: { trim: true, caseFold: false, removeCharacters: '', digitsOnly: false } }),
-    training: verticalTrainingSchema.default(verticalTrainingSchema.parse({})),
+    // Id normalisation (every party the same) and optional padding of the blinded lists (hides set sizes).
+    psi: psiSettingsSchema.default({ normalisation: { trim: true, caseFold: false, removeCharacters: '', digitsOnly: false } }),
+    training: verticalTrainingSettingsSchema.default(verticalTrainingSettingsSchema.parse({})),
     federation: z
       .strictObject({
         joinDeadlineSeconds: z.number().positive().max(86_400).default(600),
@@ -117,7 +88,6 @@ export const verticalJobSpecSchema = z
 export type VerticalJobSpec = z.infer<typeof verticalJobSpecSchema>;
 export type VerticalJobSpecInput = z.input<typeof verticalJobSpecSchema>;
 export type VerticalParty = z.infer<typeof verticalPartySchema>;
-export type VerticalTrainingSettings = z.infer<typeof verticalTrainingSchema>;
 
 /** The party that holds the label. */
 export function labelHolder(job: VerticalJobSpec): VerticalParty & { label: NonNullable<VerticalParty['label']> } {

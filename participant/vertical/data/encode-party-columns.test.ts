@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePartyColumns } from './encode-party-columns.js';
 import type { PartyTable } from './parse-party-table.js';
-import { partyFeatureSpecSchema } from './party-feature-spec.js';
+import { partyFeatureSpecSchema } from '../../../protocols/vertical/party-feature-spec.js';
 import { selectPartyRows } from './select-party-rows.js';
 
 const spec = partyFeatureSpecSchema.parse({

@@ -1,6 +1,6 @@
 import { DatasetError } from '../../../protocols/errors.js';
 import type { PartyTable } from './parse-party-table.js';
-import { type PartyFeatureSpec, partyFeatureNames } from './party-feature-spec.js';
+import { type PartyFeatureSpec, partyFeatureNames } from '../../../protocols/vertical/party-feature-spec.js';
 import { quantizeFeature } from './quantize-feature.js';
 import { standardizeOnRows } from './standardize-on-rows.js';
 

@@ -7,7 +7,7 @@ export {
   type LabelSpec,
   type PartyFeatureSpec,
   type PartyFeatureSpecInput,
-} from './party-feature-spec.js';
+} from '../../../protocols/vertical/party-feature-spec.js';
 export { quantizeFeature } from './quantize-feature.js';
 export { selectPartyRows } from './select-party-rows.js';
 export { standardizeOnRows } from './standardize-on-rows.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../../../protocols/errors.js';
 import { parseCsvText } from '../../data/read-csv-table.js';
 import { parsePartyTable } from './parse-party-table.js';
-import { partyFeatureSpecSchema } from './party-feature-spec.js';
+import { partyFeatureSpecSchema } from '../../../protocols/vertical/party-feature-spec.js';
 
 const spec = partyFeatureSpecSchema.parse({ numeric: ['age'], categorical: [{ name: 'loan', categories: ['no', 'yes'] }] });
 const label = { column: 'y', positive: 'yes', negative: 'no' };

@@ -2,7 +2,7 @@ import { DatasetError } from '../../../protocols/errors.js';
 import { findSimilarName } from '../../../protocols/data/find-similar-name.js';
 import { parseFiniteNumber } from '../../data/parse-finite-number.js';
 import type { CsvTable } from '../../data/read-csv-table.js';
-import type { LabelSpec, PartyFeatureSpec } from './party-feature-spec.js';
+import type { LabelSpec, PartyFeatureSpec } from '../../../protocols/vertical/party-feature-spec.js';
 
 /** One party's rows, typed and column-major, in file order (alignment reorders them later). */
 export interface PartyTable {

@@ -15,13 +15,6 @@ export {
 } from './local-optimizer.js';
 export { logisticLoss } from './logistic-loss.js';
 export { splitTrainValidation, type TrainValidationSplit } from './split-train-validation.js';
-export {
-  trainVerticalPlaintext,
-  verticalScores,
-  type VerticalBatchTrace,
-  type VerticalEpochReport,
-  type VerticalTrainingResult,
-} from './train-vertical-plaintext.js';
 export type { VerticalParty } from './vertical-party.js';
 export {
   verticalTrainingSettingsSchema,

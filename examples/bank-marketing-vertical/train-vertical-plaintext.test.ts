@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../data/seeded-random.js';
-import { bankForwardPart, forwardPart, hostForwardPart, sumParts } from './forward-part.js';
-import { gradientFromResidual } from './gradient-from-residual.js';
+import { createSeededRandom } from '../../protocols/data/seeded-random.js';
+import { bankForwardPart, forwardPart, hostForwardPart, sumParts } from '../../protocols/vertical/logistic/forward-part.js';
+import { gradientFromResidual } from '../../protocols/vertical/logistic/gradient-from-residual.js';
 import { trainVerticalPlaintext, type VerticalBatchTrace } from './train-vertical-plaintext.js';
-import type { VerticalParty } from './vertical-party.js';
-import { verticalTrainingSettingsSchema } from './vertical-training-settings.js';
+import type { VerticalParty } from '../../protocols/vertical/logistic/vertical-party.js';
+import { verticalTrainingSettingsSchema } from '../../protocols/vertical/logistic/vertical-training-settings.js';
 
 // Synthetic vertical data: six features on the 2^-8 grid, a logistic truth spread over all of them.
 const random = createSeededRandom(3);

@@ -1,13 +1,13 @@
-import { computeAuc } from '../../../participant/data/compute-auc.js';
-import { batchSchedule } from './batch-schedule.js';
-import { checkFeatureGrid } from './check-feature-grid.js';
-import { bankForwardPart, forwardPart, hostForwardPart, sumParts } from './forward-part.js';
-import { gradientFromResidual } from './gradient-from-residual.js';
-import { applyGradient, initialOptimizerState, type OptimizerState } from './local-optimizer.js';
-import { logisticLoss } from './logistic-loss.js';
-import { splitTrainValidation, type TrainValidationSplit } from './split-train-validation.js';
-import type { VerticalParty } from './vertical-party.js';
-import { type VerticalTrainingSettingsInput, verticalTrainingSettingsSchema } from './vertical-training-settings.js';
+import { computeAuc } from '../../participant/data/compute-auc.js';
+import { batchSchedule } from '../../protocols/vertical/logistic/batch-schedule.js';
+import { checkFeatureGrid } from '../../protocols/vertical/logistic/check-feature-grid.js';
+import { bankForwardPart, forwardPart, hostForwardPart, sumParts } from '../../protocols/vertical/logistic/forward-part.js';
+import { gradientFromResidual } from '../../protocols/vertical/logistic/gradient-from-residual.js';
+import { applyGradient, initialOptimizerState, type OptimizerState } from '../../protocols/vertical/logistic/local-optimizer.js';
+import { logisticLoss } from '../../protocols/vertical/logistic/logistic-loss.js';
+import { splitTrainValidation, type TrainValidationSplit } from '../../protocols/vertical/logistic/split-train-validation.js';
+import type { VerticalParty } from '../../protocols/vertical/logistic/vertical-party.js';
+import { type VerticalTrainingSettingsInput, verticalTrainingSettingsSchema } from '../../protocols/vertical/logistic/vertical-training-settings.js';
 
 export interface VerticalEpochReport {
   epoch: number;
