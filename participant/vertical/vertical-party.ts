@@ -65,7 +65,9 @@ export class VerticalParty {
     // The rest of the join stream: the job's end, or its failure (which stops this party's waits).
     const ended = this.watchNotices(notices);
     const work = this.train(job);
-    const outcome = await Promise.race([work, ended.then((notice) => Promise.reject(new HeflError('ROUND_FAILED', notice.type === 'job-failed' ? `the coordinator ended the job: ${notice.reason}` : 'the job finished before this party did')))]);
+    // A failure notice stops this party's waits; the finish notice may arrive before its own last post returns.
+    const failed = ended.then((notice) => (notice.type === 'job-failed' ? Promise.reject(new HeflError('ROUND_FAILED', `the coordinator ended the job: ${notice.reason}`)) : new Promise<never>(() => undefined)));
+    const outcome = await Promise.race([work, failed]);
     const final = await ended;
     if (final.type === 'job-failed') throw new HeflError('ROUND_FAILED', `the coordinator ended the job: ${final.reason}`);
     options.connection.close();

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { optimizerStateSchema, type OptimizerState } from '../../protocols/vertical/logistic/local-optimizer.js';
 import { writeOwnerOnlyFile } from '../../protocols/state/write-owner-only-file.js';
@@ -33,6 +34,7 @@ export async function readVerticalTrainingState(path: string): Promise<VerticalT
 }
 
 export async function saveVerticalTrainingState(path: string, state: VerticalTrainingState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeOwnerOnlyFile(path, JSON.stringify(state), 'replace-atomically');
 }
 

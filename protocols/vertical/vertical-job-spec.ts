@@ -36,6 +36,8 @@ export const verticalJobSpecSchema = z
         joinDeadlineSeconds: z.number().positive().max(86_400).default(600),
         // How long any one step (a PSI hop, a batch, an evaluation) may wait for the slowest party.
         stepDeadlineSeconds: z.number().positive().max(86_400).default(300),
+        // Derived from `parties` (a parsed job carries it, so it parses again); must match when given.
+        participants: z.array(identifier).optional(),
       })
       .default({ joinDeadlineSeconds: 600, stepDeadlineSeconds: 300 }),
     custody: z
@@ -56,6 +58,9 @@ export const verticalJobSpecSchema = z
   .superRefine((job, ctx) => {
     const ids = job.parties.map((party) => party.id);
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['parties'], message: 'party ids repeat' });
+    if (job.federation.participants && job.federation.participants.join() !== ids.join()) {
+      ctx.addIssue({ code: 'custom', path: ['federation', 'participants'], message: 'must list the parties in order (or be left out)' });
+    }
     const labelled = job.parties.filter((party) => party.label !== undefined);
     if (labelled.length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['parties'], message: `exactly one party must hold the label; ${labelled.length} do` });

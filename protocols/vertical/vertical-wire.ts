@@ -58,7 +58,10 @@ export function toVerticalChunks(jobId: string, message: VerticalMessage, nonce?
     chunkIndex,
     chunkCount,
     payload: toBuffer(message.payload.subarray(chunkIndex * VERTICAL_CHUNK_BYTES, (chunkIndex + 1) * VERTICAL_CHUNK_BYTES)),
-    ...(chunkIndex === 0 ? { payloadSha256: payloadDigest(message.payload), signature: toBuffer(message.signature), nonce: freshNonce(nonce) } : {}),
+    // Later chunks carry these fields empty, set explicitly, so a decoded chunk re-encodes to the same bytes.
+    ...(chunkIndex === 0
+      ? { payloadSha256: payloadDigest(message.payload), signature: toBuffer(message.signature), nonce: freshNonce(nonce) }
+      : { payloadSha256: Buffer.alloc(0), signature: Buffer.alloc(0), nonce: Buffer.alloc(0) }),
   }));
 }
 
