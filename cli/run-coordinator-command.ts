@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
-import { jobSpecSchema } from '../protocols/job/job-spec.js';
+import { readJobFile } from '../protocols/job/read-job-file.js';
+import { runVerticalCoordinator } from './run-vertical-coordinator.js';
 import { writeTrainingReport } from '../reporting/write-training-report.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
@@ -16,7 +17,6 @@ import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { ciphertextProbe } from '../protocols/ckks/ciphertext-probe.js';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
 import { ingressLedgerRecorder } from '../coordinator/ingress-ledger.js';
-import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { trackAuditStatus } from '../coordinator/dashboard/audit-status-tracker.js';
 import { loadCoordinatorState } from '../coordinator/coordinator-state.js';
@@ -107,7 +107,22 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const dashboardAddress = values.dashboard ?? values.http;
   const progress = new ProgressLine(process.stderr, process.stderr.isTTY === true && !values['no-progress']);
   const logger = createLogger({ name: 'coordinator', ...(logFormat ? { format: logFormat } : {}), progress });
-  const job = await readConfigFile(values.job, jobSpecSchema);
+  const anyJob = await readJobFile(values.job);
+  if (anyJob.kind === 'vertical') {
+    const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
+    return runVerticalCoordinator(anyJob.job, {
+      keysDir: values.keys,
+      host: values.host,
+      port,
+      kitDir: values.kit,
+      allowPlaintextTransport: values['allow-plaintext-transport'],
+      readyFile: values['ready-file'],
+      reportFile: values.report,
+      print,
+      logger,
+    });
+  }
+  const job = anyJob.job;
   const keys = await readCoordinatorKeys(values.keys);
   // The kit's manifest pins the job: check it before anything is started or written.
   const kit = values.kit ? await loadStartupKit(values.kit) : undefined;

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { jobSpecSchema } from '../protocols/job/job-spec.js';
-import { readConfigFile } from '../protocols/job/read-config-file.js';
+import { readJobFile } from '../protocols/job/read-job-file.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -12,6 +11,8 @@ Writes one key folder per node under DIR; give each folder to its node out of ba
 Threshold custody (the job's default): no CKKS key is made here. Each participant folder gets an
 Ed25519 identity key (mode 0600) and every folder the roster of identity public keys; when the job
 starts, the participants create the collective CKKS key together, each keeping its secret share.
+
+Vertical jobs (kind: vertical-logistic-regression) use threshold custody the same way.
 
 Single-key custody ("custody": {"mode": "single-key"}): a CKKS key pair is made here;
 DIR/coordinator gets the public key only, each participant folder also the secret key (0600).
@@ -37,7 +38,7 @@ export async function runKeysCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!values.job || !values.out) throw new UsageError('--job and --out are required', KEYS_HELP);
-  const job = await readConfigFile(values.job, jobSpecSchema);
+  const { job } = await readJobFile(values.job);
   const folders = await initFederationKeys(job, values.out);
   const threshold = job.custody.mode !== 'single-key';
   console.log(`${job.custody.mode} custody, key fingerprint ${folders.keyFingerprint}`);

@@ -16,6 +16,7 @@ import { formatParticipantProgress } from './format-participant-progress.js';
 import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
+import { runVerticalParticipant } from './run-vertical-participant.js';
 
 export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG [--log-format json|pretty] [--no-progress]
 
@@ -84,6 +85,11 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     keys.identityKey,
     config.keepPayloads ? join(outputDir, 'payloads') : undefined,
   );
+  if (keys.manifest.jobKind === 'vertical-logistic-regression') {
+    const verticalKit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
+    if (verticalKit && verticalKit.nodeId !== config.participantId) throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${verticalKit.nodeId}", this node is "${config.participantId}"`);
+    return runVerticalParticipant(config, { keys, egress, kit: verticalKit, outputDir, fromConfig, logger });
+  }
   const allowPlaintextUpdates = config.allowUnencryptedUpdates && keys.manifest.custody === 'none';
   using guard = await EgressGuard.create(egress, keys.manifest.ckks, logger, { allowPlaintextUpdates });
   const kit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { JobReport } from '../../coordinator/coordinator.js';
 import type { ParticipantConfig } from '../../participant/participant-config.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
+import type { VerticalJobSpec } from '../../protocols/vertical/vertical-job-spec.js';
+import type { VerticalJobReport } from '../../coordinator/vertical/vertical-coordinator.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../../provisioning/provision-federation.js';
@@ -24,10 +26,14 @@ export interface LocalNode {
   readonly keepSecretShare?: boolean;
 }
 
-export interface LocalFederationOptions {
+/** The coordinator's report for a job of this kind. */
+export type ReportFor<Job> = Job extends VerticalJobSpec ? VerticalJobReport : JobReport;
+
+export interface LocalFederationOptions<Job extends JobSpec | VerticalJobSpec = JobSpec> {
   /** Everything is written here: job, keys, node configs, logs, outputs. */
   readonly workDirectory: string;
-  readonly job: JobSpec;
+  /** A horizontal job, or a vertical one (the same processes and commands, the vertical service). */
+  readonly job: Job;
   readonly nodes: readonly LocalNode[];
   /** Receives the coordinator's stdout (its live round table) line by line. */
   readonly onCoordinatorLine?: (line: string) => void;
@@ -48,8 +54,8 @@ export interface LocalFederationOptions {
   readonly allowUnencryptedUpdates?: boolean;
 }
 
-export interface LocalFederationResult {
-  readonly report: JobReport;
+export interface LocalFederationResult<Report = JobReport> {
+  readonly report: Report;
   readonly coordinatorExitCode: number | null;
   readonly participantExitCodes: Readonly<Record<string, number | null>>;
   /** Per participant: its output folder (model/, egress.jsonl). */
@@ -92,7 +98,7 @@ async function waitForReadyFile(path: string, exited: Promise<number | null>): P
  * Runs a whole federation on this machine the way institutions would: keys made offline, then one
  * coordinator process and one process per participant, talking gRPC over 127.0.0.1.
  */
-export async function launchLocalFederation(options: LocalFederationOptions): Promise<LocalFederationResult> {
+export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpec = JobSpec>(options: LocalFederationOptions<Job>): Promise<LocalFederationResult<ReportFor<Job>>> {
   const work = options.workDirectory;
   const logDirectory = join(work, 'logs');
   await mkdir(logDirectory, { recursive: true });
@@ -183,7 +189,7 @@ export async function launchLocalFederation(options: LocalFederationOptions): Pr
     const coordinatorExitCode = await coordinatorExit;
     const participantExitCodes = Object.fromEntries(await Promise.all(participantExits));
     if (pending) options.onCoordinatorLine?.(pending);
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as JobReport;
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as ReportFor<Job>;
     return { report, coordinatorExitCode, participantExitCodes, outputDirectories, logDirectory, coordinatorAddress: address, ...(kits ? { kits } : {}) };
   } finally {
     clearTimeout(timer);

@@ -164,6 +164,7 @@ export class VerticalParty {
       evaluations,
       // The label holder's own validation ids (its data; the demo compares baselines on these rows).
       validationIds: me === holder ? Array.from(split.validation, (row) => aligned.ids[row] as string) : undefined,
+      commonOrderIds: me === holder ? aligned.ids : undefined,
     });
     await channel.send('done', {}, new Uint8Array(0));
     return { job, intersectionSize: alignment.intersectionSize, evaluations };

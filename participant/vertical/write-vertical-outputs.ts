@@ -19,6 +19,8 @@ export async function writeVerticalOutputs(
     intersectionSize: number;
     evaluations: readonly VerticalEvaluation[];
     validationIds: readonly string[] | undefined;
+    /** The label holder's own ids in the common (PSI) order: its local record of the alignment. */
+    commonOrderIds: readonly string[] | undefined;
   },
 ): Promise<void> {
   await mkdir(join(directory, 'model'), { recursive: true });
@@ -44,4 +46,5 @@ export async function writeVerticalOutputs(
     JSON.stringify({ jobId: outputs.job.jobId, intersectionSize: outputs.intersectionSize, epochs: outputs.evaluations, training: outputs.job.training }, null, 2),
   );
   await writeFile(join(directory, 'validation-ids.txt'), `${outputs.validationIds.join('\n')}\n`);
+  if (outputs.commonOrderIds) await writeFile(join(directory, 'common-order-ids.txt'), `${outputs.commonOrderIds.join('\n')}\n`);
 }

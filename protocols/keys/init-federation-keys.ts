@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CkksSession } from '../ckks/ckks-session.js';
 import { ckksParametersFingerprint } from '../ckks/ckks-parameters-fingerprint.js';
 import { generateIdentity, type IdentityKeyPair } from '../identity/participant-identity.js';
-import type { JobSpec } from '../job/job-spec.js';
+import type { CkksParameters } from '../ckks/ckks-parameters.js';
 import { writeOwnerOnlyFile } from '../state/write-owner-only-file.js';
 import {
   IDENTITY_KEY_FILE,
@@ -34,7 +34,16 @@ async function writePrivateFile(path: string, contents: string | Uint8Array): Pr
  * Ed25519 identity (0600) and every folder the roster of identity public keys, with which the
  * participants sign their key-setup messages when the job starts.
  */
-export async function initFederationKeys(job: JobSpec, outDirectory: string): Promise<InitializedKeyFolders> {
+/** What key folders depend on, the same for horizontal and vertical jobs. */
+export interface KeyedJob {
+  readonly jobId: string;
+  readonly kind?: 'vertical-logistic-regression';
+  readonly ckks: CkksParameters;
+  readonly custody: { readonly mode: 'threshold' | 'single-key' | 'none' };
+  readonly federation: { readonly participants: readonly string[] };
+}
+
+export async function initFederationKeys(job: KeyedJob, outDirectory: string): Promise<InitializedKeyFolders> {
   const parametersFingerprint = ckksParametersFingerprint(job.ckks);
   // Fail here, not at job start, if the parameters are not 128-bit secure.
   const session = await CkksSession.create(job.ckks);
@@ -58,6 +67,7 @@ export async function initFederationKeys(job: JobSpec, outDirectory: string): Pr
     role,
     ...(participantId ? { participantId } : {}),
     custody: job.custody.mode,
+    jobKind: job.kind ?? 'horizontal',
     ckks: job.ckks,
     parametersFingerprint,
     identities: roster,

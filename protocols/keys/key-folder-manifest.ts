@@ -14,6 +14,8 @@ export const keyFolderManifestSchema = z.object({
   role: z.enum(['coordinator', 'participant']),
   participantId: z.string().min(1).optional(),
   custody: z.enum(['single-key', 'threshold', 'none']),
+  // Which protocol the folder's job runs: its nodes pick the horizontal or the vertical service from it.
+  jobKind: z.enum(['horizontal', 'vertical-logistic-regression']).default('horizontal'),
   ckks: ckksParametersSchema,
   parametersFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   identities: z.record(z.string(), z.string().startsWith('-----BEGIN PUBLIC KEY-----')).optional(),
