@@ -66,6 +66,11 @@ export class PsiWorkerPool implements AsyncDisposable {
     return pool;
   }
 
+  /** A pool of size 0, without starting anything: hashing and blinding in the calling thread. */
+  static inThread(): PsiWorkerPool {
+    return new PsiWorkerPool([]);
+  }
+
   get workerCount(): number {
     return this.workers.length;
   }
@@ -77,7 +82,7 @@ export class PsiWorkerPool implements AsyncDisposable {
   }
 
   async blind(elements: Uint8Array, scalar: Uint8Array): Promise<Uint8Array> {
-    const parts = await this.runRanges(elements.length / 32, (start, end) => ({ type: 'blind', elements: elements.slice(start * 32, end * 32), scalar: Uint8Array.from(scalar) }));
+    const parts = await this.runRanges(elements.length / 32, (start, end) => ({ type: 'blind', elements: elements.slice(start * 32, end * 32), scalar: Uint8Array.from(scalar), firstIndex: start }));
     return concat(parts.map((part) => (part.type === 'blind' ? part.blinded : unexpected(part))));
   }
 
