@@ -177,8 +177,8 @@ export interface HashPowers {
   readonly inverse: FieldPower;
 }
 
-export function createHashPowers(): HashPowers {
-  return { sqrtRatio: new FieldPower(C4), inverse: new FieldPower(P - 2n) };
+export function createHashPowers(options: { readonly native?: boolean } = {}): HashPowers {
+  return { sqrtRatio: new FieldPower(C4, options), inverse: new FieldPower(P - 2n, options) };
 }
 
 /**

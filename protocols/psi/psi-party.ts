@@ -59,6 +59,7 @@ export class PsiParty implements Disposable {
   private unblindedOwnPoints: Set<string> | undefined;
   /** slotRow[i]: the raw row at position i of the own list, −1 for padding. */
   private slotRow: Int32Array | undefined;
+  private ownListStarted = false;
   private disposed = false;
 
   constructor(options: PsiPartyOptions) {
@@ -84,7 +85,9 @@ export class PsiParty implements Disposable {
    */
   async ownBlindedList(): Promise<Uint8Array> {
     this.assertUsable();
-    if (this.slotRow) throw new PsiError('ownBlindedList was already computed for this job');
+    // One list per job: a second one (fresh padding and order) would let the coordinator tell padding apart.
+    if (this.ownListStarted) throw new PsiError('ownBlindedList was already computed for this job');
+    this.ownListStarted = true;
     const realCount = this.prepared.ids.length;
     const { points, blinded } = await this.pool.hashAndBlind(this.prepared.ids, psiDst(this.jobId), this.scalar);
     this.assertUsable();
