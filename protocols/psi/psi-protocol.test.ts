@@ -163,8 +163,8 @@ describe('PSI end to end (in-thread pool)', () => {
     const duplicate = Int32Array.from(ranks);
     duplicate[ranks.findIndex((rank, index) => rank >= 0 && index !== real)] = ranks[real] as number;
     expect(() => owner.alignment(duplicate)).toThrow(/rank \d is given twice/);
-    const gap = Int32Array.from(ranks);
-    gap[real] = -1;
+    const gap = Int32Array.from(ranks); // rank 0 withdrawn: ranks 1, 2 of a 2-element intersection
+    gap[ranks.indexOf(0)] = -1;
     expect(() => owner.alignment(gap)).toThrow(/outside/);
     // An extra rank on each −1 position in turn: the two padding positions must be refused (a non-common
     // real row cannot be told from an honest answer, and gives a valid, wrong alignment).
