@@ -60,8 +60,12 @@ export function fromBigEndian(bytes: Uint8Array): bigint {
 export class FieldPower {
   private readonly native: crypto.DiffieHellman | undefined;
 
-  constructor(readonly exponent: bigint) {
-    this.native = FieldPower.nativeFor(exponent);
+  /** `native: false` forces BigInt (tests of the fallback). */
+  constructor(
+    readonly exponent: bigint,
+    options: { readonly native?: boolean } = {},
+  ) {
+    this.native = options.native === false ? undefined : FieldPower.nativeFor(exponent);
   }
 
   /** Which implementation runs: 'openssl' (DH modexp) or 'bigint' (fallback). */

@@ -141,4 +141,11 @@ describe('FieldPower', () => {
     }
     for (const edge of [0n, 1n, P - 1n, P, P + 1n]) expect(power.pow(edge)).toBe(powBigInt(edge, power.exponent));
   });
+
+  it('hashes identically through the BigInt fallback', () => {
+    const ids = Array.from({ length: 20 }, (_, index) => `id-${index}`);
+    const fallback = createHashPowers({ native: false });
+    expect(fallback.sqrtRatio.backend).toBe('bigint');
+    expect(hex(hashIdsToCurve(ids, psiDst('job'), fallback))).toBe(hex(hashIdsToCurve(ids, psiDst('job'))));
+  });
 });

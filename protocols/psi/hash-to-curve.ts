@@ -38,36 +38,43 @@ export function psiDst(jobId: string): Uint8Array {
   return new TextEncoder().encode(`HEFL-PSI-v1:${jobId}`);
 }
 
-function sha512(...parts: Uint8Array[]): Buffer {
-  const hash = crypto.createHash('sha512');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
+function sha512(data: Uint8Array): Buffer {
+  return crypto.hash('sha512', data, 'buffer');
 }
 
 /** RFC 9380 §5.3.1 DST_prime, with §5.3.3's rule for DSTs over 255 bytes. */
 function dstPrime(dst: Uint8Array): Uint8Array {
-  const tag = dst.length > 255 ? sha512(new TextEncoder().encode('H2C-OVERSIZE-DST-'), dst) : dst;
+  const tag = dst.length > 255 ? sha512(Buffer.concat([new TextEncoder().encode('H2C-OVERSIZE-DST-'), dst])) : dst;
   const prime = new Uint8Array(tag.length + 1);
   prime.set(tag);
   prime[tag.length] = tag.length;
   return prime;
 }
 
-const Z_PAD = new Uint8Array(128); // SHA-512's block size
+/** SHA-512's block size: the zero block that starts msg_prime. */
+const Z_PAD_BYTES = 128;
 
-/** RFC 9380 §5.3.1 expand_message_xmd with SHA-512, for lengths up to 255·64 bytes. */
+/** RFC 9380 §5.3.1 expand_message_xmd with SHA-512 (one-shot hashes over preassembled inputs). */
 export function expandMessageXmd(message: Uint8Array, dst: Uint8Array, length: number): Uint8Array {
   const ell = Math.ceil(length / 64);
   if (ell > 255 || length > 65535) throw new RangeError(`expand_message_xmd: length ${length} too large`);
   const tag = dstPrime(dst);
-  const b0 = sha512(Z_PAD, message, Uint8Array.of(length >> 8, length & 0xff, 0), tag);
+  // msg_prime = Z_pad ‖ msg ‖ I2OSP(len, 2) ‖ I2OSP(0, 1) ‖ DST_prime
+  const messagePrime = new Uint8Array(Z_PAD_BYTES + message.length + 3 + tag.length);
+  messagePrime.set(message, Z_PAD_BYTES);
+  messagePrime.set([length >> 8, length & 0xff, 0], Z_PAD_BYTES + message.length);
+  messagePrime.set(tag, Z_PAD_BYTES + message.length + 3);
+  const b0 = sha512(messagePrime);
+  // b_1 = H(b_0 ‖ 1 ‖ DST_prime); b_i = H((b_0 XOR b_(i−1)) ‖ i ‖ DST_prime)
+  const block = new Uint8Array(64 + 1 + tag.length);
+  block.set(tag, 65);
   const out = new Uint8Array(ell * 64);
-  let previous = sha512(b0, Uint8Array.of(1), tag);
-  out.set(previous, 0);
-  for (let index = 2; index <= ell; index += 1) {
-    const mixed = Buffer.alloc(64);
-    for (let byte = 0; byte < 64; byte += 1) mixed[byte] = (b0[byte] as number) ^ (previous[byte] as number);
-    previous = sha512(mixed, Uint8Array.of(index), tag);
+  let previous: Uint8Array = b0;
+  for (let index = 1; index <= ell; index += 1) {
+    if (index === 1) block.set(b0, 0);
+    else for (let byte = 0; byte < 64; byte += 1) block[byte] = (b0[byte] as number) ^ (previous[byte] as number);
+    block[64] = index;
+    previous = sha512(block);
     out.set(previous, (index - 1) * 64);
   }
   return out.subarray(0, length);
@@ -170,8 +177,8 @@ export interface HashPowers {
   readonly inverse: FieldPower;
 }
 
-export function createHashPowers(): HashPowers {
-  return { sqrtRatio: new FieldPower(C4), inverse: new FieldPower(P - 2n) };
+export function createHashPowers(options: { readonly native?: boolean } = {}): HashPowers {
+  return { sqrtRatio: new FieldPower(C4, options), inverse: new FieldPower(P - 2n, options) };
 }
 
 /**

@@ -9,7 +9,7 @@ export type PsiTask =
   /** Hash ids to the curve and blind them with the owner's scalar (its first blinding). */
   | { readonly type: 'hash-blind'; readonly dst: Uint8Array; readonly ids: readonly string[]; readonly scalar: Uint8Array }
   /** Raise every element to the scalar (a peer's hop). */
-  | { readonly type: 'blind'; readonly elements: Uint8Array; readonly scalar: Uint8Array }
+  | { readonly type: 'blind'; readonly elements: Uint8Array; readonly scalar: Uint8Array; readonly firstIndex: number }
   /** Uniformly random subgroup elements (padding). */
   | { readonly type: 'random'; readonly count: number };
 
@@ -44,7 +44,7 @@ export function runPsiTask(task: PsiTask, powers: HashPowers): PsiTaskResult {
       try {
         const key = scalarKey(task.scalar);
         task.scalar.fill(0);
-        return { type: 'blind', blinded: blindElements(key, task.elements) };
+        return { type: 'blind', blinded: blindElements(key, task.elements, task.firstIndex) };
       } finally {
         task.scalar.fill(0);
       }

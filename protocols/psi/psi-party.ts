@@ -9,10 +9,11 @@
  *   const { rowsInCommonOrder } = party.alignment(decodeRanks(bytes, party.listLength));
  */
 import crypto from 'node:crypto';
+import { ConfigError } from '../errors.js';
 import { assertBlindedEgress, elementKeys, validateBlindedList } from './element-checks.js';
 import { psiDst } from './hash-to-curve.js';
 import { PsiError } from './psi-error.js';
-import type { PsiWorkerPool } from './psi-worker-pool.js';
+import { PsiWorkerPool } from './psi-worker-pool.js';
 import { rowsByRank } from './ranks.js';
 import { prepareOwnIds, psiSettingsSchema, type PreparedIds, type PsiSettings } from './settings.js';
 import { freshScalar } from './x25519-blinding.js';
@@ -23,9 +24,9 @@ export interface PsiPartyOptions {
   /** Raw ids, one per data row (normalised with settings.normalisation). */
   readonly ids: readonly string[];
   readonly settings: PsiSettings;
-  /** Where hashing and blinding run; the caller owns (and closes) it. */
-  readonly pool: PsiWorkerPool;
-  /** Largest list accepted from a peer (default: 2^24 elements). */
+  /** Where hashing and blinding run; the caller owns (and closes) it. Default: the calling thread. */
+  readonly pool?: PsiWorkerPool;
+  /** Largest list accepted from a peer without padTo (default: 2^24 elements); with padTo, exactly padTo. */
   readonly maxPeerListLength?: number;
 }
 
@@ -58,17 +59,18 @@ export class PsiParty implements Disposable {
   private unblindedOwnPoints: Set<string> | undefined;
   /** slotRow[i]: the raw row at position i of the own list, −1 for padding. */
   private slotRow: Int32Array | undefined;
+  private ownListStarted = false;
   private disposed = false;
 
   constructor(options: PsiPartyOptions) {
     this.jobId = options.jobId;
     this.participantId = options.participantId;
     this.settings = psiSettingsSchema.parse(options.settings);
-    this.pool = options.pool;
+    this.pool = options.pool ?? PsiWorkerPool.inThread();
     this.maxPeerListLength = options.maxPeerListLength ?? 2 ** 24;
     this.prepared = prepareOwnIds(options.ids, this.settings.normalisation);
     if (this.settings.padTo !== undefined && this.prepared.ids.length > this.settings.padTo) {
-      throw new PsiError(`${this.prepared.ids.length} ids exceed padTo ${this.settings.padTo}; raise padTo (a larger list would reveal the set size)`);
+      throw new ConfigError(`${this.prepared.ids.length} ids exceed padTo ${this.settings.padTo}; raise padTo (a larger list would reveal the set size)`);
     }
   }
 
@@ -83,7 +85,9 @@ export class PsiParty implements Disposable {
    */
   async ownBlindedList(): Promise<Uint8Array> {
     this.assertUsable();
-    if (this.slotRow) throw new PsiError('ownBlindedList was already computed for this job');
+    // One list per job: a second one (fresh padding and order) would let the coordinator tell padding apart.
+    if (this.ownListStarted) throw new PsiError('ownBlindedList was already computed for this job');
+    this.ownListStarted = true;
     const realCount = this.prepared.ids.length;
     const { points, blinded } = await this.pool.hashAndBlind(this.prepared.ids, psiDst(this.jobId), this.scalar);
     this.assertUsable();
@@ -107,7 +111,9 @@ export class PsiParty implements Disposable {
   async blindForPeer(list: Uint8Array): Promise<Uint8Array> {
     this.assertUsable();
     if (!this.unblindedOwnPoints) throw new PsiError('compute ownBlindedList before blinding for peers (the egress guard needs the own hash points)');
-    const count = validateBlindedList(list, this.maxPeerListLength, 'list received for blinding');
+    const count = validateBlindedList(list, this.settings.padTo ?? this.maxPeerListLength, 'list received for blinding');
+    // With padTo every honest list has exactly padTo elements: any other length is not an honest peer's.
+    if (this.settings.padTo !== undefined && count !== this.settings.padTo) throw new PsiError(`list received for blinding: ${count} elements, but padTo is ${this.settings.padTo}`);
     const blinded = await this.pool.blind(list, this.scalar);
     this.assertUsable();
     assertBlindedEgress(blinded, { unblindedOwnPoints: this.unblindedOwnPoints, maxCount: count, blindedFrom: list });

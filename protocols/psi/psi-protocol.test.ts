@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intersectBlindedLists } from './intersect.js';
 import { runLocalPsi } from './local-run.js';
+import { ConfigError, DatasetError } from '../errors.js';
 import { PsiError } from './psi-error.js';
+import { randomElements } from './x25519-blinding.js';
 import { PsiParty } from './psi-party.js';
 import { PsiWorkerPool } from './psi-worker-pool.js';
 import { normalizeId, psiSettingsSchema, type PsiSettings } from './settings.js';
@@ -99,8 +101,25 @@ describe('PSI end to end (in-thread pool)', () => {
     expect(Buffer.from(await (again as PsiParty).ownBlindedList()).equals(Buffer.from(list))).toBe(false);
   });
 
-  it('refuses more ids than padTo', () => {
+  it('refuses more ids than padTo (ConfigError) and duplicate ids (DatasetError)', () => {
+    expect(() => newParties([['1', '2', '3']], settingsFor(2), pool)).toThrow(ConfigError);
     expect(() => newParties([['1', '2', '3']], settingsFor(2), pool)).toThrow(/3 ids exceed padTo 2/);
+    expect(() => newParties([['1', '2', '1-']], settingsFor(undefined), pool)).toThrow(DatasetError);
+  });
+
+  it('runs without a pool (in the calling thread)', async () => {
+    const settings = settingsFor(undefined);
+    const team = [['1', '2'], ['2', '3']].map((ids, index) => new PsiParty({ jobId: 'job', participantId: `party-${String.fromCharCode(97 + index)}`, ids, settings }));
+    const { alignments } = await runLocalPsi(team);
+    expect(alignments.get('party-a')?.intersectionSize).toBe(1);
+  });
+
+  it('with padTo, refuses an incoming list of any other length', async () => {
+    const [owner, peer] = newParties([['1', '2'], ['2', '3']], settingsFor(4), pool);
+    const list = await (owner as PsiParty).ownBlindedList();
+    await (peer as PsiParty).ownBlindedList();
+    await expect((peer as PsiParty).blindForPeer(list.subarray(0, 96))).rejects.toThrow(/3 elements, but padTo is 4/);
+    await expect((peer as PsiParty).blindForPeer(Buffer.concat([list, list.subarray(0, 32)]))).rejects.toThrow(/more than the bound 4/);
   });
 
   it('draws a fresh scalar per party: the same id blinds differently', async () => {
@@ -144,8 +163,8 @@ describe('PSI end to end (in-thread pool)', () => {
     const duplicate = Int32Array.from(ranks);
     duplicate[ranks.findIndex((rank, index) => rank >= 0 && index !== real)] = ranks[real] as number;
     expect(() => owner.alignment(duplicate)).toThrow(/rank \d is given twice/);
-    const gap = Int32Array.from(ranks);
-    gap[real] = -1;
+    const gap = Int32Array.from(ranks); // rank 0 withdrawn: ranks 1, 2 of a 2-element intersection
+    gap[ranks.indexOf(0)] = -1;
     expect(() => owner.alignment(gap)).toThrow(/outside/);
     // An extra rank on each −1 position in turn: the two padding positions must be refused (a non-common
     // real row cannot be told from an honest answer, and gives a valid, wrong alignment).
@@ -167,6 +186,18 @@ describe('PSI end to end (in-thread pool)', () => {
 });
 
 describe('PSI end to end (worker pool)', () => {
+  it('reports a worker’s error with the element’s index in the whole list', async () => {
+    const pool = await PsiWorkerPool.create({ workers: 2 });
+    try {
+      const elements = randomElements(1000);
+      elements.fill(0, 700 * 32, 701 * 32);
+      await expect(pool.blind(elements, new Uint8Array(32).fill(7))).rejects.toThrow(/element 700 cannot be blinded/);
+      await expect(pool.blind(elements, new Uint8Array(32).fill(7))).rejects.toThrow(PsiError);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('gives the same alignment with two workers per party, 3 parties, padding', async () => {
     const pools = await Promise.all([0, 1, 2].map(() => PsiWorkerPool.create({ workers: 2 })));
     try {

@@ -66,6 +66,11 @@ export class PsiWorkerPool implements AsyncDisposable {
     return pool;
   }
 
+  /** A pool of size 0, without starting anything: hashing and blinding in the calling thread. */
+  static inThread(): PsiWorkerPool {
+    return new PsiWorkerPool([]);
+  }
+
   get workerCount(): number {
     return this.workers.length;
   }
@@ -73,14 +78,18 @@ export class PsiWorkerPool implements AsyncDisposable {
   /** H(id) and X25519(scalar, H(id)) for every id, as 32·n bytes each. */
   async hashAndBlind(ids: readonly string[], dst: Uint8Array, scalar: Uint8Array): Promise<{ points: Uint8Array; blinded: Uint8Array }> {
     const parts = await this.runRanges(ids.length, (start, end) => ({ type: 'hash-blind', dst, ids: ids.slice(start, end), scalar: Uint8Array.from(scalar) }));
-    return { points: concat(parts.map((part) => (part.type === 'hash-blind' ? part.points : unexpected(part)))), blinded: concat(parts.map((part) => (part.type === 'hash-blind' ? part.blinded : unexpected(part)))) };
+    const hashed = parts.map((part) => (part.type === 'hash-blind' ? part : unexpected(part)));
+    return { points: concat(hashed.map((part) => part.points)), blinded: concat(hashed.map((part) => part.blinded)) };
   }
 
+  /** X25519(scalar, element) for every 32-byte element, position preserving. */
   async blind(elements: Uint8Array, scalar: Uint8Array): Promise<Uint8Array> {
-    const parts = await this.runRanges(elements.length / 32, (start, end) => ({ type: 'blind', elements: elements.slice(start * 32, end * 32), scalar: Uint8Array.from(scalar) }));
+    if (elements.length % 32 !== 0) throw new PsiError(`a blinded list is a multiple of 32 bytes, got ${elements.length}`);
+    const parts = await this.runRanges(elements.length / 32, (start, end) => ({ type: 'blind', elements: elements.slice(start * 32, end * 32), scalar: Uint8Array.from(scalar), firstIndex: start }));
     return concat(parts.map((part) => (part.type === 'blind' ? part.blinded : unexpected(part))));
   }
 
+  /** `count` uniformly random elements of the prime-order subgroup (padding). */
   async randomElements(count: number): Promise<Uint8Array> {
     const parts = await this.runRanges(count, (start, end) => ({ type: 'random', count: end - start }));
     return concat(parts.map((part) => (part.type === 'random' ? part.elements : unexpected(part))));

@@ -3,7 +3,7 @@
  * equal customers would hash differently and silently drop out of the intersection.
  */
 import { z } from 'zod';
-import { PsiError } from './psi-error.js';
+import { DatasetError } from '../errors.js';
 
 export const psiNormalisationSchema = z
   .object({
@@ -49,6 +49,7 @@ export interface PreparedIds {
   readonly droppedEmpty: number;
 }
 
+/** Normalises every id; refuses (DatasetError) two rows with one normalised id, naming the first two such rows. */
 export function prepareOwnIds(rawIds: readonly string[], normalisation: PsiNormalisation): PreparedIds {
   const ids: string[] = [];
   const rows: number[] = [];
@@ -62,7 +63,7 @@ export function prepareOwnIds(rawIds: readonly string[], normalisation: PsiNorma
     }
     const earlier = firstRow.get(id);
     // Two rows with one id cannot both be aligned to one customer: the data owner must resolve it.
-    if (earlier !== undefined) throw new PsiError(`rows ${earlier} and ${row} have the same id after normalisation`);
+    if (earlier !== undefined) throw new DatasetError(`rows ${earlier} and ${row} have the same id after normalisation`);
     firstRow.set(id, row);
     ids.push(id);
     rows.push(row);

@@ -30,19 +30,23 @@ export function scalarKey(scalar: Uint8Array): crypto.KeyObject {
   }
 }
 
-function publicKey(u: Uint8Array): crypto.KeyObject {
-  return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, u]), format: 'der', type: 'spki' });
+/** A public key object for the 32-byte u-coordinate; `der` is scratch space (OpenSSL copies it). */
+function publicKey(u: Uint8Array, der: Buffer = Buffer.alloc(SPKI_PREFIX.length + ELEMENT_BYTES)): crypto.KeyObject {
+  SPKI_PREFIX.copy(der, 0);
+  der.set(u, SPKI_PREFIX.length);
+  return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' });
 }
 
-/** X25519(scalar, u) for every 32-byte element of `elements`, position preserving. */
-export function blindElements(privateKey: crypto.KeyObject, elements: Uint8Array): Uint8Array {
+/** X25519(scalar, u) for every 32-byte element of `elements`, position preserving; errors count from firstIndex. */
+export function blindElements(privateKey: crypto.KeyObject, elements: Uint8Array, firstIndex = 0): Uint8Array {
   if (elements.length % ELEMENT_BYTES !== 0) throw new PsiError(`a blinded list is a multiple of 32 bytes, got ${elements.length}`);
   const out = new Uint8Array(elements.length);
+  const der = Buffer.alloc(SPKI_PREFIX.length + ELEMENT_BYTES);
   for (let offset = 0; offset < elements.length; offset += ELEMENT_BYTES) {
     try {
-      out.set(crypto.diffieHellman({ privateKey, publicKey: publicKey(elements.subarray(offset, offset + ELEMENT_BYTES)) }), offset);
+      out.set(crypto.diffieHellman({ privateKey, publicKey: publicKey(elements.subarray(offset, offset + ELEMENT_BYTES), der) }), offset);
     } catch (error) {
-      throw new PsiError(`element ${offset / ELEMENT_BYTES} cannot be blinded (low-order point?)`, { cause: error });
+      throw new PsiError(`element ${firstIndex + offset / ELEMENT_BYTES} cannot be blinded (low-order point?)`, { cause: error });
     }
   }
   return out;
