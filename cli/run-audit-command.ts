@@ -14,6 +14,7 @@ import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { verifyLedger, type LedgerVerification } from '../protocols/ledger/verify-ledger.js';
 import { matchEgressWithIngress } from '../protocols/ledger/match-egress-ingress.js';
 import { EXIT } from './exit-codes.js';
+import { checkVerticalReleases, isRefusedVerticalMessage, reclassifyVerticalRecords, VERTICAL_METHODS } from './reclassify-vertical-records.js';
 import { ConfigError } from '../protocols/errors.js';
 import { loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { UsageError } from './usage-error.js';
@@ -61,7 +62,11 @@ async function reclassify(ledger: string, verification: LedgerVerification, para
   const problems: string[] = [];
   let checked = 0;
   try {
+    const vertical = await reclassifyVerticalRecords(verification.records, directory, parameters);
+    problems.push(...vertical.problems);
+    checked += vertical.checked;
     for (const record of verification.records) {
+      if (VERTICAL_METHODS.includes(record.messageType) || isRefusedVerticalMessage(record)) continue;
       const bytes = await readFile(join(directory, `${record.sha256}.bin`)).catch(() => undefined);
       if (!bytes) {
         problems.push(`record #${record.sequence}: payload not kept`);
@@ -169,8 +174,10 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   lines.push(...matching.lines);
   const decryptionSets = checkDecryptionSets(verdicts.map((verdict) => verdict.verification));
   lines.push(...decryptionSets.lines);
+  const releases = checkVerticalReleases(verdicts.map((verdict) => verdict.verification));
+  lines.push(...releases.lines);
   lines.push(...trust.notes(verdicts.map((verdict) => verdict.verification.nodeId).filter((id): id is string => id !== undefined)));
-  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent && decryptionSets.consistent;
+  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent && decryptionSets.consistent && releases.consistent;
   lines.push(allValid ? 'verdict: every ledger verifies' : 'verdict: FAILED - at least one ledger does not verify');
   console.log(lines.join('\n'));
   if (values.report) {

@@ -41,6 +41,8 @@ export interface VerticalJobReport {
   readonly bytesReceived: number;
   readonly bytesSent: number;
   readonly messagesRelayed: number;
+  /** Identical messages posted again (a party restarted mid-step re-sends what it had sent). */
+  readonly duplicatesAccepted: number;
   readonly seconds: number;
 }
 
@@ -80,6 +82,7 @@ export class VerticalCoordinator {
   private bytesReceived = 0;
   private bytesSent = 0;
   private messagesRelayed = 0;
+  private duplicatesAccepted = 0;
 
   constructor(private readonly options: VerticalCoordinatorOptions) {
     const { job } = options;
@@ -129,6 +132,7 @@ export class VerticalCoordinator {
     const stored = this.mailbox.put(message);
     if (typeof stored === 'object') return { accepted: false, reason: stored.refused };
     this.seenNonces.add(nonceKey);
+    if (stored === 'duplicate') this.duplicatesAccepted += 1;
     if (stored === 'stored') {
       this.messagesRelayed += 1;
       this.armDeadline(this.options.job.federation.stepDeadlineSeconds, 'no party made progress in time');
@@ -220,6 +224,7 @@ export class VerticalCoordinator {
       bytesReceived: this.bytesReceived,
       bytesSent: this.bytesSent,
       messagesRelayed: this.messagesRelayed,
+      duplicatesAccepted: this.duplicatesAccepted,
       seconds: (Date.now() - this.started) / 1000,
     };
     if (result.status === 'failed') this.logger.error({ reason: result.reason }, 'vertical job failed');

@@ -50,6 +50,11 @@ export interface LocalFederationOptions<Job extends JobSpec | VerticalJobSpec = 
    * keys and CKKS parameters pinned) and run every node over mutual TLS.
    */
   readonly mutualTls?: boolean;
+  /**
+   * Crash one participant on purpose: when a line of its log matches `afterLogLine`, its process is
+   * killed (SIGKILL) and started again once with the same config (the restart test).
+   */
+  readonly killAndRestart?: { readonly participantId: string; readonly afterLogLine: RegExp };
   /** Lets the participants take part in a custody-`none` job (HE off: the benchmark baseline). */
   readonly allowUnencryptedUpdates?: boolean;
 }
@@ -179,12 +184,31 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
         allowPlaintextTransport: false,
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
-      const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, ...options.env },
-      });
-      children.push(child);
-      participantExits.push(exitAfterLog(child, join(logDirectory, `${node.participantId}.log`)).then((code) => [node.participantId, code]));
+      const start = (attempt: number): ChildProcess => {
+        const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, ...options.env },
+        });
+        children.push(child);
+        const crash = options.killAndRestart?.participantId === node.participantId && attempt === 0 ? options.killAndRestart : undefined;
+        if (crash) {
+          let buffered = '';
+          child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+            buffered += text;
+            const lines = buffered.split('\n');
+            buffered = lines.pop() ?? '';
+            if (child.exitCode === null && lines.some((line) => crash.afterLogLine.test(line))) child.kill('SIGKILL');
+          });
+        }
+        return child;
+      };
+      const run = async (): Promise<number | null> => {
+        const first = start(0);
+        const code = await exitAfterLog(first, join(logDirectory, `${node.participantId}.log`));
+        if (first.signalCode !== 'SIGKILL' || options.killAndRestart?.participantId !== node.participantId) return code;
+        return exitAfterLog(start(1), join(logDirectory, `${node.participantId}.restarted.log`));
+      };
+      participantExits.push(run().then((code) => [node.participantId, code]));
     }
     const coordinatorExitCode = await coordinatorExit;
     const participantExitCodes = Object.fromEntries(await Promise.all(participantExits));

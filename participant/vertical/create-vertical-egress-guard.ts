@@ -33,15 +33,11 @@ function residueWordsProblem(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * The judge a vertical party's egress guard uses (classify-vertical-payload.ts), built from public
- * parameters only: a SEAL session to recognise ciphertexts, a threshold context to load c1
- * polynomials. Owns both; dispose the returned handle when the node stops.
+ * The judge of vertical payloads (classify-vertical-payload.ts) from public parameters only: a SEAL
+ * session to recognise ciphertexts, a threshold context to load c1 polynomials. Used by a party's
+ * egress guard and by `hefl audit verify` to re-judge kept payloads. Dispose it when done.
  */
-export async function createVerticalEgressGuard(
-  ledger: LedgerWriter,
-  parameters: CkksParameters,
-  options: { allowPlaintext: boolean; logger?: Logger },
-): Promise<{ guard: VerticalEgressGuard } & Disposable> {
+export async function createVerticalJudge(parameters: CkksParameters, allowPlaintext: boolean): Promise<{ judge: VerticalPayloadContext } & Disposable> {
   const session = await CkksSession.create(parameters);
   const context = await ThresholdCkksContext.create(parameters);
   const judge: VerticalPayloadContext = {
@@ -62,14 +58,28 @@ export async function createVerticalEgressGuard(
       });
     },
     sealedOverheadBytes: SEALED_BOX_OVERHEAD,
-    allowPlaintext: options.allowPlaintext,
+    allowPlaintext,
     maxFeaturesPerParty: 512,
   };
   return {
-    guard: new VerticalEgressGuard(ledger, judge, options.logger),
+    judge,
     [Symbol.dispose]: () => {
       session.dispose();
       context[Symbol.dispose]();
     },
   };
+}
+
+/**
+ * The judge a vertical party's egress guard uses (classify-vertical-payload.ts), built from public
+ * parameters only: a SEAL session to recognise ciphertexts, a threshold context to load c1
+ * polynomials. Owns both; dispose the returned handle when the node stops.
+ */
+export async function createVerticalEgressGuard(
+  ledger: LedgerWriter,
+  parameters: CkksParameters,
+  options: { allowPlaintext: boolean; logger?: Logger },
+): Promise<{ guard: VerticalEgressGuard } & Disposable> {
+  const judged = await createVerticalJudge(parameters, options.allowPlaintext);
+  return { guard: new VerticalEgressGuard(ledger, judged.judge, options.logger), [Symbol.dispose]: () => judged[Symbol.dispose]() };
 }

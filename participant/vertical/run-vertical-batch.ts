@@ -20,9 +20,14 @@ export async function runVerticalBatch(
 ): Promise<{ weights: Float64Array; optimizer: OptimizerState }> {
   const { channel, custody, parties, job } = context;
   const { epoch, batch } = position;
-  const part = context.labels ? bankForwardPart(context.columns, weights, context.labels, rows) : hostForwardPart(context.columns, weights, rows);
-  await channel.send('forward-part', { epoch, batch }, await custody.encryptPart(part, 'forward-part'));
-  part.fill(0);
+  await channel.sendOnce('forward-part', { epoch, batch }, async () => {
+    const part = context.labels ? bankForwardPart(context.columns, weights, context.labels, rows) : hostForwardPart(context.columns, weights, rows);
+    try {
+      return { payload: await custody.encryptPart(part, 'forward-part') };
+    } finally {
+      part.fill(0);
+    }
+  });
   const [sum, parts] = await Promise.all([
     channel.receive('forward-sum', { epoch, batch, sender: COORDINATOR_SENDER }),
     channel.receiveFromEach('forward-part', parties, { epoch, batch }),
@@ -32,6 +37,7 @@ export async function runVerticalBatch(
     custody.gradientSums(channel, { epoch, batch, columns: gatherColumns(context.columns, rows), forwardSum: sum.payload }),
     custody.serveGradientRequests(channel, epoch, batch),
   ]);
+  context.onGradient?.(epoch, batch, sums);
   const next = applyGradient(weights, optimizer, sums, rows.length, {
     optimizer: job.training.optimizer,
     learningRate: job.training.learningRate,

@@ -18,15 +18,21 @@ export interface VerticalEvaluation {
  */
 export async function runVerticalEvaluation(context: VerticalStepContext, epoch: number, validationRows: Int32Array, weights: Float64Array): Promise<VerticalEvaluation | undefined> {
   const { channel, custody, parties } = context;
-  const scores = forwardPart(context.columns, weights, validationRows);
-  await channel.send('score-part', { epoch }, await custody.encryptPart(scores, 'score-part'));
-  scores.fill(0);
+  await channel.sendOnce('score-part', { epoch }, async () => {
+    const scores = forwardPart(context.columns, weights, validationRows);
+    try {
+      return { payload: await custody.encryptPart(scores, 'score-part') };
+    } finally {
+      scores.fill(0);
+    }
+  });
   const [sum, parts] = await Promise.all([channel.receive('score-sum', { epoch, sender: COORDINATOR_SENDER }), channel.receiveFromEach('score-part', parties, { epoch })]);
   await custody.verifySum(sum.payload, parts.map((message) => message.payload), `score sum of epoch ${epoch}`);
   const total = await custody.revealScores(channel, epoch, sum.payload, validationRows.length);
   if (!total || !context.labels) return undefined;
   const labels = Float64Array.from(validationRows, (row) => (context.labels as Uint8Array)[row] as number);
-  const evaluation = { validationAuc: computeAuc(total, labels), validationLoss: logisticLoss(total, labels), validationRows: validationRows.length };
-  await channel.send('epoch-metrics', { epoch }, Buffer.from(JSON.stringify(evaluation), 'utf8'));
-  return evaluation;
+  const computed = { validationAuc: computeAuc(total, labels), validationLoss: logisticLoss(total, labels), validationRows: validationRows.length };
+  // After a restart the figures first reported stand (a fresh decryption differs in the last bits).
+  const reported = await channel.sendOnce('epoch-metrics', { epoch }, async () => ({ payload: new Uint8Array(Buffer.from(JSON.stringify(computed), 'utf8')) }));
+  return JSON.parse(Buffer.from(reported.payload).toString('utf8')) as VerticalEvaluation;
 }

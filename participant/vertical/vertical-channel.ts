@@ -5,6 +5,7 @@ import { signVerticalMessage, verifyVerticalMessage } from '../../protocols/vert
 import type { VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
 import type { VerticalConnection } from './vertical-connection.js';
 import type { VerticalEgressGuard } from './vertical-egress-guard.js';
+import type { OutboxEntry, VerticalOutbox } from './vertical-outbox.js';
 
 /**
  * A party's signed, guarded view of the coordinator's mailbox: `send` signs with the node's identity
@@ -20,6 +21,8 @@ export class VerticalChannel {
       readonly identityKey: KeyObject;
       readonly peerIdentities: ReadonlyMap<string, KeyObject>;
       readonly guard: VerticalEgressGuard;
+      /** Where every message of the training steps is kept before it is posted (restart safety). */
+      readonly outbox?: VerticalOutbox | undefined;
     },
   ) {}
 
@@ -29,10 +32,28 @@ export class VerticalChannel {
 
   /** Signs, judges (egress guard, ledger) and posts one message from this party. */
   async send(kind: VerticalKind, fields: Partial<Omit<VerticalAddress, 'kind' | 'sender'>>, payload: Uint8Array, sealedInner?: Uint8Array): Promise<void> {
+    await this.post(verticalAddress(kind, { ...fields, sender: this.options.participantId }), payload, sealedInner);
+  }
+
+  /**
+   * Posts the message this party made for the address, made at most once: after a restart the stored
+   * message is posted again, bit for bit (Ed25519 signatures are deterministic), and `make` is not called.
+   */
+  async sendOnce(kind: VerticalKind, fields: Partial<Omit<VerticalAddress, 'kind' | 'sender'>>, make: () => Promise<OutboxEntry>): Promise<OutboxEntry> {
     const address = verticalAddress(kind, { ...fields, sender: this.options.participantId });
+    const entry = this.options.outbox ? await this.options.outbox.once(address, make) : await make();
+    await this.post(address, entry.payload, entry.inner);
+    return entry;
+  }
+
+  private async post(address: VerticalAddress, payload: Uint8Array, sealedInner?: Uint8Array): Promise<void> {
     const message: VerticalMessage = { address, payload, signature: signVerticalMessage(this.options.identityKey, this.options.jobId, address, payload) };
     this.options.guard.approve(message, sealedInner);
     await this.connection.post(message);
+  }
+
+  get outbox(): VerticalOutbox | undefined {
+    return this.options.outbox;
   }
 
   /** Fetches a message and checks who signed it. */

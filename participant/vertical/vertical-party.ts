@@ -20,6 +20,10 @@ import type { VerticalConnection, VerticalJoinNotice } from './vertical-connecti
 import type { VerticalEgressGuard } from './vertical-egress-guard.js';
 import { initialTrainingState, readVerticalTrainingState, saveVerticalTrainingState } from './vertical-training-state.js';
 import { writeVerticalOutputs } from './write-vertical-outputs.js';
+import { VerticalOutbox } from './vertical-outbox.js';
+import { loadAlignment, saveAlignment } from './vertical-alignment-store.js';
+import { wipeSecretFile } from '../wipe-secret-file.js';
+import type { PsiAlignment } from '../../protocols/psi/psi-party.js';
 
 export interface VerticalPartyOptions {
   readonly participantId: string;
@@ -37,6 +41,7 @@ export interface VerticalPartyOptions {
   readonly logger?: Logger;
   readonly psiWorkers?: number;
   readonly onEpoch?: (epoch: number, evaluation: VerticalEvaluation | undefined) => void;
+  readonly onGradient?: (epoch: number, batch: number, sums: Float64Array) => void;
 }
 
 export interface VerticalPartyOutcome {
@@ -108,24 +113,21 @@ export class VerticalParty {
       idColumn: party.idColumn,
       ...(party.label ? { label: party.label } : {}),
     });
-    const channel = new VerticalChannel(options.connection, { jobId: job.jobId, participantId: me, identityKey: options.identityKey, peerIdentities: options.peerIdentities, guard: options.guard });
+    const stateDirectory = join(options.outputDirectory, 'state');
+    const outbox = await VerticalOutbox.open(join(stateDirectory, 'outbox'));
+    const channel = new VerticalChannel(options.connection, { jobId: job.jobId, participantId: me, identityKey: options.identityKey, peerIdentities: options.peerIdentities, guard: options.guard, outbox });
     options.guard.setMaxFeaturesPerParty(job.custody.mode === 'threshold' ? job.custody.maxFeaturesPerParty : Math.max(...job.parties.map(encodedFeatureCount)));
 
-    using material = job.custody.mode === 'threshold' ? await setUpVerticalKeys(channel, job) : undefined;
-    const alignment = await runVerticalPsi(channel, {
-      jobId: job.jobId,
-      roster: { parties, labelHolder: holder },
-      ids: table.ids,
-      settings: job.psi,
-      logger: this.logger,
-      ...(options.psiWorkers === undefined ? {} : { workers: options.psiWorkers }),
-    });
+    const keyFile = join(stateDirectory, 'vertical-keys.json');
+    using material = job.custody.mode === 'threshold' ? await setUpVerticalKeys(channel, job, keyFile) : undefined;
+    const alignmentFile = join(stateDirectory, 'psi-alignment.json');
+    const alignment = (await loadAlignment(alignmentFile, job.jobId)) ?? (await this.intersect(channel, job, table.ids, alignmentFile));
     const aligned = selectPartyRows(table, alignment.rowsInCommonOrder);
     const split = splitTrainValidation(aligned.rowCount, job.training.validationFraction, job.training.seed);
     const encoded = encodePartyColumns(aligned, party.features, { trainRows: split.train, clip: job.training.clip, featureScaleBits: job.training.featureScaleBits, intercept: party.label !== undefined });
     if (encoded.columns.length !== encodedFeatureCount(party)) throw new ConfigError(`"${me}" encodes ${encoded.columns.length} features, the job declares ${encodedFeatureCount(party)}`);
     const batchesPerEpoch = Math.ceil(split.train.length / job.training.batchSize);
-    using custody = await createVerticalCustody(job, me, { batchesPerEpoch, rowsPerBatch: Math.min(job.training.batchSize, split.train.length), validationRows: split.validation.length }, material);
+    using custody = await createVerticalCustody(job, me, { batchesPerEpoch, rowsPerBatch: Math.min(job.training.batchSize, split.train.length), validationRows: split.validation.length }, material, this.logger);
     const context = {
       job,
       channel,
@@ -136,8 +138,9 @@ export class VerticalParty {
       interceptIndex: encoded.interceptIndex,
       labels: aligned.labels,
       logger: this.logger,
+      onGradient: options.onGradient,
     };
-    const statePath = join(options.outputDirectory, 'state', 'vertical-state.json');
+    const statePath = join(stateDirectory, 'vertical-state.json');
     let state = (await readVerticalTrainingState(statePath)) ?? initialTrainingState(job.jobId, me, encoded.columns.length, initialOptimizerState(job.training.optimizer, encoded.columns.length));
     const evaluations: VerticalEvaluation[] = [];
     for (let epoch = state.epoch; epoch < job.training.epochs; epoch += 1) {
@@ -146,6 +149,9 @@ export class VerticalParty {
         const next = await runVerticalBatch(context, { epoch, batch }, batches[batch] as Int32Array, Float64Array.from(state.weights), state.optimizer);
         state = { ...state, epoch, batch: batch + 1, evaluated: false, weights: Array.from(next.weights), optimizer: next.optimizer };
         await saveVerticalTrainingState(statePath, state);
+        // Messages of finished batches are no longer needed for a restart (their addresses stay released).
+        await outbox.prune((key) => key.split('/')[1] === String(epoch) && key.split('/')[2] === String(batch + 1));
+        this.logger.info({ epoch, batch, rows: (batches[batch] as Int32Array).length }, 'batch done');
       }
       const evaluation = await runVerticalEvaluation(context, epoch, split.validation, Float64Array.from(state.weights));
       if (evaluation) evaluations.push(evaluation);
@@ -167,6 +173,22 @@ export class VerticalParty {
       commonOrderIds: me === holder ? aligned.ids : undefined,
     });
     await channel.send('done', {}, new Uint8Array(0));
+    // The job is over: the key share and the sealing key must not outlive it on disk.
+    await wipeSecretFile(keyFile);
     return { job, intersectionSize: alignment.intersectionSize, evaluations };
+  }
+
+  /** Private set intersection, its result kept so a restarted party does not run it again. */
+  private async intersect(channel: VerticalChannel, job: VerticalJobSpec, ids: readonly string[], alignmentFile: string): Promise<PsiAlignment> {
+    const alignment = await runVerticalPsi(channel, {
+      jobId: job.jobId,
+      roster: { parties: job.parties.map((party) => party.id), labelHolder: labelHolder(job).id },
+      ids,
+      settings: job.psi,
+      logger: this.logger,
+      ...(this.options.psiWorkers === undefined ? {} : { workers: this.options.psiWorkers }),
+    });
+    await saveAlignment(alignmentFile, job.jobId, alignment);
+    return alignment;
   }
 }

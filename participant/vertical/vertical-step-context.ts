@@ -16,6 +16,8 @@ export interface VerticalStepContext {
   /** The label holder only: 1/0 per common row. */
   readonly labels: Uint8Array | undefined;
   readonly logger?: Logger | undefined;
+  /** Sees this party's decrypted gradient sums ⟨d, x_j⟩ of each batch (tests compare them with plaintext). */
+  readonly onGradient?: ((epoch: number, batch: number, sums: Float64Array) => void) | undefined;
 }
 
 /** The batch's values of each column (gathered in batch order). */

@@ -40,7 +40,7 @@ function blobs(message: VerticalMessage, maxItems: number): Uint8Array[] | strin
  * values, blinded PSI elements, ciphertexts, c1 polynomials of gradient products, sealed partial
  * decryptions whose sealed content was judged first, and the label holder's bounded metrics may leave.
  */
-export function classifyVerticalPayload(message: VerticalMessage, context: VerticalPayloadContext, sealedInner?: Uint8Array): EgressClassification {
+export function classifyVerticalPayload(message: VerticalMessage, context: VerticalPayloadContext, sealedInner?: Uint8Array | 'unavailable'): EgressClassification {
   const { kind } = message.address;
   const { payload } = message;
   switch (kind) {
@@ -78,6 +78,12 @@ export function classifyVerticalPayload(message: VerticalMessage, context: Verti
     case 'coefficient-shares':
     case 'score-shares': {
       if (!sealedInner) return { refused: `${kind} may leave only sealed, with their content judged first` };
+      // An auditor cannot open a box sealed to someone else: it checks the size the content must have.
+      if (sealedInner === 'unavailable') {
+        const content = payload.length - context.sealedOverheadBytes;
+        const plausible = content > 0 && (kind === 'score-shares' || content % 16 === 0);
+        return plausible ? { classification: 'ciphertext', fields: fieldsOf(message, { sealedTo: message.address.recipient }) } : { refused: `${kind}: ${payload.length} bytes cannot be a sealed box of shares` };
+      }
       const problem = context.shareProblem(sealedInner, kind);
       if (problem) return { refused: `${kind}: ${problem}` };
       if (payload.length !== sealedInner.length + context.sealedOverheadBytes) return { refused: `${kind}: the sealed box is not the size of its judged content` };

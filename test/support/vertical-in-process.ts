@@ -23,6 +23,7 @@ export async function runVerticalInProcess(options: {
   dataFiles: Readonly<Record<string, string>>;
   workDirectory: string;
   psiWorkers?: number;
+  onGradient?: (participantId: string, epoch: number, batch: number, sums: Float64Array) => void;
 }): Promise<{ report: VerticalJobReport; outcomes: Record<string, VerticalPartyOutcome | Error>; ledgers: Record<string, string>; outputs: Record<string, string> }> {
   const { job } = options;
   const pems = new Map(job.parties.map((party) => [party.id, generateIdentity()]));
@@ -56,6 +57,7 @@ export async function runVerticalInProcess(options: {
             keyFingerprint: IN_PROCESS_FINGERPRINT,
             allowUnencrypted: job.custody.mode === 'none',
             ...(options.psiWorkers === undefined ? {} : { psiWorkers: options.psiWorkers }),
+            ...(options.onGradient ? { onGradient: (epoch: number, batch: number, sums: Float64Array) => options.onGradient?.(party.id, epoch, batch, sums) } : {}),
           }).run();
         } catch (error) {
           outcomes[party.id] = error instanceof Error ? error : new Error(String(error));

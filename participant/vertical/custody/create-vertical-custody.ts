@@ -3,7 +3,10 @@ import { coefficientSmudgingBits, DEFAULT_MAX_COLUMN_RMS } from '../../../protoc
 import { DecryptionBudget } from '../../../protocols/ckks/threshold/decryption-budget.js';
 import { ThresholdCkksContext } from '../../../protocols/ckks/threshold/threshold-context.js';
 import { KeyCustodyError } from '../../../protocols/errors.js';
-import { createSealingKeyPair, type SealingKeyPair } from '../../../protocols/sealed-box/index.js';
+import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createSealingKeyPair } from '../../../protocols/sealed-box/index.js';
+import { loadVerticalKeys, saveVerticalKeys } from '../vertical-key-store.js';
 import { encodedFeatureCount, labelHolder, type VerticalJobSpec } from '../../../protocols/vertical/vertical-job-spec.js';
 import type { VerticalChannel } from '../vertical-channel.js';
 import { runVerticalKeySetup, type VerticalKeys } from '../vertical-key-setup.js';
@@ -15,15 +18,22 @@ import type { VerticalPartyCustody } from './vertical-party-custody.js';
 export interface VerticalKeyMaterial extends Disposable {
   readonly context: ThresholdCkksContext;
   readonly keys: VerticalKeys;
-  readonly sealing: SealingKeyPair;
+  readonly sealing: { readonly publicKey: Uint8Array; readonly privateKey: KeyObject };
   readonly sealingPublicKeys: ReadonlyMap<string, Uint8Array>;
 }
 
-/** Threshold custody: dealer-free key setup, then every party's signed X25519 sealing key. */
-export async function setUpVerticalKeys(channel: VerticalChannel, job: VerticalJobSpec): Promise<VerticalKeyMaterial> {
+/**
+ * Threshold custody: dealer-free key setup, then every party's signed X25519 sealing key. A party
+ * restarted after its key setup continues with the keys it stored (`keyFile`, owner-only).
+ */
+export async function setUpVerticalKeys(channel: VerticalChannel, job: VerticalJobSpec, keyFile: string): Promise<VerticalKeyMaterial> {
   const parties = job.parties.map((party) => party.id);
   const context = await ThresholdCkksContext.create(job.ckks);
   try {
+    const stored = await loadVerticalKeys(keyFile, job.jobId);
+    if (stored) {
+      return material(context, { secretShare: stored.secretShare, collectivePublicKey: stored.collectivePublicKey }, { publicKey: stored.sealingPublicKey, privateKey: stored.sealingPrivateKey }, stored.sealingPublicKeys);
+    }
     const keys = await runVerticalKeySetup(channel, context, job.jobId, parties);
     const sealing = createSealingKeyPair();
     await channel.send('sealing-key', {}, sealing.publicKey);
@@ -32,14 +42,25 @@ export async function setUpVerticalKeys(channel: VerticalChannel, job: VerticalJ
     if (Buffer.compare(Buffer.from(sealingPublicKeys.get(channel.participantId) ?? []), Buffer.from(sealing.publicKey)) !== 0) {
       throw new KeyCustodyError('the coordinator relayed another sealing key as this node\'s own');
     }
-    return { context, keys, sealing, sealingPublicKeys, [Symbol.dispose]: () => {
-      keys.secretShare.fill(0);
-      context[Symbol.dispose]();
-    } };
+    await saveVerticalKeys(keyFile, job.jobId, { ...keys, sealingPrivateKey: sealing.privateKey, sealingPublicKey: sealing.publicKey, sealingPublicKeys });
+    return material(context, keys, sealing, sealingPublicKeys);
   } catch (error) {
     context[Symbol.dispose]();
     throw error;
   }
+}
+
+function material(context: ThresholdCkksContext, keys: VerticalKeys, sealing: VerticalKeyMaterial['sealing'], sealingPublicKeys: ReadonlyMap<string, Uint8Array>): VerticalKeyMaterial {
+  return {
+    context,
+    keys,
+    sealing,
+    sealingPublicKeys,
+    [Symbol.dispose]: () => {
+      keys.secretShare.fill(0);
+      context[Symbol.dispose]();
+    },
+  };
 }
 
 export interface VerticalSchedule {
@@ -52,7 +73,7 @@ export interface VerticalSchedule {
  * The custody of this party for the job's mode. Smudging of coefficient shares is sized for the
  * decryptions one key answers over the whole job (every party's features, every batch of every epoch).
  */
-export async function createVerticalCustody(job: VerticalJobSpec, me: string, schedule: VerticalSchedule, material: VerticalKeyMaterial | undefined): Promise<VerticalPartyCustody> {
+export async function createVerticalCustody(job: VerticalJobSpec, me: string, schedule: VerticalSchedule, material: VerticalKeyMaterial | undefined, logger?: Logger): Promise<VerticalPartyCustody> {
   const holder = labelHolder(job).id;
   if (job.custody.mode === 'none') return new PlaintextVerticalCustody(holder);
   if (!material) throw new KeyCustodyError('threshold custody needs the collective key before training');
@@ -88,5 +109,6 @@ export async function createVerticalCustody(job: VerticalJobSpec, me: string, sc
     scoreSmudgingBits: job.custody.smudgingSigmaBits,
     coefficientBudget: new DecryptionBudget(maxDecryptions),
     scoreBudget: new DecryptionBudget(job.training.epochs * scoreCiphertexts),
+    logger,
   });
 }

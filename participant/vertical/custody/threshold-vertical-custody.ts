@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { CkksSession } from '../../../protocols/ckks/ckks-session.js';
 import { coefficientShares, combineCoefficientShares, encryptForwardPart, gradientProducts } from '../../../protocols/ckks/coefficient/index.js';
 import { combineDecryptionShares, createDecryptionShare } from '../../../protocols/ckks/threshold/index.js';
@@ -11,6 +12,7 @@ import { addressKey, verticalAddress, type VerticalAddress } from '../../../prot
 import type { VerticalChannel } from '../vertical-channel.js';
 import type { GradientStep, VerticalPartyCustody } from './vertical-party-custody.js';
 import { verifyCiphertextSum } from './verify-ciphertext-sum.js';
+import { decodeKeptCoefficients, encodeKeptCoefficients } from './kept-coefficients-codec.js';
 
 /** Bytes of one coefficient-0 share: one 64-bit residue per data prime. */
 export const COEFFICIENT_SHARE_BYTES = 16;
@@ -37,7 +39,7 @@ export interface ThresholdVerticalCustodyOptions {
   readonly coefficientBudget: DecryptionBudget;
   readonly scoreBudget: DecryptionBudget;
   /** Told of every partial decryption before it leaves (the node's decryption log). */
-  readonly onRelease?: (address: VerticalAddress, c1Digests: readonly string[]) => void;
+  readonly logger?: Logger | undefined;
 }
 
 /** The additional data every sealed box is bound to: job and the exact mailbox address. */
@@ -68,11 +70,15 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
     const { context, me, parties, jobId } = this.options;
     const [forward] = decodeBlobList(step.forwardSum, 'forward sum', 1);
     if (!forward) throw new CiphertextError('the forward sum holds no ciphertext');
-    const products = await gradientProducts(context, this.options.collectivePublicKey, forward, step.columns, {
-      featureScaleBits: this.options.featureScaleBits,
-      maxAbsFeature: this.options.clip,
+    const entry = await channel.sendOnce('gradient-products', { epoch: step.epoch, batch: step.batch, owner: me }, async () => {
+      const made = await gradientProducts(context, this.options.collectivePublicKey, forward, step.columns, {
+        featureScaleBits: this.options.featureScaleBits,
+        maxAbsFeature: this.options.clip,
+      });
+      return { payload: encodeBlobList(made.c1), local: encodeKeptCoefficients(made.kept) };
     });
-    await channel.send('gradient-products', { epoch: step.epoch, batch: step.batch, owner: me }, encodeBlobList(products.c1));
+    const products = { c1: decodeBlobList(entry.payload, 'own gradient products', step.columns.length), kept: decodeKeptCoefficients(context, entry.local ?? new Uint8Array(0)) };
+    this.options.logger?.info({ epoch: step.epoch, batch: step.batch, products: products.c1.length }, 'gradient products posted');
     const own = await coefficientShares(context, this.options.secretShare, products.c1, { smudgingSigmaBits: this.options.coefficientSmudgingBits, budget: this.options.coefficientBudget });
     const peers = parties.filter((party) => party !== me);
     const peerShares = await Promise.all(
@@ -99,11 +105,13 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
           // Exactly one product per declared feature: each share reveals one linear functional of d.
           if (c1s.length !== declared) throw new KeyCustodyError(`"${owner}" asked for ${c1s.length} coefficient decryptions in batch ${batch}; it declared ${declared} features`);
           const address = verticalAddress('coefficient-shares', { epoch, batch, owner, sender: me, recipient: owner });
-          const shares = await coefficientShares(context, this.options.secretShare, c1s, { smudgingSigmaBits: this.options.coefficientSmudgingBits, budget: this.options.coefficientBudget });
-          const inner = new Uint8Array(Buffer.concat(shares));
           const recipientKey = this.options.sealingPublicKeys.get(owner);
           if (!recipientKey) throw new KeyCustodyError(`no sealing key from "${owner}"`);
-          await channel.send('coefficient-shares', { epoch, batch, owner, recipient: owner }, sealTo(recipientKey, inner, sealedContext(jobId, address)), inner);
+          await channel.sendOnce('coefficient-shares', { epoch, batch, owner, recipient: owner }, async () => {
+            const shares = await coefficientShares(context, this.options.secretShare, c1s, { smudgingSigmaBits: this.options.coefficientSmudgingBits, budget: this.options.coefficientBudget });
+            const inner = new Uint8Array(Buffer.concat(shares));
+            return { payload: sealTo(recipientKey, inner, sealedContext(jobId, address)), inner };
+          });
         }),
     );
   }
@@ -111,13 +119,14 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
   async revealScores(channel: VerticalChannel, epoch: number, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined> {
     const { context, me, parties, jobId, labelHolder } = this.options;
     const items = decodeBlobList(scoreSum, 'score sum', 4_096);
-    const own = await createDecryptionShare(context, this.options.secretShare, items, { smudgingSigmaBits: this.options.scoreSmudgingBits, budget: this.options.scoreBudget });
     if (me !== labelHolder) {
       const address = verticalAddress('score-shares', { epoch, sender: me, recipient: labelHolder });
-      const inner = encodeBlobList(own);
       const bankKey = this.options.sealingPublicKeys.get(labelHolder);
       if (!bankKey) throw new KeyCustodyError(`no sealing key from the label holder "${labelHolder}"`);
-      await channel.send('score-shares', { epoch, recipient: labelHolder }, sealTo(bankKey, inner, sealedContext(jobId, address)), inner);
+      await channel.sendOnce('score-shares', { epoch, recipient: labelHolder }, async () => {
+        const inner = encodeBlobList(await this.scoreShares(items));
+        return { payload: sealTo(bankKey, inner, sealedContext(jobId, address)), inner };
+      });
       return undefined;
     }
     const peerShares = await Promise.all(
@@ -128,7 +137,11 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
           return decodeBlobList(openSealed(this.options.sealingKey, message.payload, sealedContext(jobId, message.address)), `${peer}'s score shares`, items.length);
         }),
     );
-    return combineDecryptionShares(context, items, [own, ...peerShares], length);
+    return combineDecryptionShares(context, items, [await this.scoreShares(items), ...peerShares], length);
+  }
+
+  private scoreShares(items: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    return createDecryptionShare(this.options.context, this.options.secretShare, items, { smudgingSigmaBits: this.options.scoreSmudgingBits, budget: this.options.scoreBudget });
   }
 
   [Symbol.dispose](): void {
