@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsvTable } from '../../participant/data/read-csv-table.js';
 import { readCsvTable } from '../../participant/data/read-csv-table.js';
@@ -13,6 +13,7 @@ export interface VerticalSlices {
 
 /** The first `rows` bank-marketing rows split by columns into the three parties' CSVs (the demo's split). */
 export async function writeVerticalSlices(directory: string, rows: number): Promise<VerticalSlices> {
+  await mkdir(directory, { recursive: true });
   const full = await readCsvTable(bankMarketingDataPath);
   const { tables } = splitVerticalParties({ ...full, rows: full.rows.slice(0, rows) }, { seed: 42 });
   const files = {} as Record<VerticalPartyId, string>;
