@@ -38,6 +38,7 @@ export async function runVerticalParticipant(
     participantId: config.participantId,
     jobId: config.jobId,
     dataCsv: context.fromConfig(config.dataCsv),
+    scoringCsv: config.scoringCsv ? context.fromConfig(config.scoringCsv) : undefined,
     csvDelimiter: config.csvDelimiter,
     outputDirectory: context.outputDir,
     connection,

@@ -8,6 +8,8 @@ export const participantConfigSchema = z.strictObject({
   coordinator: z.string().regex(/^([^\s:]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'host:port, for example 127.0.0.1:7700'),
   /** This institution's training data (CSV, optionally gzip). It never leaves the node. */
   dataCsv: z.string().min(1),
+  /** Vertical jobs with scoring, label holder only: the new customers to score (id and own columns, no label). */
+  scoringCsv: z.string().min(1).optional(),
   /** Optional held-out data: the node reports AUC and loss of each new global model on it. */
   evaluationCsv: z.string().min(1).optional(),
   /** The key folder `hefl keys init` made for this participant. */

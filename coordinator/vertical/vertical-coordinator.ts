@@ -37,6 +37,8 @@ export interface VerticalJobReport {
   readonly parties: readonly string[];
   /** Customers in every party's list (the coordinator sees only this count, never an id). */
   readonly intersectionSize?: number;
+  /** Customers scored for the label holder after training (job `scoring`). */
+  readonly scoredCustomers?: number;
   readonly epochs: readonly VerticalEpochMetrics[];
   readonly bytesReceived: number;
   readonly bytesSent: number;
@@ -75,6 +77,7 @@ export class VerticalCoordinator {
   private readonly logger: Logger;
   private readonly started = Date.now();
   private intersectionSize: number | undefined;
+  private scoringSize: number | undefined;
   private outcome: VerticalJobReport | undefined;
   private resolveFinished!: (report: VerticalJobReport) => void;
   readonly finished: Promise<VerticalJobReport>;
@@ -160,14 +163,18 @@ export class VerticalCoordinator {
     const { parties } = this.roster;
     const from = (kind: 'forward-part' | 'score-part', sender: string): VerticalAddress => verticalAddress(kind, { epoch: address.epoch, batch: address.batch, sender });
     if (address.kind === 'psi-blinded' && address.hop === parties.length - 1) {
-      const finals = parties.map((owner) => this.mailbox.get(verticalAddress('psi-blinded', { owner, hop: parties.length - 1, sender: psiRing(this.roster, owner)[parties.length - 1] as string })));
+      const finals = parties.map((owner) => this.mailbox.get(verticalAddress('psi-blinded', { owner, hop: parties.length - 1, batch: address.batch, sender: psiRing(this.roster, owner)[parties.length - 1] as string })));
       if (finals.some((message) => !message)) return;
       const ranks = this.options.intersect(new Map(parties.map((owner, index) => [owner, (finals[index] as VerticalMessage).payload])));
+      let size = 0;
       for (const [owner, ownerRanks] of ranks) {
-        this.intersectionSize = ownerRanks.reduce((count, rank) => count + (rank >= 0 ? 1 : 0), 0);
-        this.makeMessage(verticalAddress('psi-ranks', { owner, recipient: owner }), encodeRanks(ownerRanks));
+        size = ownerRanks.reduce((count, rank) => count + (rank >= 0 ? 1 : 0), 0);
+        this.makeMessage(verticalAddress('psi-ranks', { owner, recipient: owner, batch: address.batch }), encodeRanks(ownerRanks));
       }
-      this.logger.info({ intersectionSize: this.intersectionSize }, 'private set intersection complete');
+      // Round 0 aligns the training customers; round 1 the customers the label holder asked to score.
+      if (address.batch === 0) this.intersectionSize = size;
+      else this.scoringSize = size;
+      this.logger.info({ intersectionSize: size, round: address.batch === 0 ? 'training' : 'scoring' }, 'private set intersection complete');
     } else if (address.kind === 'forward-part' || address.kind === 'score-part') {
       const parts = parties.map((sender) => this.mailbox.get(from(address.kind as 'forward-part', sender)));
       if (parts.some((part) => !part)) return;
@@ -220,6 +227,7 @@ export class VerticalCoordinator {
       ...result,
       parties: this.roster.parties,
       ...(this.intersectionSize !== undefined ? { intersectionSize: this.intersectionSize } : {}),
+      ...(this.scoringSize !== undefined ? { scoredCustomers: this.scoringSize } : {}),
       epochs: [...this.epochs],
       bytesReceived: this.bytesReceived,
       bytesSent: this.bytesSent,

@@ -7,7 +7,7 @@ import { bankLabel, verticalPartySpecs } from './vertical-party-specs.js';
  * platform the contact history, the government agency the socio-economic indicators; customers are
  * aligned on customer_id by private set intersection.
  */
-export function bankMarketingVerticalJob(overrides: Partial<Pick<VerticalJobSpecInput, 'jobId' | 'training' | 'custody' | 'psi' | 'federation'>> = {}): VerticalJobSpecInput {
+export function bankMarketingVerticalJob(overrides: Partial<Pick<VerticalJobSpecInput, 'jobId' | 'training' | 'custody' | 'psi' | 'federation' | 'scoring'>> = {}): VerticalJobSpecInput {
   return {
     kind: 'vertical-logistic-regression',
     jobId: overrides.jobId ?? 'bank-marketing-vertical',
@@ -20,5 +20,6 @@ export function bankMarketingVerticalJob(overrides: Partial<Pick<VerticalJobSpec
     ...(overrides.custody ? { custody: overrides.custody } : {}),
     ...(overrides.psi ? { psi: overrides.psi } : {}),
     ...(overrides.federation ? { federation: overrides.federation } : {}),
+    ...(overrides.scoring !== undefined ? { scoring: overrides.scoring } : {}),
   };
 }

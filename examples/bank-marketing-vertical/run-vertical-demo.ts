@@ -13,6 +13,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { computeAuc } from '../../participant/data/compute-auc.js';
 import { readCsvTable } from '../../participant/data/read-csv-table.js';
 import { formatCsv } from '../../participant/data/write-csv.js';
 import { verticalJobSpecSchema } from '../../protocols/vertical/vertical-job-spec.js';
@@ -37,7 +38,7 @@ await mkdir(join(out, 'data'), { recursive: true });
 
 console.log(`HEFL vertical demo: UCI Bank Marketing (Moro et al., 2014) split by columns, output folder ${out}`);
 const table = await readCsvTable(values.data);
-const { tables, missing } = splitVerticalParties(table, { seed: 42 });
+const { tables, missing, newBankCustomers } = splitVerticalParties(table, { seed: 42 });
 const files: Record<string, string> = {};
 for (const [party, partyTable] of Object.entries(tables)) {
   files[party] = join(out, 'data', `${party}.csv`);
@@ -46,8 +47,14 @@ for (const [party, partyTable] of Object.entries(tables)) {
   console.log(`  ${party.padEnd(10)} ${String(partyTable.rows.length).padStart(6)} customers (missing ${(missing[party as keyof typeof missing] * 100).toFixed(1)}%), columns: ${columns.join(', ')}`);
 }
 
+// The bank's new customers (not in its training file): scored jointly after training, labels kept aside to check.
+const labelAt = newBankCustomers.header.indexOf('y');
+const scoringCsv = join(out, 'data', 'bank-new-customers.csv');
+await writeFile(scoringCsv, formatCsv(newBankCustomers.header.filter((_, index) => index !== labelAt), newBankCustomers.rows.map((row) => row.filter((_, index) => index !== labelAt))));
+console.log(`  bank       ${String(newBankCustomers.rows.length).padStart(6)} new customers to score after training (bank-new-customers.csv, no label)`);
+
 const custody = values.custody === 'none' ? { mode: 'none' as const } : { mode: 'threshold' as const };
-const job = verticalJobSpecSchema.parse(bankMarketingVerticalJob({ ...(values.epochs ? { training: { epochs: Number(values.epochs) } } : {}), custody }));
+const job = verticalJobSpecSchema.parse(bankMarketingVerticalJob({ ...(values.epochs ? { training: { epochs: Number(values.epochs) } } : {}), custody, scoring: true }));
 console.log(
   `\nFederation: coordinator + 3 party processes on 127.0.0.1; PSI on customer_id (X25519, RFC 9380 hash to curve); ` +
     `${job.training.epochs} epochs of batches of ${job.training.batchSize}, custody ${job.custody.mode}\n`,
@@ -55,7 +62,7 @@ console.log(
 const federation = await launchLocalFederation({
   workDirectory: join(out, 'federation'),
   job,
-  nodes: job.parties.map((party) => ({ participantId: party.id, dataCsv: files[party.id] as string })),
+  nodes: job.parties.map((party) => ({ participantId: party.id, dataCsv: files[party.id] as string, ...(party.label ? { scoringCsv } : {}) })),
   onCoordinatorLine: (line) => console.log(`  ${line}`),
   allowUnencryptedUpdates: job.custody.mode === 'none',
   timeoutMs: 15 * 60_000,
@@ -76,6 +83,10 @@ const data = prepareVerticalData(tables, job.training, (sortedIds) => {
   return Int32Array.from(commonOrder, (id) => position.get(id) as number);
 });
 const baselines = verticalBaselines(data, job.training);
+// The scores the bank received for its new customers, against their true labels (known to the demo only).
+const scored = (await readFile(join(bankOutput, 'scores.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
+const truth = new Map(newBankCustomers.rows.map((row) => [row[0] as string, row[labelAt] === 'yes' ? 1 : 0]));
+const scoringAuc = computeAuc(scored.map(([, probability]) => Number(probability)), scored.map(([id]) => truth.get(id as string) as number));
 const federatedAuc = report.epochs.at(-1)?.validationAuc ?? Number.NaN;
 const summary = {
   intersectionSize: report.intersectionSize,
@@ -84,6 +95,8 @@ const summary = {
   verticalFederatedAuc: federatedAuc,
   sameRecipeInPlaintextAuc: baselines.taylorAuc,
   centralizedExactAuc: baselines.centralizedAuc,
+  newCustomersScored: scored.length,
+  newCustomersScoringAuc: scoringAuc,
   epochs: report.epochs,
   bytesReceivedByCoordinator: report.bytesReceived,
   bytesSentByCoordinator: report.bytesSent,
@@ -98,5 +111,6 @@ console.log(`  bank alone (exact logistic regression, its own columns)   ${basel
 console.log(`  vertical federated (encrypted, this run)                  ${federatedAuc.toFixed(4)}`);
 console.log(`  the same recipe in plaintext (same rows, batches, order)  ${baselines.taylorAuc.toFixed(4)}`);
 console.log(`  centralized exact logistic regression (pooled columns)    ${baselines.centralizedAuc.toFixed(4)}`);
+console.log(`\nScoring after training: ${scored.length} of the bank's ${newBankCustomers.rows.length} new customers are known to both partners; the bank alone received their scores (AUC against their true labels ${scoringAuc.toFixed(4)})`);
 console.log(`\nReport: ${join(out, 'report')}; ledgers: ${join(out, 'federation', 'outputs', '<party>', 'egress.jsonl')} (check with hefl audit verify)`);
 console.log(`Done in ${summary.seconds.toFixed(0)} s.`);

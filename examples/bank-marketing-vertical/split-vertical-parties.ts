@@ -25,6 +25,11 @@ export interface VerticalPartySplit {
   tables: Record<VerticalPartyId, CsvTable>;
   /** The shares actually dropped, for the report. */
   missing: Record<VerticalPartyId, number>;
+  /**
+   * The customers missing from the bank's file, with the bank's columns (label included): the demo's
+   * "new customers" the bank scores after training (the label only to check the scores).
+   */
+  newBankCustomers: CsvTable;
 }
 
 /**
@@ -53,6 +58,7 @@ export function splitVerticalParties(table: CsvTable, options: VerticalSplitOpti
   };
 
   const tables = {} as Record<VerticalPartyId, CsvTable>;
+  let newBankCustomers: CsvTable = { source: 'new-bank-customers.csv', header: [], rows: [] };
   for (const party of ['bank', 'ecommerce', 'government'] as const) {
     const cells = VERTICAL_PARTY_COLUMNS[party].map(column);
     const kept = Array.from(table.rows.keys());
@@ -63,6 +69,13 @@ export function splitVerticalParties(table: CsvTable, options: VerticalSplitOpti
       return [idOf.get(row) as string, ...cells.map((position) => source[position] as string)];
     });
     tables[party] = { source: `${party}.csv`, header: [ID_COLUMN, ...VERTICAL_PARTY_COLUMNS[party]], rows };
+    if (party === 'bank') {
+      const missingRows = kept.slice(0, Math.round(kept.length * missingShare[party])).map((row) => {
+        const source = table.rows[row] as string[];
+        return [idOf.get(row) as string, ...cells.map((position) => source[position] as string)];
+      });
+      newBankCustomers = { source: 'new-bank-customers.csv', header: [ID_COLUMN, ...VERTICAL_PARTY_COLUMNS[party]], rows: missingRows };
+    }
   }
-  return { tables, missing: missingShare };
+  return { tables, missing: missingShare, newBankCustomers };
 }

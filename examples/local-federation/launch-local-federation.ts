@@ -20,6 +20,8 @@ export interface LocalNode {
   readonly participantId: string;
   readonly dataCsv: string;
   readonly evaluationCsv?: string;
+  /** Vertical label holder with job scoring: the new customers to score. */
+  readonly scoringCsv?: string;
   /** The node's own privacy floor (its config's `privacy`); the defaults when absent. */
   readonly privacy?: PrivacyPolicy;
   /** Keep the node's secret key share after the job (wiped by default). */
@@ -172,6 +174,7 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
         coordinator: address,
         dataCsv: relative(nodeDirectory, node.dataCsv),
         ...(node.evaluationCsv ? { evaluationCsv: relative(nodeDirectory, node.evaluationCsv) } : {}),
+        ...(node.scoringCsv ? { scoringCsv: relative(nodeDirectory, node.scoringCsv) } : {}),
         keysDir: relative(nodeDirectory, keys.participants[node.participantId] ?? join(work, 'keys', node.participantId)),
         outputDir: relative(nodeDirectory, outputDir),
         keepPayloads: options.keepPayloads ?? false,

@@ -1,6 +1,7 @@
 import { applyGradient, type OptimizerState } from '../../protocols/vertical/logistic/local-optimizer.js';
 import { bankForwardPart, hostForwardPart } from '../../protocols/vertical/logistic/forward-part.js';
 import { COORDINATOR_SENDER } from '../../protocols/vertical/vertical-address.js';
+import { addLabelNoise } from './add-label-noise.js';
 import { gatherColumns, type VerticalStepContext } from './vertical-step-context.js';
 
 /**
@@ -22,6 +23,7 @@ export async function runVerticalBatch(
   const { epoch, batch } = position;
   await channel.sendOnce('forward-part', { epoch, batch }, async () => {
     const part = context.labels ? bankForwardPart(context.columns, weights, context.labels, rows) : hostForwardPart(context.columns, weights, rows);
+    if (context.labels && job.custody.mode === 'threshold') addLabelNoise(part, job.custody.labelNoiseSigma);
     try {
       return { payload: await custody.encryptPart(part, 'forward-part') };
     } finally {

@@ -28,7 +28,7 @@ export async function runVerticalEvaluation(context: VerticalStepContext, epoch:
   });
   const [sum, parts] = await Promise.all([channel.receive('score-sum', { epoch, sender: COORDINATOR_SENDER }), channel.receiveFromEach('score-part', parties, { epoch })]);
   await custody.verifySum(sum.payload, parts.map((message) => message.payload), `score sum of epoch ${epoch}`);
-  const total = await custody.revealScores(channel, epoch, sum.payload, validationRows.length);
+  const total = await custody.revealScores(channel, { epoch, batch: 0 }, sum.payload, validationRows.length);
   if (!total || !context.labels) return undefined;
   const labels = Float64Array.from(validationRows, (row) => (context.labels as Uint8Array)[row] as number);
   const computed = { validationAuc: computeAuc(total, labels), validationLoss: logisticLoss(total, labels), validationRows: validationRows.length };

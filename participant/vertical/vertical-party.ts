@@ -15,6 +15,8 @@ import { createVerticalCustody, setUpVerticalKeys } from './custody/create-verti
 import { runVerticalBatch } from './run-vertical-batch.js';
 import { runVerticalEvaluation, type VerticalEvaluation } from './run-vertical-evaluation.js';
 import { runVerticalPsi } from './run-vertical-psi.js';
+import { runVerticalScoring } from './run-vertical-scoring.js';
+import type { PartyTable } from './data/parse-party-table.js';
 import { VerticalChannel } from './vertical-channel.js';
 import type { VerticalConnection, VerticalJoinNotice } from './vertical-connection.js';
 import type { VerticalEgressGuard } from './vertical-egress-guard.js';
@@ -29,6 +31,8 @@ export interface VerticalPartyOptions {
   readonly participantId: string;
   readonly jobId: string;
   readonly dataCsv: string;
+  /** Label holder of a job with scoring: the customers to score after training (id and own columns). */
+  readonly scoringCsv?: string | undefined;
   readonly csvDelimiter?: ';' | ',' | undefined;
   readonly outputDirectory: string;
   readonly connection: VerticalConnection;
@@ -160,7 +164,17 @@ export class VerticalParty {
       state = { ...state, epoch: epoch + 1, batch: 0, evaluated: true };
       await saveVerticalTrainingState(statePath, state);
     }
+    const scores = job.scoring
+      ? await runVerticalScoring(context, {
+          table: me === holder ? await this.scoringTable(party) : table,
+          spec: party.features,
+          weights: Float64Array.from(state.weights),
+          standardization: encoded.standardization,
+          intersect: async (ids) => (await loadAlignment(join(stateDirectory, 'psi-scoring-alignment.json'), job.jobId)) ?? this.intersect(channel, job, ids, join(stateDirectory, 'psi-scoring-alignment.json'), 1),
+        })
+      : undefined;
     await writeVerticalOutputs(options.outputDirectory, {
+      scores,
       job,
       participantId: me,
       featureNames: encoded.names,
@@ -178,9 +192,17 @@ export class VerticalParty {
     return { job, intersectionSize: alignment.intersectionSize, evaluations };
   }
 
+  /** The label holder's customers to score: its scoring CSV, with its own columns and no label. */
+  private async scoringTable(party: VerticalJobSpec['parties'][number]): Promise<PartyTable> {
+    if (!this.options.scoringCsv) throw new ConfigError(`job scores new customers after training: give the label holder's node a scoringCsv`);
+    const csv = await readCsvTable(this.options.scoringCsv, this.options.csvDelimiter ? { delimiter: this.options.csvDelimiter } : {});
+    return parsePartyTable(csv, party.features, { idColumn: party.idColumn });
+  }
+
   /** Private set intersection, its result kept so a restarted party does not run it again. */
-  private async intersect(channel: VerticalChannel, job: VerticalJobSpec, ids: readonly string[], alignmentFile: string): Promise<PsiAlignment> {
+  private async intersect(channel: VerticalChannel, job: VerticalJobSpec, ids: readonly string[], alignmentFile: string, round = 0): Promise<PsiAlignment> {
     const alignment = await runVerticalPsi(channel, {
+      round,
       jobId: job.jobId,
       roster: { parties: job.parties.map((party) => party.id), labelHolder: labelHolder(job).id },
       ids,

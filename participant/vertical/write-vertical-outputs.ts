@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VerticalJobSpec } from '../../protocols/vertical/vertical-job-spec.js';
 import type { VerticalEvaluation } from './run-vertical-evaluation.js';
+import type { VerticalScores } from './run-vertical-scoring.js';
 
 /**
  * A party's share of the vertical model: its feature names, weights and local standardisation (to
@@ -21,6 +22,8 @@ export async function writeVerticalOutputs(
     validationIds: readonly string[] | undefined;
     /** The label holder's own ids in the common (PSI) order: its local record of the alignment. */
     commonOrderIds: readonly string[] | undefined;
+    /** The label holder's scores of its new customers (job `scoring`). */
+    scores?: VerticalScores | undefined;
   },
 ): Promise<void> {
   await mkdir(join(directory, 'model'), { recursive: true });
@@ -46,5 +49,9 @@ export async function writeVerticalOutputs(
     JSON.stringify({ jobId: outputs.job.jobId, intersectionSize: outputs.intersectionSize, epochs: outputs.evaluations, training: outputs.job.training }, null, 2),
   );
   await writeFile(join(directory, 'validation-ids.txt'), `${outputs.validationIds.join('\n')}\n`);
+  if (outputs.scores) {
+    const lines = outputs.scores.ids.map((id, index) => `${id},${(outputs.scores as VerticalScores).probabilities[index]}`);
+    await writeFile(join(directory, 'scores.csv'), `id,probability\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}`);
+  }
   if (outputs.commonOrderIds) await writeFile(join(directory, 'common-order-ids.txt'), `${outputs.commonOrderIds.join('\n')}\n`);
 }

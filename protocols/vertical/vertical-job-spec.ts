@@ -31,6 +31,10 @@ export const verticalJobSpecSchema = z
     // Id normalisation (every party the same) and optional padding of the blinded lists (hides set sizes).
     psi: psiSettingsSchema.default({ normalisation: { trim: true, caseFold: false, removeCharacters: '', digitsOnly: false } }),
     training: verticalTrainingSettingsSchema.default(verticalTrainingSettingsSchema.parse({})),
+    // After training, score the label holder's new customers (its node's scoringCsv) jointly: the
+    // partners contribute encrypted partial scores for those of them they know; the label holder alone
+    // learns the scores.
+    scoring: z.boolean().default(false),
     federation: z
       .strictObject({
         joinDeadlineSeconds: z.number().positive().max(86_400).default(600),
@@ -47,12 +51,15 @@ export const verticalJobSpecSchema = z
           smudgingSigmaBits: z.number().int().min(30).max(48).default(40),
           // A host that declared more features than this could use them to read labels (README).
           maxFeaturesPerParty: z.number().int().min(1).max(512).default(256),
+          // Standard deviation of Gaussian noise the label holder adds to every row's residual, so a host
+          // crafting features reads labels only through it (0: off; costs accuracy, README).
+          labelNoiseSigma: z.number().min(0).max(4).default(0),
         }),
         // Encryption off: forward parts and gradients travel in plaintext, for the bench's baseline only;
         // every participant must allow it in its own config and `hefl audit verify` fails on it.
         z.strictObject({ mode: z.literal('none') }),
       ])
-      .default({ mode: 'threshold', smudgingSigmaBits: 40, maxFeaturesPerParty: 256 }),
+      .default({ mode: 'threshold', smudgingSigmaBits: 40, maxFeaturesPerParty: 256, labelNoiseSigma: 0 }),
     ckks: ckksParametersSchema.optional(),
   })
   .superRefine((job, ctx) => {

@@ -108,7 +108,8 @@ export async function createVerticalCustody(job: VerticalJobSpec, me: string, sc
     coefficientSmudgingBits: coefficientSigmaBits,
     scoreSmudgingBits: job.custody.smudgingSigmaBits,
     coefficientBudget: new DecryptionBudget(maxDecryptions),
-    scoreBudget: new DecryptionBudget(job.training.epochs * scoreCiphertexts),
+    // Every epoch's evaluation, and the scoring of up to 8 million new customers after training.
+    scoreBudget: new DecryptionBudget(job.training.epochs * scoreCiphertexts + 1_024),
     logger,
   });
 }

@@ -55,7 +55,7 @@ export class PlaintextVerticalCustody implements VerticalPartyCustody {
     // Every party computes its own gradient from d: nothing to serve.
   }
 
-  async revealScores(channel: VerticalChannel, _epoch: number, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined> {
+  async revealScores(channel: VerticalChannel, _position: { epoch: number; batch: number }, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined> {
     if (channel.participantId !== this.labelHolder) return undefined;
     return singleVector(scoreSum, 'score sum').subarray(0, length);
   }

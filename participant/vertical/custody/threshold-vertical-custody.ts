@@ -116,14 +116,14 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
     );
   }
 
-  async revealScores(channel: VerticalChannel, epoch: number, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined> {
+  async revealScores(channel: VerticalChannel, position: { epoch: number; batch: number }, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined> {
     const { context, me, parties, jobId, labelHolder } = this.options;
     const items = decodeBlobList(scoreSum, 'score sum', 4_096);
     if (me !== labelHolder) {
-      const address = verticalAddress('score-shares', { epoch, sender: me, recipient: labelHolder });
+      const address = verticalAddress('score-shares', { ...position, sender: me, recipient: labelHolder });
       const bankKey = this.options.sealingPublicKeys.get(labelHolder);
       if (!bankKey) throw new KeyCustodyError(`no sealing key from the label holder "${labelHolder}"`);
-      await channel.sendOnce('score-shares', { epoch, recipient: labelHolder }, async () => {
+      await channel.sendOnce('score-shares', { ...position, recipient: labelHolder }, async () => {
         const inner = encodeBlobList(await this.scoreShares(items));
         return { payload: sealTo(bankKey, inner, sealedContext(jobId, address)), inner };
       });
@@ -133,7 +133,7 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
       parties
         .filter((party) => party !== me)
         .map(async (peer) => {
-          const message = await channel.receive('score-shares', { epoch, sender: peer, recipient: me });
+          const message = await channel.receive('score-shares', { ...position, sender: peer, recipient: me });
           return decodeBlobList(openSealed(this.options.sealingKey, message.payload, sealedContext(jobId, message.address)), `${peer}'s score shares`, items.length);
         }),
     );

@@ -27,5 +27,5 @@ export interface VerticalPartyCustody extends Disposable {
   /** This party's part in the other parties' gradient steps of the batch. */
   serveGradientRequests(channel: VerticalChannel, epoch: number, batch: number): Promise<void>;
   /** Reveals the summed scores to the label holder only: it gets them, every other party undefined. */
-  revealScores(channel: VerticalChannel, epoch: number, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined>;
+  revealScores(channel: VerticalChannel, position: { epoch: number; batch: number }, scoreSum: Uint8Array, length: number): Promise<Float64Array | undefined>;
 }

@@ -11,6 +11,8 @@ export interface EncodePartyOptions {
   featureScaleBits?: number;
   /** The bank: append a column of ones named "intercept". */
   intercept?: boolean;
+  /** Encode with this standardisation instead of fitting one on trainRows (new customers, scored later). */
+  standardization?: { means: Float64Array; stds: Float64Array };
 }
 
 export interface EncodedPartyColumns {
@@ -40,7 +42,9 @@ export function encodePartyColumns(table: PartyTable, spec: PartyFeatureSpec, op
   const stds = new Float64Array(spec.numeric.length);
   const columns: Float64Array[] = [];
   for (const [feature, values] of table.numeric.entries()) {
-    const { mean, std } = standardizeOnRows(values, options.trainRows);
+    const { mean, std } = options.standardization
+      ? { mean: options.standardization.means[feature] as number, std: options.standardization.stds[feature] as number }
+      : standardizeOnRows(values, options.trainRows);
     means[feature] = mean;
     stds[feature] = std;
     columns.push(Float64Array.from(values, (value) => (std === 0 ? 0 : quantizeFeature((value - mean) / std, clip, bits))));
