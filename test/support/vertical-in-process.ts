@@ -23,6 +23,8 @@ export async function runVerticalInProcess(options: {
   dataFiles: Readonly<Record<string, string>>;
   workDirectory: string;
   psiWorkers?: number;
+  /** The label holder's new customers to score (jobs with scoring). */
+  scoringCsv?: string;
   onGradient?: (participantId: string, epoch: number, batch: number, sums: Float64Array) => void;
 }): Promise<{ report: VerticalJobReport; outcomes: Record<string, VerticalPartyOutcome | Error>; ledgers: Record<string, string>; outputs: Record<string, string> }> {
   const { job } = options;
@@ -49,6 +51,7 @@ export async function runVerticalInProcess(options: {
             participantId: party.id,
             jobId: job.jobId,
             dataCsv: options.dataFiles[party.id] as string,
+            ...(party.label && options.scoringCsv ? { scoringCsv: options.scoringCsv } : {}),
             outputDirectory,
             connection,
             guard: judged.guard,
