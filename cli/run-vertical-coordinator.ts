@@ -52,6 +52,8 @@ export async function runVerticalCoordinator(job: VerticalJobSpec, args: Vertica
     allowPlaintextTransport: args.allowPlaintextTransport,
     ...(kit ? { credentials: serverCredentialsFor(kit), authenticatePeer: (auth) => participantFromPeerCertificate(kit.manifest, auth.sslPeerCertificate) } : {}),
   });
+  if (kit) args.logger.info({ federationId: kit.manifest.federationId }, 'mutual TLS on: party ids come from their certificates');
+  else args.logger.warn('no --kit: plain gRPC without TLS');
   args.logger.info({ address: server.address, jobId: job.jobId, kind: job.kind }, 'vertical coordinator listening');
   if (args.readyFile) await writeFile(args.readyFile, server.address);
   args.print(`HEFL coordinator for vertical job ${job.jobId} on ${server.address}: waiting for ${job.parties.map((party) => party.id).join(', ')}`);

@@ -23,8 +23,8 @@ async function ledgerOf(path: string): Promise<LedgerRecord[]> {
 }
 
 /**
- * A vertical job as institutions run it: `hefl keys init`, a coordinator process and one process per
- * party over gRPC, every party keeping the exact bytes of everything it sent. The e-commerce node is
+ * A vertical job as institutions run it: `hefl keys init`, `hefl provision` (mutual TLS), a coordinator
+ * process and one process per party over gRPC, every party keeping the exact bytes of everything it sent. The e-commerce node is
  * killed (SIGKILL) in the middle of a batch and started again with the same config.
  */
 describe.skipIf(!bankMarketingDataAvailable)('vertical job in separate processes: what leaves a party, and a party killed mid-epoch', () => {
@@ -41,6 +41,8 @@ describe.skipIf(!bankMarketingDataAvailable)('vertical job in separate processes
       job,
       nodes: PARTIES.map((party) => ({ participantId: party, dataCsv: slices.files[party] })),
       keepPayloads: true,
+      // Every node over mutual TLS: party ids come from their certificates.
+      mutualTls: true,
       // Mid-batch: after its gradient products left, before its coefficient shares and its update.
       killAndRestart: { participantId: 'ecommerce', afterLogLine: /"epoch":0,"batch":1,.*"msg":"gradient products posted"/ },
       timeoutMs: scaledMs(300_000),
@@ -62,6 +64,7 @@ describe.skipIf(!bankMarketingDataAvailable)('vertical job in separate processes
     expect(restarted).not.toMatch(/private set intersection done/);
     expect(restarted).toMatch(/"epoch":0,"batch":1,.*"msg":"batch done"/);
     expect(federation.report.duplicatesAccepted).toBeGreaterThan(0);
+    expect(await readFile(join(federation.logDirectory, 'coordinator.log'), 'utf8')).toMatch(/mutual TLS on/);
   });
 
   it('no id, no unblinded id hash and no raw feature value leaves any party, in any kept payload', async () => {
