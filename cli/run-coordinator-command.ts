@@ -118,6 +118,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       allowPlaintextTransport: values['allow-plaintext-transport'],
       readyFile: values['ready-file'],
       reportFile: values.report,
+      ledgerFile: values.ledger,
       print,
       logger,
     });

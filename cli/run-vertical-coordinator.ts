@@ -11,6 +11,8 @@ import { intersectBlindedLists } from '../protocols/psi/intersect.js';
 import { loadStartupKit, participantFromPeerCertificate, serverCredentialsFor } from '../protocols/trust/startup-kit.js';
 import type { VerticalJobSpec } from '../protocols/vertical/vertical-job-spec.js';
 import { EXIT } from './exit-codes.js';
+import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { verticalIngressRecorder } from '../coordinator/vertical/vertical-ingress-ledger.js';
 
 export interface VerticalCoordinatorArguments {
   readonly keysDir: string;
@@ -20,6 +22,8 @@ export interface VerticalCoordinatorArguments {
   readonly allowPlaintextTransport: boolean;
   readonly readyFile?: string | undefined;
   readonly reportFile?: string | undefined;
+  /** The coordinator's signed ingress ledger (every request's bytes, sender and fate). */
+  readonly ledgerFile?: string | undefined;
   readonly print: (line: string) => void;
   readonly logger: Logger;
 }
@@ -46,7 +50,13 @@ export async function runVerticalCoordinator(job: VerticalJobSpec, args: Vertica
     onEpochMetrics: (metrics) =>
       args.print(`epoch ${String(metrics.epoch + 1).padStart(3)}  validation AUC ${metrics.validationAuc.toFixed(4)}  loss ${metrics.validationLoss.toFixed(4)}  (${metrics.validationRows} rows, reported by the label holder)`),
   });
+  let onRequestReceived: ReturnType<typeof verticalIngressRecorder> | undefined;
+  if (args.ledgerFile) {
+    if (!keys.ledgerKey) throw new KeyCustodyError(`${args.keysDir} has no ledger.key to sign the ingress ledger (re-create the key folders with \`hefl keys init\`)`);
+    onRequestReceived = verticalIngressRecorder(new LedgerWriter(args.ledgerFile, 'coordinator', keys.ledgerKey));
+  }
   const server = await startGrpcVerticalServer(coordinator, {
+    ...(onRequestReceived ? { onRequestReceived } : {}),
     host: args.host,
     port: args.port,
     allowPlaintextTransport: args.allowPlaintextTransport,

@@ -32,6 +32,8 @@ export function loadVerticalService(): VerticalFederationDefinition {
 export function observeVerticalService(observer: {
   onRequestBytes?: (method: VerticalMethodName, bytes: Buffer) => void;
   onResponseBytes?: (method: VerticalMethodName, bytes: Buffer) => void;
+  /** Server side: each request as received, with what it decoded to (the ingress ledger's hook). */
+  onRequestReceived?: (method: VerticalMethodName, bytes: Buffer, decoded: object) => void;
 }): VerticalFederationDefinition {
   const service = loadVerticalService();
   const observed: Record<string, unknown> = {};
@@ -45,11 +47,14 @@ export function observeVerticalService(observer: {
       },
       requestDeserialize: (bytes: Buffer): object => {
         observer.onRequestBytes?.(name, bytes);
+        let decoded: object;
         try {
-          return method.requestDeserialize(bytes);
+          decoded = method.requestDeserialize(bytes);
         } catch (error) {
-          return { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
+          decoded = { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
         }
+        observer.onRequestReceived?.(name, bytes, decoded);
+        return decoded;
       },
       responseSerialize: (message: object) => {
         const bytes = method.responseSerialize(message);

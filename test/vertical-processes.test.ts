@@ -116,12 +116,19 @@ describe.skipIf(!bankMarketingDataAvailable)('vertical job in separate processes
     }
   });
 
-  it('hefl audit verify re-judges every kept payload of every party and passes', async () => {
+  it('hefl audit verify re-judges every kept payload, matches every party\'s ledger with the coordinator\'s ingress ledger, and passes', async () => {
     const roster = join(directory, 'federation', 'keys', 'coordinator', 'keys.json');
     const ledgers = PARTIES.map((party) => join(federation.outputDirectories[party] as string, 'egress.jsonl'));
-    const audit = await runHefl(['audit', 'verify', '--roster', roster, ...ledgers]);
+    const ingress = join(directory, 'federation', 'coordinator-ingress.jsonl');
+    const audit = await runHefl(['audit', 'verify', '--roster', roster, ...ledgers, ingress]);
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/verdict: every ledger verifies/);
     expect(audit.stdout).toMatch(/kept payloads re-classified/);
+    // Every message each party recorded as sent arrived, from that party as its certificate proves.
+    for (const party of PARTIES) {
+      const line = new RegExp(`${party} -> coordinator: (\\d+) of (\\d+) sent messages found in the ingress ledger`).exec(audit.stdout);
+      expect(line, audit.stdout).not.toBeNull();
+      expect(line?.[1]).toBe(line?.[2]);
+    }
   }, scaledMs(120_000));
 });

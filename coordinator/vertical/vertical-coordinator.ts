@@ -149,6 +149,11 @@ export class VerticalCoordinator {
     return { accepted: true };
   }
 
+  /** Why `requester` may not fetch `address` (the rules), or undefined. */
+  fetchRefusal(requester: string, address: VerticalAddress): string | undefined {
+    return fetchRefusal(this.roster, requester, address);
+  }
+
   /** The message at `address` once it exists, if `requester` may read it. */
   async fetch(requester: string, address: VerticalAddress, signal?: AbortSignal): Promise<VerticalMessage> {
     const refusal = fetchRefusal(this.roster, requester, address);
