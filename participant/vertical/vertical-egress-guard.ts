@@ -61,6 +61,15 @@ export class VerticalEgressGuard {
     if (!chunk.success) return this.refuse(record.method, record.bytes, chunk.reason);
     const entry = this.approved.get(addressKey(chunk.data.address));
     if (!entry) return this.refuse(record.method, record.bytes, `${addressKey(chunk.data.address)} was never approved by the egress guard`);
+    // Chunk 0's hash and signature and every chunk's count are part of the canonical encoding too:
+    // unchecked, they would be 96 bytes per message (and a count) that no judge ever looked at.
+    const expectedCount = Math.max(1, Math.ceil(entry.message.payload.length / VERTICAL_CHUNK_BYTES));
+    if (chunk.data.chunkCount !== expectedCount) {
+      return this.refuse(record.method, record.bytes, `chunk ${chunk.data.chunkIndex} of ${addressKey(chunk.data.address)} announces ${chunk.data.chunkCount} chunks; the approved message has ${expectedCount}`);
+    }
+    if (chunk.data.chunkIndex === 0 && (Buffer.from(chunk.data.payloadSha256).toString('hex') !== entry.sha256 || Buffer.compare(Buffer.from(chunk.data.signature), Buffer.from(entry.message.signature)) !== 0)) {
+      return this.refuse(record.method, record.bytes, `chunk 0 of ${addressKey(chunk.data.address)} does not carry the approved message's payload hash and signature`);
+    }
     const offset = chunk.data.chunkIndex * VERTICAL_CHUNK_BYTES;
     const slice = entry.message.payload.subarray(offset, offset + VERTICAL_CHUNK_BYTES);
     if (Buffer.compare(Buffer.from(slice), Buffer.from(chunk.data.payload)) !== 0) {
