@@ -275,6 +275,25 @@ describe('the vertical egress guard (real CKKS, PSI elements, sealed boxes and l
       guard.check({ method: 'PostVertical', bytes: postBytes(chunk as object) });
     });
 
+    it('a fetch or join request with an oversized nonce or bad ids, and any request naming another job', () => {
+      const fetchMethod = loadVerticalService().FetchVertical;
+      const genuine = toWireFetchRequest(JOB, ME, verticalAddress('forward-sum', { sender: COORDINATOR_SENDER }));
+      refused(() => guard.check({ method: 'FetchVertical', bytes: fetchMethod.requestSerialize({ ...genuine, nonce: randomBytes(4096) }) }), /nonce: is not a 16-byte nonce/);
+      refused(() => guard.check({ method: 'FetchVertical', bytes: fetchMethod.requestSerialize({ ...genuine, participantId: 'Telco exfiltrated 42' }) }), /participantId/);
+      refused(() => guard.check({ method: 'FetchVertical', bytes: fetchMethod.requestSerialize({ ...genuine, jobId: 'job-secret-42' }) }), /names job "job-secret-42"; this node's requests are for "job-egress"/);
+      const joinMethod = loadVerticalService().JoinVertical;
+      const join = { jobId: JOB, participantId: ME, protocolVersion: 3, keyFingerprint: 'f'.repeat(64), nonce: randomBytes(16), resuming: false, lastAppliedRound: 0 };
+      refused(() => guard.check({ method: 'JoinVertical', bytes: joinMethod.requestSerialize({ ...join, nonce: randomBytes(100) }) }), /nonce/);
+      const before = ledger().length;
+      guard.check({ method: 'JoinVertical', bytes: joinMethod.requestSerialize(join) });
+      expect(ledger().slice(before)).toMatchObject([{ messageType: 'JoinVertical', classification: 'metadata' }]);
+      // A post chunk for another job, of an approved address: refused before its payload is even compared.
+      const outgoing = message('forward-part', forwardPart, { epoch: 8, batch: 0 });
+      guard.approve(outgoing);
+      refused(() => guard.check({ method: 'PostVertical', bytes: postBytes(toVerticalChunks('job-other', outgoing)[0] as object) }), /names job "job-other"/);
+      guard.check({ method: 'PostVertical', bytes: postBytes(toVerticalChunks(JOB, outgoing)[0] as object) });
+    });
+
     it('an approved address carrying other payload bytes, another signature, or another chunk count', () => {
       const outgoing = message('forward-part', forwardPart, { epoch: 7, batch: 0 });
       guard.approve(outgoing);

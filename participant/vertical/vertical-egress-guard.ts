@@ -5,7 +5,8 @@ import type { LedgerWriter } from '../../protocols/ledger/ledger-writer.js';
 import { scalarFields } from '../../protocols/ledger/scalar-fields.js';
 import { addressKey } from '../../protocols/vertical/vertical-address.js';
 import { payloadDigest } from '../../protocols/vertical/vertical-signing.js';
-import { parseVerticalChunk, VERTICAL_CHUNK_BYTES, type VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
+import { parseVerticalChunk, parseVerticalFetchRequest, VERTICAL_CHUNK_BYTES, type VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
+import { parseJoinRequest } from '../../protocols/wire/wire-mapping.js';
 import { loadVerticalService } from '../../proto/load-vertical-service.js';
 import type { VerticalEgressRecord } from './vertical-connection.js';
 
@@ -20,6 +21,8 @@ export class VerticalEgressGuard {
   private readonly approved = new Map<string, { message: VerticalMessage; classification: 'ciphertext' | 'metadata' | 'plaintext'; sha256: string }>();
 
   private context: VerticalPayloadContext;
+  /** The job of this node's first request; every later request must name the same. */
+  private jobId: string | undefined;
 
   constructor(
     private readonly ledger: LedgerWriter,
@@ -53,6 +56,12 @@ export class VerticalEgressGuard {
     if (Buffer.compare(method.requestSerialize(decoded as never), Buffer.from(record.bytes)) !== 0) {
       return this.refuse(record.method, record.bytes, `the ${record.method} message carries bytes outside its declared fields`);
     }
+    // Join and fetch requests are checked field by field too (a 16-byte nonce, identifiers), and every
+    // request of this node names one job: the first one it sent. Unchecked, a nonce or a job id could carry anything.
+    const parsed = record.method === 'JoinVertical' ? parseJoinRequest(decoded as never) : record.method === 'FetchVertical' ? parseVerticalFetchRequest(decoded as never) : parseVerticalChunk(decoded as never);
+    if (!parsed.success) return this.refuse(record.method, record.bytes, parsed.reason);
+    this.jobId ??= parsed.data.jobId;
+    if (parsed.data.jobId !== this.jobId) return this.refuse(record.method, record.bytes, `the ${record.method} message names job "${parsed.data.jobId}"; this node's requests are for "${this.jobId}"`);
     if (record.method !== 'PostVertical') {
       this.ledger.recordBytes('egress', record.method, record.bytes, 'metadata', undefined, undefined, scalarFields(decoded as Record<string, unknown>));
       return;
