@@ -39,6 +39,8 @@ export class VerticalMailbox {
     if (this.failure) return Promise.reject(this.failure);
     const found = this.get(address);
     if (found) return Promise.resolve(found);
+    // An 'abort' listener added to a signal that already fired never runs: the wait would hang.
+    if (signal?.aborted) return Promise.reject(new Error('the fetch was cancelled'));
     const key = addressKey(address);
     return new Promise((resolve, reject) => {
       const list = this.waiters.get(key) ?? [];

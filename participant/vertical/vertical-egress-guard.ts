@@ -5,7 +5,8 @@ import type { LedgerWriter } from '../../protocols/ledger/ledger-writer.js';
 import { scalarFields } from '../../protocols/ledger/scalar-fields.js';
 import { addressKey } from '../../protocols/vertical/vertical-address.js';
 import { payloadDigest } from '../../protocols/vertical/vertical-signing.js';
-import { parseVerticalChunk, VERTICAL_CHUNK_BYTES, type VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
+import { parseVerticalChunk, parseVerticalFetchRequest, VERTICAL_CHUNK_BYTES, type VerticalMessage } from '../../protocols/vertical/vertical-wire.js';
+import { parseJoinRequest } from '../../protocols/wire/wire-mapping.js';
 import { loadVerticalService } from '../../proto/load-vertical-service.js';
 import type { VerticalEgressRecord } from './vertical-connection.js';
 
@@ -20,6 +21,8 @@ export class VerticalEgressGuard {
   private readonly approved = new Map<string, { message: VerticalMessage; classification: 'ciphertext' | 'metadata' | 'plaintext'; sha256: string }>();
 
   private context: VerticalPayloadContext;
+  /** The job of this node's first request; every later request must name the same. */
+  private jobId: string | undefined;
 
   constructor(
     private readonly ledger: LedgerWriter,
@@ -53,6 +56,12 @@ export class VerticalEgressGuard {
     if (Buffer.compare(method.requestSerialize(decoded as never), Buffer.from(record.bytes)) !== 0) {
       return this.refuse(record.method, record.bytes, `the ${record.method} message carries bytes outside its declared fields`);
     }
+    // Join and fetch requests are checked field by field too (a 16-byte nonce, identifiers), and every
+    // request of this node names one job: the first one it sent. Unchecked, a nonce or a job id could carry anything.
+    const parsed = record.method === 'JoinVertical' ? parseJoinRequest(decoded as never) : record.method === 'FetchVertical' ? parseVerticalFetchRequest(decoded as never) : parseVerticalChunk(decoded as never);
+    if (!parsed.success) return this.refuse(record.method, record.bytes, parsed.reason);
+    this.jobId ??= parsed.data.jobId;
+    if (parsed.data.jobId !== this.jobId) return this.refuse(record.method, record.bytes, `the ${record.method} message names job "${parsed.data.jobId}"; this node's requests are for "${this.jobId}"`);
     if (record.method !== 'PostVertical') {
       this.ledger.recordBytes('egress', record.method, record.bytes, 'metadata', undefined, undefined, scalarFields(decoded as Record<string, unknown>));
       return;
@@ -61,6 +70,15 @@ export class VerticalEgressGuard {
     if (!chunk.success) return this.refuse(record.method, record.bytes, chunk.reason);
     const entry = this.approved.get(addressKey(chunk.data.address));
     if (!entry) return this.refuse(record.method, record.bytes, `${addressKey(chunk.data.address)} was never approved by the egress guard`);
+    // Chunk 0's hash and signature and every chunk's count are part of the canonical encoding too:
+    // unchecked, they would be 96 bytes per message (and a count) that no judge ever looked at.
+    const expectedCount = Math.max(1, Math.ceil(entry.message.payload.length / VERTICAL_CHUNK_BYTES));
+    if (chunk.data.chunkCount !== expectedCount) {
+      return this.refuse(record.method, record.bytes, `chunk ${chunk.data.chunkIndex} of ${addressKey(chunk.data.address)} announces ${chunk.data.chunkCount} chunks; the approved message has ${expectedCount}`);
+    }
+    if (chunk.data.chunkIndex === 0 && (Buffer.from(chunk.data.payloadSha256).toString('hex') !== entry.sha256 || Buffer.compare(Buffer.from(chunk.data.signature), Buffer.from(entry.message.signature)) !== 0)) {
+      return this.refuse(record.method, record.bytes, `chunk 0 of ${addressKey(chunk.data.address)} does not carry the approved message's payload hash and signature`);
+    }
     const offset = chunk.data.chunkIndex * VERTICAL_CHUNK_BYTES;
     const slice = entry.message.payload.subarray(offset, offset + VERTICAL_CHUNK_BYTES);
     if (Buffer.compare(Buffer.from(slice), Buffer.from(chunk.data.payload)) !== 0) {

@@ -3,6 +3,7 @@ import { ckksParametersSchema, THRESHOLD_DEFAULT_CKKS } from '../ckks/ckks-param
 import { psiSettingsSchema } from '../psi/settings.js';
 import { verticalTrainingSettingsSchema } from './logistic/vertical-training-settings.js';
 import { labelSpecSchema, partyFeatureSpecSchema } from './party-feature-spec.js';
+import { COORDINATOR_SENDER } from './vertical-address.js';
 
 // The job file of a vertical job: parties hold different columns about the same customers, aligned by
 // private set intersection on an id column; one party (the label holder, usually the bank) holds the
@@ -65,6 +66,8 @@ export const verticalJobSpecSchema = z
   .superRefine((job, ctx) => {
     const ids = job.parties.map((party) => party.id);
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['parties'], message: 'party ids repeat' });
+    // The coordinator's sums and ranks carry this sender id and no signature: a party by that name could pass off unsigned messages.
+    if (ids.includes(COORDINATOR_SENDER)) ctx.addIssue({ code: 'custom', path: ['parties'], message: `"${COORDINATOR_SENDER}" is reserved for the coordinator's own messages` });
     if (job.federation.participants && job.federation.participants.join() !== ids.join()) {
       ctx.addIssue({ code: 'custom', path: ['federation', 'participants'], message: 'must list the parties in order (or be left out)' });
     }

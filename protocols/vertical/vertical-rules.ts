@@ -64,6 +64,7 @@ export function fetchRefusal(roster: VerticalRoster, requester: string, address:
   if (!roster.parties.includes(requester)) return `"${requester}" is not a party of this job`;
   if (address.recipient !== '' && address.recipient !== requester) return `the message is sealed to "${address.recipient}"`;
   if (address.kind === 'psi-blinded') {
+    if (!roster.parties.includes(address.owner)) return `PSI list owner "${address.owner}" is not a party`;
     const ring = psiRing(roster, address.owner);
     // The last hop's list is the fully blinded one: the coordinator alone intersects them.
     if (address.hop + 1 >= ring.length) return 'fully blinded PSI lists go to the coordinator only';

@@ -16,6 +16,8 @@ import { decodeKeptCoefficients, encodeKeptCoefficients } from './kept-coefficie
 
 /** Bytes of one coefficient-0 share: one 64-bit residue per data prime. */
 export const COEFFICIENT_SHARE_BYTES = 16;
+/** The most items a gradient-products list may hold at all (the job caps features per party at 512). */
+const MAX_PRODUCTS = 4_096;
 
 export interface ThresholdVerticalCustodyOptions {
   readonly jobId: string;
@@ -43,7 +45,7 @@ export interface ThresholdVerticalCustodyOptions {
 }
 
 /** The additional data every sealed box is bound to: job and the exact mailbox address. */
-function sealedContext(jobId: string, address: VerticalAddress): Uint8Array {
+export function sealedContext(jobId: string, address: VerticalAddress): Uint8Array {
   return new Uint8Array(Buffer.from(`hefl-vertical-sealed/1\0${jobId}\0${addressKey(address)}`, 'utf8'));
 }
 
@@ -101,7 +103,8 @@ export class ThresholdVerticalCustody implements VerticalPartyCustody {
         .map(async (owner) => {
           const declared = this.options.featureCounts.get(owner) ?? 0;
           const message = await channel.receive('gradient-products', { epoch, batch, owner, sender: owner });
-          const c1s = decodeBlobList(message.payload, `${owner}'s gradient products`, declared);
+          // Decoded up to the list bound, so asking for more than declared is refused below as a custody decision.
+          const c1s = decodeBlobList(message.payload, `${owner}'s gradient products`, MAX_PRODUCTS);
           // Exactly one product per declared feature: each share reveals one linear functional of d.
           if (c1s.length !== declared) throw new KeyCustodyError(`"${owner}" asked for ${c1s.length} coefficient decryptions in batch ${batch}; it declared ${declared} features`);
           const address = verticalAddress('coefficient-shares', { epoch, batch, owner, sender: me, recipient: owner });
