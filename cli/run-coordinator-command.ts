@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { startCoordinatorHttpServer } from '../coordinator/coordinator-http-server.js';
 import { startGrpcCoordinatorServer } from '../coordinator/grpc-coordinator-server.js';
-import { readJobFile } from '../protocols/job/read-job-file.js';
+import { readJobFile } from './read-job-file.js';
 import { runVerticalCoordinator } from './run-vertical-coordinator.js';
 import { writeTrainingReport } from '../reporting/write-training-report.js';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readJobFile } from '../protocols/job/read-job-file.js';
+import { readJobFile } from './read-job-file.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors.js';
-import { VERTICAL_JOB_KIND, verticalJobSpecSchema, type VerticalJobSpec } from '../vertical/vertical-job-spec.js';
-import { jobSpecSchema, type JobSpec } from './job-spec.js';
-import { parseConfigText } from './read-config-file.js';
+import { ConfigError } from '../protocols/errors.js';
+import { VERTICAL_JOB_KIND, verticalJobSpecSchema, type VerticalJobSpec } from '../protocols/vertical/vertical-job-spec.js';
+import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
+import { parseConfigText } from '../protocols/job/read-config-file.js';
 
 /** A job file of either shape: horizontal (the default) or vertical (`kind: vertical-logistic-regression`). */
 export type AnyJob = { readonly kind: 'horizontal'; readonly job: JobSpec } | { readonly kind: 'vertical'; readonly job: VerticalJobSpec };
