@@ -185,6 +185,9 @@ export class VerticalCoordinator {
       if (parts.some((part) => !part)) return;
       const sum = this.options.sum.sum(parts.map((part) => (part as VerticalMessage).payload), `${address.kind} of epoch ${address.epoch} batch ${address.batch}`);
       this.makeMessage(verticalAddress(address.kind === 'forward-part' ? 'forward-sum' : 'score-sum', { epoch: address.epoch, batch: address.batch }), sum);
+      // Every party has posted this batch's part, so every party is done with all earlier steps (a party
+      // restarted now resumes at this batch): their messages are no longer needed.
+      if (address.kind === 'forward-part') this.mailbox.prune((kept) => !finishedBefore(kept, address.epoch, address.batch));
     } else if (address.kind === 'epoch-metrics') {
       this.recordMetrics(address.epoch, this.mailbox.get(address)?.payload);
     } else if (address.kind === 'done') {
@@ -254,6 +257,16 @@ export class VerticalCoordinator {
   recordBytesSent(bytes: number): void {
     this.bytesSent += bytes;
   }
+}
+
+const BATCH_KINDS: ReadonlySet<string> = new Set(['forward-part', 'forward-sum', 'gradient-products', 'coefficient-shares']);
+const EVALUATION_KINDS: ReadonlySet<string> = new Set(['score-part', 'score-sum', 'score-shares']);
+
+/** Whether a message belongs to a training step before batch `batch` of epoch `epoch` (or that epoch's predecessors' evaluations). */
+function finishedBefore(address: VerticalAddress, epoch: number, batch: number): boolean {
+  if (BATCH_KINDS.has(address.kind)) return address.epoch < epoch || (address.epoch === epoch && address.batch < batch);
+  if (EVALUATION_KINDS.has(address.kind)) return address.batch === 0 && address.epoch < epoch;
+  return false;
 }
 
 /** A fetch the rules refuse (answered PERMISSION_DENIED, never waited on). */
