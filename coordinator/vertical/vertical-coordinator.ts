@@ -163,7 +163,7 @@ export class VerticalCoordinator {
         this.intersectionSize = ownerRanks.reduce((count, rank) => count + (rank >= 0 ? 1 : 0), 0);
         this.makeMessage(verticalAddress('psi-ranks', { owner, recipient: owner }), encodeRanks(ownerRanks));
       }
-      this.logger.info({ intersectionSize: this.intersectionSize }, 'private set intersection complete');
+      this.logger.info({ intersectionSize: this.intersectionSize, ...this.byteCounters() }, 'private set intersection complete');
     } else if (address.kind === 'forward-part' || address.kind === 'score-part') {
       const parts = parties.map((sender) => this.mailbox.get(from(address.kind as 'forward-part', sender)));
       if (parts.some((part) => !part)) return;
@@ -192,10 +192,15 @@ export class VerticalCoordinator {
       };
       this.epochs.push(metrics);
       this.options.onEpochMetrics?.(metrics);
-      this.logger.info(metrics, 'epoch finished');
+      this.logger.info({ ...metrics, ...this.byteCounters() }, 'epoch finished');
     } catch {
       this.logger.warn({ epoch }, 'the label holder sent epoch metrics that are not JSON');
     }
+  }
+
+  /** The running byte totals, logged at the PSI's end and every epoch's (the bench's per-epoch figures). */
+  private byteCounters(): { bytesReceived: number; bytesSent: number } {
+    return { bytesReceived: this.bytesReceived, bytesSent: this.bytesSent };
   }
 
   private armDeadline(seconds: number, reason: string): void {
