@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { BankJobBenchOptions } from './bank-job-end-to-end.js';
+import type { VerticalBenchOptions } from './vertical-section.js';
 
-export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'vertical'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -28,22 +29,27 @@ export interface BenchOptions {
   /** Aggregate size and party count of the threshold decryption costs. */
   readonly thresholdParameters: number;
   readonly thresholdParties: number;
+  /** PSI sizes and the vertical bank-marketing job, threshold vs custody none (see vertical-section.ts). */
+  readonly vertical: VerticalBenchOptions;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...] [--vertical-epochs N]
   --quick        small sizes and 1 run: a smoke run (under a minute)
   --repeat N     runs per figure (default 3; 1 with --quick)
   --out FILE     where the JSON goes (default out/bench/bench.json)
   --only LIST    comma-separated sections: ${BENCH_SECTIONS.join(', ')} (default: all)
   --participants LIST
                  participant counts of the memory section, e.g. 3,10,20 (default 3,10,20; 2,4 with --quick)
+  --vertical-epochs N
+                 epochs of each vertical job of the vertical section (default 3; 1 with --quick)
 
 Prints the tables on stdout and writes every sample and median as JSON.
 
 Examples:
   npm run bench                        (or: hefl bench) every section, 3 runs per figure
   npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes
-  npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)`;
+  npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)
+  npm run bench -- --only vertical     PSI 3 × 100k ids (target ≤ 60 s) and the vertical job, threshold vs none`;
 
 export class BenchUsageError extends Error {
   constructor(
@@ -65,6 +71,7 @@ function readArguments(argv: readonly string[]) {
         out: { type: 'string', default: 'out/bench/bench.json' },
         only: { type: 'string' },
         participants: { type: 'string' },
+        'vertical-epochs': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -96,6 +103,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (!(BENCH_SECTIONS as readonly string[]).includes(name)) throw new BenchUsageError(`unknown section "${name}"\n${BENCH_USAGE}`);
     sections.add(name as BenchSection);
   }
+  const verticalEpochs = values['vertical-epochs'] === undefined ? (quick ? 1 : 3) : Number(values['vertical-epochs']);
+  if (!Number.isInteger(verticalEpochs) || verticalEpochs < 1 || verticalEpochs > 1_000) {
+    throw new BenchUsageError(`--vertical-epochs must be an integer from 1 to 1000, got ${values['vertical-epochs']}\n${BENCH_USAGE}`);
+  }
   const memoryParticipants = values.participants === undefined ? undefined : parseParticipantCounts(values.participants);
   return {
     mode: quick ? 'quick' : 'full',
@@ -115,5 +126,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     memoryLimitSeconds: quick ? 60 : 300,
     thresholdParameters: quick ? 10_000 : 1_000_000,
     thresholdParties: 3,
+    // Quick: PSI on 2,000 ids and the vertical job on the table's first 3,000 customers (one batch per epoch).
+    vertical: { psiIds: quick ? 2_000 : 100_000, maxCustomers: quick ? 3_000 : 0, epochs: verticalEpochs },
   };
 }

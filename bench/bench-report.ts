@@ -7,6 +7,7 @@ import type { MachineInfo } from './machine-info.js';
 import type { ParallelEncryptionResult } from './parallel-encryption.js';
 import type { PaillierResult } from './paillier-comparison.js';
 import type { ThresholdCostsResult } from './threshold-costs.js';
+import type { VerticalBenchResult } from './vertical-section.js';
 
 export const BENCH_REPORT_FORMAT = 'hefl-bench/1';
 
@@ -27,4 +28,6 @@ export interface BenchReport {
   readonly syntheticRound: SyntheticRoundResult | null;
   readonly coordinatorMemory: CoordinatorMemoryResult | null;
   readonly threshold: ThresholdCostsResult | null;
+  /** PSI at 3 × 100k and bank-marketing sizes; the vertical job, threshold CKKS vs custody none. */
+  readonly vertical: VerticalBenchResult | null;
 }

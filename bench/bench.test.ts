@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { scaledMs } from '../test/support/time-scale.js';
+import { BENCH_SECTIONS } from './bench-options.js';
 
 const RUN_BENCH = fileURLToPath(new URL('./run-bench.ts', import.meta.url));
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 // What `--quick` needs on a quiet machine, times HEFL_TEST_TIME_SCALE.
 const LIMIT_MS = scaledMs(90_000);
+// Two whole vertical jobs (8 processes, threshold key setup): ~35 s on a quiet machine, ~80 s on a loaded one.
+const VERTICAL_LIMIT_MS = scaledMs(180_000);
 
 const figure = z.object({ unit: z.string().min(1), median: z.number(), samples: z.array(z.number()).min(1) });
 const stage = z.object({ seconds: figure, paramsPerSecond: figure });
@@ -95,6 +98,35 @@ const benchReport = z.object({
   threshold: z.object({ status: z.enum(['measured', 'not-built']) }),
 });
 
+const psiCase = z.object({
+  status: z.literal('measured'),
+  intersectionSize: z.number().int().positive(),
+  totalSeconds: figure,
+  bytesSentPerParty: z.record(z.string(), z.number().int().positive()),
+  coordinatorBytesSent: z.number().int().positive(),
+  withinTarget: z.null(),
+});
+const custodyRun = z.object({ epochSeconds: figure, coordinatorBytesPerEpoch: figure, allPartiesEgressBytesPerEpoch: figure, finalValidationAuc: figure });
+const verticalReport = z.object({
+  vertical: z.object({
+    // 3 × 2,000 ids, 70 % shared, padTo 2,200: every party sends its own list and two hops of 2,200 × 32 bytes.
+    psi: psiCase.extend({ intersectionSize: z.literal(1_400), bytesSentPerParty: z.record(z.string(), z.literal(3 * 2_200 * 32)) }),
+    psiBankMarketing: z.union([psiCase, z.object({ status: z.literal('skipped'), reason: z.string() })]),
+    training: z.union([
+      z.object({ status: z.literal('skipped'), reason: z.string() }),
+      z.object({
+        status: z.literal('measured'),
+        epochs: z.literal(1),
+        threshold: custodyRun.extend({ custody: z.literal('threshold') }),
+        none: custodyRun.extend({ custody: z.literal('none') }),
+        secondsThresholdOverNone: figure,
+        coordinatorBytesThresholdOverNone: figure,
+        partyEgressThresholdOverNone: figure,
+      }),
+    ]),
+  }),
+});
+
 /** Every { unit, median, samples } anywhere in the report, with its path. */
 function figuresIn(value: unknown, path = '$'): [string, z.infer<typeof figure>][] {
   if (typeof value !== 'object' || value === null) return [];
@@ -103,15 +135,26 @@ function figuresIn(value: unknown, path = '$'): [string, z.infer<typeof figure>]
   return Object.entries(value).flatMap(([key, child]) => figuresIn(child, `${path}.${key}`));
 }
 
-function runQuickBench(outFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+// The vertical section spawns two whole vertical jobs (8 processes): its own smoke test below.
+const SECTIONS_BUT_VERTICAL = BENCH_SECTIONS.filter((section) => section !== 'vertical').join(',');
+
+function expectPositiveFigures(figures: readonly [string, z.infer<typeof figure>][], repeat: number): void {
+  for (const [path, value] of figures) {
+    expect(Number.isFinite(value.median) && value.median > 0, `${path} median ${value.median}`).toBe(true);
+    expect(value.samples, path).toHaveLength(repeat);
+    for (const sample of value.samples) expect(Number.isFinite(sample), `${path} sample ${sample}`).toBe(true);
+  }
+}
+
+function runQuickBench(outFile: string, sections: string, limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_BENCH, '--quick', '--out', outFile], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_BENCH, '--quick', '--only', sections, '--out', outFile], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     // Killed a little before the test's own limit, so a hang still reports the bench's stderr.
-    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS - scaledMs(5_000));
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs - scaledMs(5_000));
     child.once('error', reject);
     // 'close', not 'exit': the tables may still be in the stdout pipe when the process exits.
     child.once('close', (code) => {
@@ -132,7 +175,7 @@ describe('npm run bench -- --quick', () => {
     async () => {
       directory = await mkdtemp(join(tmpdir(), 'hefl-bench-test-'));
       const outFile = join(directory, 'bench.json');
-      const run = await runQuickBench(outFile);
+      const run = await runQuickBench(outFile, SECTIONS_BUT_VERTICAL, LIMIT_MS);
       expect(run.code, run.stderr.slice(-2_000)).toBe(0);
       expect(run.stdout).toMatch(/CKKS throughput/);
       expect(run.stdout).toMatch(/Parallel CKKS encryption/);
@@ -142,12 +185,25 @@ describe('npm run bench -- --quick', () => {
       const report = benchReport.parse(JSON.parse(await readFile(outFile, 'utf8')));
       const figures = figuresIn(report);
       expect(figures.length).toBeGreaterThan(40);
-      for (const [path, value] of figures) {
-        expect(Number.isFinite(value.median) && value.median > 0, `${path} median ${value.median}`).toBe(true);
-        expect(value.samples, path).toHaveLength(report.repeat);
-        for (const sample of value.samples) expect(Number.isFinite(sample), `${path} sample ${sample}`).toBe(true);
-      }
+      expectPositiveFigures(figures, report.repeat);
     },
     LIMIT_MS,
+  );
+
+  it(
+    'the vertical section: PSI figures, and the vertical job under threshold CKKS and custody none (skipped without the data)',
+    async () => {
+      directory ??= await mkdtemp(join(tmpdir(), 'hefl-bench-test-'));
+      const outFile = join(directory, 'vertical.json');
+      const run = await runQuickBench(outFile, 'vertical', VERTICAL_LIMIT_MS);
+      expect(run.code, run.stderr.slice(-2_000)).toBe(0);
+      expect(run.stdout).toMatch(/Private set intersection/);
+      expect(run.stdout).toMatch(/Vertical logistic regression/);
+      const raw: unknown = JSON.parse(await readFile(outFile, 'utf8'));
+      const report = verticalReport.parse(raw);
+      expect(report.vertical.psi.totalSeconds.median).toBeGreaterThan(0);
+      expectPositiveFigures(figuresIn(raw), 1);
+    },
+    VERTICAL_LIMIT_MS,
   );
 });

@@ -1,3 +1,5 @@
+import type { Figure } from './figures.js';
+
 export type Alignment = 'left' | 'right';
 
 export interface Table {
@@ -62,4 +64,11 @@ export function formatRatio(ratio: number): string {
   if (ratio >= 100) return `×${formatQuantity(ratio)}`;
   if (ratio > 0 && ratio < 0.01) return `×${ratio.toExponential(2)}`;
   return `×${ratio.toPrecision(3)}`;
+}
+
+/** A figure as "median [min–max]" (just the median for one sample). */
+export function formatFigure(value: Figure, format: (value: number) => string): string {
+  const text = format(value.median);
+  if (value.samples.length < 2) return text;
+  return `${text} [${format(Math.min(...value.samples))}–${format(Math.max(...value.samples))}]`;
 }

@@ -2,14 +2,10 @@ import type { BenchReport } from './bench-report.js';
 import type { CkksSizeResult, StageFigures } from './ckks-throughput.js';
 import type { ParallelStage } from './parallel-encryption.js';
 import { deriveFigure, type Figure } from './figures.js';
-import { formatBytes, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
+import { formatBytes, formatFigure, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
+import { verticalTables } from './vertical-report.js';
 
-/** "median [min–max]" (just the median for one sample). */
-function cell(value: Figure, format: (value: number) => string): string {
-  const text = format(value.median);
-  if (value.samples.length < 2) return text;
-  return `${text} [${format(Math.min(...value.samples))}–${format(Math.max(...value.samples))}]`;
-}
+const cell = formatFigure;
 
 const perSecond = (value: number): string => `${formatQuantity(value)}/s`;
 const plain = (value: number): string => value.toPrecision(3);
@@ -243,7 +239,7 @@ function machineLine(report: BenchReport): string {
 
 /** The whole report as plain-text tables for stdout. */
 export function renderReport(report: BenchReport): string {
-  const tables = [ckksTable(report), ...parallelTables(report), paillierTable(report), endToEndTable(report), memoryTable(report)].filter((table): table is Table => table !== undefined);
+  const tables = [ckksTable(report), ...parallelTables(report), paillierTable(report), endToEndTable(report), memoryTable(report), ...verticalTables(report)].filter((table): table is Table => table !== undefined);
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: HEFL's performance figures — CKKS stage throughput, wire size, Paillier
- * comparison, rounds over gRPC, coordinator memory — as tables on stdout and JSON (every sample
- * plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
+ * comparison, rounds over gRPC, coordinator memory, vertical learning (PSI; threshold CKKS vs custody
+ * none) — as tables on stdout and JSON (every sample plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { measureParallelEncryption } from './parallel-encryption.js';
 import { measurePaillier } from './paillier-comparison.js';
 import { renderReport } from './render-report.js';
 import { measureThresholdCosts } from './threshold-costs.js';
+import { measureVertical } from './vertical-section.js';
 
 /** Runs the selected sections in turn; `onProgress` gets one line per step (stderr in the CLI). */
 export async function runBench(options: BenchOptions, onProgress: (line: string) => void): Promise<BenchReport> {
@@ -38,6 +39,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const threshold = selected('threshold')
     ? await measureThresholdCosts(options.thresholdParameters, options.thresholdParties, options.repeat, onProgress)
     : null;
+  const vertical = selected('vertical') ? await measureVertical(options.vertical, options.repeat, onProgress) : null;
   return {
     format: BENCH_REPORT_FORMAT,
     createdAt: new Date().toISOString(),
@@ -53,6 +55,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     syntheticRound,
     coordinatorMemory,
     threshold,
+    vertical,
   };
 }
 

@@ -179,7 +179,7 @@ export class VerticalCoordinator {
       // Round 0 aligns the training customers; round 1 the customers the label holder asked to score.
       if (address.batch === 0) this.intersectionSize = size;
       else this.scoringSize = size;
-      this.logger.info({ intersectionSize: size, round: address.batch === 0 ? 'training' : 'scoring' }, 'private set intersection complete');
+      this.logger.info({ intersectionSize: size, round: address.batch === 0 ? 'training' : 'scoring', ...this.byteCounters() }, 'private set intersection complete');
     } else if (address.kind === 'forward-part' || address.kind === 'score-part') {
       const parts = parties.map((sender) => this.mailbox.get(from(address.kind as 'forward-part', sender)));
       if (parts.some((part) => !part)) return;
@@ -211,10 +211,15 @@ export class VerticalCoordinator {
       };
       this.epochs.push(metrics);
       this.options.onEpochMetrics?.(metrics);
-      this.logger.info(metrics, 'epoch finished');
+      this.logger.info({ ...metrics, ...this.byteCounters() }, 'epoch finished');
     } catch {
       this.logger.warn({ epoch }, 'the label holder sent epoch metrics that are not JSON');
     }
+  }
+
+  /** The running byte totals, logged at the PSI's end and every epoch's (the bench's per-epoch figures). */
+  private byteCounters(): { bytesReceived: number; bytesSent: number } {
+    return { bytesReceived: this.bytesReceived, bytesSent: this.bytesSent };
   }
 
   private armDeadline(seconds: number, reason: string): void {
