@@ -74,45 +74,34 @@ describe.skipIf(!bankMarketingDataAvailable)('vertical logistic regression: encr
     const federated = result.report.epochs.at(-1)?.validationAuc ?? Number.NaN;
     expect(Math.abs(federated - plaintextAuc)).toBeLessThan(0.002);
   });
-});
 
-describe.skipIf(!bankMarketingDataAvailable)('vertical scoring: the bank alone receives the joint scores of its new customers', () => {
-  it('each score equals the sigmoid of the parties\' model blocks applied to their own rows', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'hefl-vertical-scoring-'));
-    try {
-      const job = verticalJobSpecSchema.parse(bankMarketingVerticalJob({ jobId: 'vertical-scoring', training: { epochs: 1, batchSize: 1_024 }, scoring: true }));
-      const slices = await writeVerticalSlices(directory, 2_000);
-      const result = await runVerticalInProcess({ job, dataFiles: slices.files, workDirectory: join(directory, 'run'), psiWorkers: 1, scoringCsv: slices.scoringCsv });
-      expect(result.report.status).toBe('finished');
-      const scored = (await readFile(join(result.outputs.bank as string, 'scores.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
-      expect(scored.length).toBeGreaterThan(10);
-      expect(result.report.scoredCustomers).toBe(scored.length);
-      // Only the label holder writes scores.
-      for (const party of ['ecommerce', 'government']) await expect(readFile(join(result.outputs[party] as string, 'scores.csv'))).rejects.toThrow();
-      const ids = scored.map(([id]) => id as string);
-      const total = new Float64Array(ids.length);
-      for (const party of job.parties) {
-        const block = JSON.parse(await readFile(join(result.outputs[party.id] as string, 'model', 'vertical-model-block.json'), 'utf8')) as {
-          features: { weight: number }[];
-          standardization: { means: number[]; stds: number[] };
-        };
-        const source = party.label ? await readCsvTable(slices.scoringCsv) : await readCsvTable(slices.files[party.id as 'ecommerce' | 'government']);
-        const table = parsePartyTable(source, party.features, { idColumn: party.idColumn });
-        const row = new Map(table.ids.map((id, index) => [id, index]));
-        const aligned = selectPartyRows(table, Int32Array.from(ids, (id) => row.get(id) as number));
-        const encoded = encodePartyColumns(aligned, party.features, {
-          trainRows: new Int32Array(0),
-          clip: job.training.clip,
-          featureScaleBits: job.training.featureScaleBits,
-          intercept: party.label !== undefined,
-          standardization: { means: Float64Array.from(block.standardization.means), stds: Float64Array.from(block.standardization.stds) },
-        });
-        const part = forwardPart(encoded.columns, block.features.map((feature) => feature.weight), Int32Array.from(ids, (_, index) => index));
-        part.forEach((value, index) => (total[index] = (total[index] as number) + value));
-      }
-      scored.forEach(([, probability], index) => expect(Math.abs(Number(probability) - 1 / (1 + Math.exp(-(total[index] as number))))).toBeLessThan(1e-6));
-    } finally {
-      await rm(directory, { recursive: true, force: true });
+  it('scoring: each score the bank alone receives equals the sigmoid of the parties\' model blocks on their own rows', async () => {
+    const scored = (await readFile(join(result.outputs.bank as string, 'scores.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(scored.length).toBeGreaterThan(10);
+    expect(result.report.scoredCustomers).toBe(scored.length);
+    // Only the label holder writes scores.
+    for (const party of ['ecommerce', 'government']) await expect(readFile(join(result.outputs[party] as string, 'scores.csv'))).rejects.toThrow();
+    const ids = scored.map(([id]) => id as string);
+    const total = new Float64Array(ids.length);
+    for (const party of job.parties) {
+      const block = JSON.parse(await readFile(join(result.outputs[party.id] as string, 'model', 'vertical-model-block.json'), 'utf8')) as {
+        features: { weight: number }[];
+        standardization: { means: number[]; stds: number[] };
+      };
+      const source = party.label ? await readCsvTable(slices.scoringCsv) : await readCsvTable(slices.files[party.id as 'ecommerce' | 'government']);
+      const table = parsePartyTable(source, party.features, { idColumn: party.idColumn });
+      const row = new Map(table.ids.map((id, index) => [id, index]));
+      const aligned = selectPartyRows(table, Int32Array.from(ids, (id) => row.get(id) as number));
+      const encoded = encodePartyColumns(aligned, party.features, {
+        trainRows: new Int32Array(0),
+        clip: job.training.clip,
+        featureScaleBits: job.training.featureScaleBits,
+        intercept: party.label !== undefined,
+        standardization: { means: Float64Array.from(block.standardization.means), stds: Float64Array.from(block.standardization.stds) },
+      });
+      const part = forwardPart(encoded.columns, block.features.map((feature) => feature.weight), Int32Array.from(ids, (_, index) => index));
+      part.forEach((value, index) => (total[index] = (total[index] as number) + value));
     }
-  }, scaledMs(240_000));
+    scored.forEach(([, probability], index) => expect(Math.abs(Number(probability) - 1 / (1 + Math.exp(-(total[index] as number))))).toBeLessThan(1e-6));
+  });
 });
