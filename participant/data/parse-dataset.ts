@@ -1,7 +1,7 @@
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { throwDatasetProblem, type ReportDatasetProblem } from './dataset-problem.js';
 import { categoryMatcher } from './match-category.js';
-import { readCategoryCell, readLabelCell, readNumericCell } from './read-typed-cell.js';
+import { readCategoryCell, readLabelCell, readNumericCell, type CellPlace } from './read-typed-cell.js';
 import type { CsvTable } from './read-csv-table.js';
 import { resolveSchemaColumns } from './resolve-schema-columns.js';
 
@@ -35,6 +35,7 @@ export function parseDataset(table: CsvTable, schema: FeatureSchema, report: Rep
   const numeric = schema.numeric.map(() => new Float64Array(rowCount).fill(Number.NaN));
   const categoricalIndex = schema.categorical.map(() => new Int32Array(rowCount).fill(-1));
   const labels = new Uint8Array(rowCount);
+  const place: CellPlace = { source, line: 0, column: '', report };
 
   for (let row = 0; row < rowCount; row += 1) {
     const cells = rows[row] as string[];
@@ -43,19 +44,23 @@ export function parseDataset(table: CsvTable, schema: FeatureSchema, report: Rep
       report({ source, line, message: `expected ${header.length} cells, found ${cells.length}` });
       continue;
     }
-    for (const [feature, position] of columns.numeric.entries()) {
+    place.line = line;
+    for (let feature = 0; feature < numeric.length; feature += 1) {
+      const position = columns.numeric[feature] as number;
       if (position < 0) continue;
-      const place = { source, line, column: schema.numeric[feature] as string, report };
+      place.column = schema.numeric[feature] as string;
       (numeric[feature] as Float64Array)[row] = readNumericCell(cells[position] as string, place);
     }
-    for (const [feature, position] of columns.categorical.entries()) {
+    for (let feature = 0; feature < categoricalIndex.length; feature += 1) {
+      const position = columns.categorical[feature] as number;
       if (position < 0) continue;
       const column = schema.categorical[feature] as FeatureSchema['categorical'][number];
-      const place = { source, line, column: column.name, report };
+      place.column = column.name;
       (categoricalIndex[feature] as Int32Array)[row] = readCategoryCell(cells[position] as string, column.categories, matchers[feature] as (cell: string) => number | undefined, place);
     }
     if (columns.label < 0) continue;
-    labels[row] = readLabelCell(cells[columns.label] as string, schema.label, { source, line, column: schema.label.column, report }) ?? 0;
+    place.column = schema.label.column;
+    labels[row] = readLabelCell(cells[columns.label] as string, schema.label, place) ?? 0;
   }
   return { source, numeric, categoricalIndex, labels, rowCount };
 }

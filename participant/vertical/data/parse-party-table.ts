@@ -1,6 +1,6 @@
 import { throwDatasetProblem, type ReportDatasetProblem } from '../../data/dataset-problem.js';
 import { categoryMatcher } from '../../data/match-category.js';
-import { readCategoryCell, readLabelCell, readNumericCell } from '../../data/read-typed-cell.js';
+import { readCategoryCell, readLabelCell, readNumericCell, type CellPlace } from '../../data/read-typed-cell.js';
 import type { CsvTable } from '../../data/read-csv-table.js';
 import { resolveHeaderColumns } from '../../data/resolve-header-columns.js';
 import type { LabelSpec, PartyFeatureSpec } from '../../../protocols/vertical/party-feature-spec.js';
@@ -77,6 +77,7 @@ export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options
   const labels = options.label === undefined ? undefined : new Uint8Array(rows.length);
   const ids: string[] = [];
   const idLines = new Map<string, number>();
+  const place: CellPlace = { source, line: 0, column: '', report };
   for (const [row, cells] of rows.entries()) {
     const line = lineOf(row);
     if (cells.length !== header.length) {
@@ -84,26 +85,31 @@ export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options
       ids.push('');
       continue;
     }
-    ids.push(columns.id < 0 ? '' : readId(cells[columns.id] as string, idLines, { source, line, column: options.idColumn, report }));
+    place.line = line;
+    place.column = options.idColumn;
+    ids.push(columns.id < 0 ? '' : readId(cells[columns.id] as string, idLines, place));
     for (const [feature, position] of columns.numeric.entries()) {
       if (position < 0) continue;
-      (numeric[feature] as Float64Array)[row] = readNumericCell(cells[position] as string, { source, line, column: spec.numeric[feature] as string, report });
+      place.column = spec.numeric[feature] as string;
+      (numeric[feature] as Float64Array)[row] = readNumericCell(cells[position] as string, place);
     }
     for (const [feature, position] of columns.categorical.entries()) {
       if (position < 0) continue;
       const column = spec.categorical[feature] as PartyFeatureSpec['categorical'][number];
       const match = matchers[feature] as (cell: string) => number | undefined;
-      (categoricalIndex[feature] as Int32Array)[row] = readCategoryCell(cells[position] as string, column.categories, match, { source, line, column: column.name, report });
+      place.column = column.name;
+      (categoricalIndex[feature] as Int32Array)[row] = readCategoryCell(cells[position] as string, column.categories, match, place);
     }
     if (labels !== undefined && options.label !== undefined && columns.label >= 0) {
-      labels[row] = readLabelCell(cells[columns.label] as string, options.label, { source, line, column: options.label.column, report }) ?? 0;
+      place.column = options.label.column;
+      labels[row] = readLabelCell(cells[columns.label] as string, options.label, place) ?? 0;
     }
   }
   return { source, ids, numeric, categoricalIndex, ...(labels === undefined ? {} : { labels }), rowCount: rows.length };
 }
 
 /** The row's id; an empty or repeated one is reported (and kept, for a collecting caller). */
-function readId(id: string, idLines: Map<string, number>, place: { source: string; line: number; column: string; report: ReportDatasetProblem }): string {
+function readId(id: string, idLines: Map<string, number>, place: CellPlace): string {
   const { source, line, column, report } = place;
   if (id.trim() === '') {
     report({ source, line, column, cell: id, message: 'the id is empty' });
