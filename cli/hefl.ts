@@ -1,5 +1,6 @@
 import { HeflError } from '../protocols/errors.js';
 import { runAuditCommand } from './run-audit-command.js';
+import { runCheckCommand } from './run-check-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runCoordinatorCommand } from './run-coordinator-command.js';
 import { runInitCommand } from './run-init-command.js';
@@ -18,6 +19,7 @@ Commands:
   init           scaffold a federation folder (commented job file, node configs)
   keys init      create the key folders, one per node
   provision      create a federation CA and mutual-TLS startup kits (and revoke nodes)
+  check          check a node's CSV files against the job offline: every problem, and a summary
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
   status         ask a running coordinator (started with --dashboard) how its job is going
@@ -32,6 +34,7 @@ Exit codes: 0 ok, 1 job failed, 2 usage, 3 config invalid, 4 dataset invalid,
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   init: runInitCommand,
   keys: runKeysCommand,
+  check: runCheckCommand,
   provision: runProvisionCommand,
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,

@@ -35,7 +35,8 @@ allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors"
 verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
 a coordinator address that is not loopback (127.0.0.0/8, ::1, localhost) is refused unless
 "allowPlaintextTransport": true.
-Relative paths are resolved from the config file's folder.
+Relative paths are resolved from the config file's folder. Check the CSVs against the job first,
+offline, with \`hefl check --job JOB --config NODE_CONFIG\` (every problem at once, and a summary).
 
 Options:
   --config FILE        this node's config file                                   (required)

@@ -118,7 +118,8 @@ export async function scaffoldFederation(scenario: Scenario, directory: string, 
 Run these from this folder (\`npx hefl\` inside the HEFL checkout, or \`hefl\` when installed).
 
 1. ${options.dataset ? 'The CSVs are in `data/` (one slice per institution, and `holdout.csv` for the bank\'s evaluation).' : 'Put each institution\'s CSV at `data/<participant>.csv` (or run `hefl init` again with `--dataset FILE`).'}
-   Check the column names against \`features\` in \`job.yaml\`.
+   Check each node's data against \`job.yaml\` offline (every problem with line and column, and a summary):
+   \`hefl check --job job.yaml --config nodes/bank.yaml\` (likewise for ecommerce and government)
 2. Create the key folders offline and hand each \`keys/<node>\` folder to its node:
    \`hefl keys init --job job.yaml --out keys\`
 3. Start the coordinator, with the live dashboard at http://127.0.0.1:8080/ :

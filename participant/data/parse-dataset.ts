@@ -1,6 +1,7 @@
-import { DatasetError } from '../../protocols/errors.js';
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
-import { parseFiniteNumber } from './parse-finite-number.js';
+import { throwDatasetProblem, type ReportDatasetProblem } from './dataset-problem.js';
+import { categoryMatcher } from './match-category.js';
+import { readCategoryCell, readLabelCell, readNumericCell, type CellPlace } from './read-typed-cell.js';
 import type { CsvTable } from './read-csv-table.js';
 import { resolveSchemaColumns } from './resolve-schema-columns.js';
 
@@ -19,58 +20,47 @@ export interface LocalDataset {
 /**
  * Validates every cell against the job's feature schema and converts it. Stops at the first bad
  * cell with file, line and column, so a partner can fix their export before any round starts.
+ * With `report`, every problem goes to it instead and parsing goes on (`hefl check`): a bad numeric
+ * cell is then NaN, an unknown category -1, a bad label 0, a missing column's cells NaN or -1.
  */
-export function parseDataset(table: CsvTable, schema: FeatureSchema): LocalDataset {
+export function parseDataset(table: CsvTable, schema: FeatureSchema, report: ReportDatasetProblem = throwDatasetProblem): LocalDataset {
   const { source, header, rows } = table;
-  const columns = resolveSchemaColumns(header, schema, source);
+  const columns = resolveSchemaColumns(header, schema, source, report);
   const rowCount = rows.length;
-  if (rowCount === 0) throw new DatasetError(`${source}: no data rows after the header`);
+  if (rowCount === 0) report({ source, message: 'no data rows after the header' });
 
   // Without recorded lines (tables built in code) each row is assumed to take one line after the header.
   const lineOf = (row: number): number => table.rowLines?.[row] ?? row + 2;
-  const categoryIndexes = schema.categorical.map(
-    (column) => new Map(column.categories.map((category, index) => [category, index])),
-  );
-  const numeric = schema.numeric.map(() => new Float64Array(rowCount));
-  const categoricalIndex = schema.categorical.map(() => new Int32Array(rowCount));
+  const matchers = schema.categorical.map((column) => categoryMatcher(column.categories));
+  const numeric = schema.numeric.map(() => new Float64Array(rowCount).fill(Number.NaN));
+  const categoricalIndex = schema.categorical.map(() => new Int32Array(rowCount).fill(-1));
   const labels = new Uint8Array(rowCount);
-  const { positive, negative } = schema.label;
+  const place: CellPlace = { source, line: 0, column: '', report };
 
   for (let row = 0; row < rowCount; row += 1) {
     const cells = rows[row] as string[];
+    const line = lineOf(row);
     if (cells.length !== header.length) {
-      throw new DatasetError(`${source}: line ${lineOf(row)}: expected ${header.length} cells, found ${cells.length}`);
+      report({ source, line, message: `expected ${header.length} cells, found ${cells.length}` });
+      continue;
     }
+    place.line = line;
     for (let feature = 0; feature < numeric.length; feature += 1) {
-      const cell = cells[columns.numeric[feature] as number] as string;
-      const value = parseFiniteNumber(cell);
-      if (value === undefined) {
-        throw new DatasetError(
-          `${source}: line ${lineOf(row)}, column "${schema.numeric[feature]}": ${JSON.stringify(cell)} is not a finite number`,
-        );
-      }
-      (numeric[feature] as Float64Array)[row] = value;
+      const position = columns.numeric[feature] as number;
+      if (position < 0) continue;
+      place.column = schema.numeric[feature] as string;
+      (numeric[feature] as Float64Array)[row] = readNumericCell(cells[position] as string, place);
     }
     for (let feature = 0; feature < categoricalIndex.length; feature += 1) {
-      const cell = cells[columns.categorical[feature] as number] as string;
-      const index = (categoryIndexes[feature] as Map<string, number>).get(cell);
-      if (index === undefined) {
-        const column = schema.categorical[feature] as FeatureSchema['categorical'][number];
-        throw new DatasetError(
-          `${source}: line ${lineOf(row)}, column "${column.name}": unknown category ${JSON.stringify(cell)}; ` +
-            `declared: ${column.categories.map((category) => JSON.stringify(category)).join(', ')}`,
-        );
-      }
-      (categoricalIndex[feature] as Int32Array)[row] = index;
+      const position = columns.categorical[feature] as number;
+      if (position < 0) continue;
+      const column = schema.categorical[feature] as FeatureSchema['categorical'][number];
+      place.column = column.name;
+      (categoricalIndex[feature] as Int32Array)[row] = readCategoryCell(cells[position] as string, column.categories, matchers[feature] as (cell: string) => number | undefined, place);
     }
-    const label = cells[columns.label] as string;
-    if (label === positive) labels[row] = 1;
-    else if (label !== negative) {
-      throw new DatasetError(
-        `${source}: line ${lineOf(row)}, column "${schema.label.column}": label ${JSON.stringify(label)} is neither ` +
-          `the positive ${JSON.stringify(positive)} nor the negative ${JSON.stringify(negative)}`,
-      );
-    }
+    if (columns.label < 0) continue;
+    place.column = schema.label.column;
+    labels[row] = readLabelCell(cells[columns.label] as string, schema.label, place) ?? 0;
   }
   return { source, numeric, categoricalIndex, labels, rowCount };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DatasetError } from '../../protocols/errors.js';
+import { throwDatasetProblem, type ReportDatasetProblem } from './dataset-problem.js';
 import { detectCsvDelimiter } from './detect-csv-delimiter.js';
 import { parseCsvRecords } from './parse-csv-records.js';
 
@@ -20,6 +21,11 @@ export interface CsvTable {
 export interface CsvOptions {
   /** One character; detected from the header line (`;` or `,`) when left out. */
   delimiter?: string;
+  /**
+   * Hears of each row with the wrong number of cells; such a row is then left out and reading goes
+   * on (`hefl check`). Without it the first one ends the read.
+   */
+  report?: ReportDatasetProblem;
 }
 
 const gunzipAsync = promisify(gunzip);
@@ -62,12 +68,12 @@ export function parseCsvText(text: string, source: string, options: CsvOptions =
   const header = headerRecord.cells;
   const rows: string[][] = [];
   const rowLines: number[] = [];
+  const report = options.report ?? throwDatasetProblem;
   for (const record of records) {
     if (record.cells.length !== header.length) {
-      throw new DatasetError(
-        `${source}: line ${record.line}: expected ${header.length} cells, found ${record.cells.length}` +
-          ` (delimiter ${JSON.stringify(delimiter)})`,
-      );
+      const found = `expected ${header.length} cells, found ${record.cells.length}`;
+      report({ source, line: record.line, message: `${found} (delimiter ${JSON.stringify(delimiter)})` });
+      continue;
     }
     rows.push(record.cells);
     rowLines.push(record.line);

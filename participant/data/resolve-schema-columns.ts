@@ -1,8 +1,8 @@
-import { DatasetError } from '../../protocols/errors.js';
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
-import { findSimilarName } from '../../protocols/data/find-similar-name.js';
+import type { ReportDatasetProblem } from './dataset-problem.js';
+import { resolveHeaderColumns } from './resolve-header-columns.js';
 
-/** Header positions of the schema's columns, in schema order. */
+/** Header positions of the schema's columns, in schema order; -1 for a missing one (collecting mode only). */
 export interface SchemaColumns {
   numeric: number[];
   categorical: number[];
@@ -11,41 +11,30 @@ export interface SchemaColumns {
 
 /**
  * Matches the header against the schema. Every header column must be used or explicitly ignored,
- * so a partner's extra column (possibly a leaking one) is never silently dropped or used.
+ * so a partner's extra column (possibly a leaking one) is never silently dropped or used. Throws at
+ * the first mismatch unless `report` collects them.
  */
-export function resolveSchemaColumns(header: readonly string[], schema: FeatureSchema, source: string): SchemaColumns {
-  const positions = new Map<string, number>();
-  for (const [index, name] of header.entries()) {
-    if (positions.has(name)) throw new DatasetError(`${source}: line 1: column "${name}" appears twice in the header`);
-    positions.set(name, index);
-  }
-  const find = (name: string, role: string): number => {
-    const position = positions.get(name);
-    if (position !== undefined) return position;
-    const similar = findSimilarName(name, header);
-    throw new DatasetError(
-      `${source}: line 1: ${role} column "${name}" is missing from the header` +
-        (similar === undefined ? '' : `; did you mean "${similar}"?`),
-    );
+export function resolveSchemaColumns(
+  header: readonly string[],
+  schema: FeatureSchema,
+  source: string,
+  report?: ReportDatasetProblem,
+): SchemaColumns {
+  const wanted = [
+    ...schema.numeric.map((name) => ({ name, role: 'numeric' })),
+    ...schema.categorical.map((column) => ({ name: column.name, role: 'categorical' })),
+    { name: schema.label.column, role: 'label' },
+  ];
+  const known = new Set([...wanted.map((column) => column.name), ...schema.ignored]);
+  const positions = resolveHeaderColumns(header, wanted, known, {
+    source,
+    undeclared: (name) => `column "${name}" is not in the job's feature schema; add it to features.ignored to train without it`,
+    ...(report ? { report } : {}),
+  });
+  const numericCount = schema.numeric.length;
+  return {
+    numeric: positions.slice(0, numericCount),
+    categorical: positions.slice(numericCount, numericCount + schema.categorical.length),
+    label: positions[positions.length - 1] as number,
   };
-  const columns: SchemaColumns = {
-    numeric: schema.numeric.map((name) => find(name, 'numeric')),
-    categorical: schema.categorical.map((column) => find(column.name, 'categorical')),
-    label: find(schema.label.column, 'label'),
-  };
-  const known = new Set([
-    ...schema.numeric,
-    ...schema.categorical.map((column) => column.name),
-    schema.label.column,
-    ...schema.ignored,
-  ]);
-  for (const name of header) {
-    if (!known.has(name)) {
-      throw new DatasetError(
-        `${source}: line 1: column "${name}" is not in the job's feature schema; ` +
-          `add it to features.ignored to train without it`,
-      );
-    }
-  }
-  return columns;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { categoryValueSchema } from './category-value.js';
 
 // Strict: a misspelt field is an error naming it, not a silent default (as everywhere in the job file).
 
@@ -7,7 +8,7 @@ export const featureSchemaSchema = z
   .strictObject({
     numeric: z.array(z.string().min(1)).default([]),
     categorical: z
-      .array(z.strictObject({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
+      .array(z.strictObject({ name: z.string().min(1), categories: z.array(categoryValueSchema).min(1) }))
       .default([]),
     label: z.strictObject({
       column: z.string().min(1),

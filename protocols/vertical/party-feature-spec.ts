@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { categoryValueSchema } from '../data/category-value.js';
 
 // Strict, as the job file: a misspelt field is an error naming it.
 
@@ -7,7 +8,7 @@ export const partyFeatureSpecSchema = z
   .strictObject({
     numeric: z.array(z.string().min(1)).default([]),
     categorical: z
-      .array(z.strictObject({ name: z.string().min(1), categories: z.array(z.string()).min(1) }))
+      .array(z.strictObject({ name: z.string().min(1), categories: z.array(categoryValueSchema).min(1) }))
       .default([]),
     // Columns present in the party's CSV that training must not use; every other column must be declared.
     ignored: z.array(z.string().min(1)).default([]),

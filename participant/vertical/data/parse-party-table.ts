@@ -1,7 +1,8 @@
-import { DatasetError } from '../../../protocols/errors.js';
-import { findSimilarName } from '../../../protocols/data/find-similar-name.js';
-import { parseFiniteNumber } from '../../data/parse-finite-number.js';
+import { throwDatasetProblem, type ReportDatasetProblem } from '../../data/dataset-problem.js';
+import { categoryMatcher } from '../../data/match-category.js';
+import { readCategoryCell, readLabelCell, readNumericCell, type CellPlace } from '../../data/read-typed-cell.js';
 import type { CsvTable } from '../../data/read-csv-table.js';
+import { resolveHeaderColumns } from '../../data/resolve-header-columns.js';
 import type { LabelSpec, PartyFeatureSpec } from '../../../protocols/vertical/party-feature-spec.js';
 
 /** One party's rows, typed and column-major, in file order (alignment reorders them later). */
@@ -18,84 +19,104 @@ export interface PartyTable {
   rowCount: number;
 }
 
+export interface PartyTableOptions {
+  idColumn: string;
+  label?: LabelSpec;
+  /**
+   * Hears of every problem, and parsing goes on (`hefl check`): a bad numeric cell is then NaN, an
+   * unknown category -1, a bad label 0, and `ids` keeps empty and repeated ids. Default: throw at the first.
+   */
+  report?: ReportDatasetProblem;
+}
+
+/** Header positions: id, numeric columns, categorical columns, label (-1 when absent or missing). */
+interface PartyColumns {
+  id: number;
+  numeric: number[];
+  categorical: number[];
+  label: number;
+}
+
+function resolvePartyColumns(header: readonly string[], spec: PartyFeatureSpec, options: PartyTableOptions, source: string, report: ReportDatasetProblem): PartyColumns {
+  const wanted = [
+    { name: options.idColumn, role: 'id' },
+    ...spec.numeric.map((name) => ({ name, role: 'numeric' })),
+    ...spec.categorical.map((column) => ({ name: column.name, role: 'categorical' })),
+    ...(options.label === undefined ? [] : [{ name: options.label.column, role: 'label' }]),
+  ];
+  const known = new Set([...wanted.map((column) => column.name), ...spec.ignored]);
+  const positions = resolveHeaderColumns(header, wanted, known, {
+    source,
+    report,
+    undeclared: (name) => `column "${name}" is not in this party's feature spec; add it to ignored to train without it`,
+  });
+  const categoricalEnd = 1 + spec.numeric.length + spec.categorical.length;
+  return {
+    id: positions[0] as number,
+    numeric: positions.slice(1, 1 + spec.numeric.length),
+    categorical: positions.slice(1 + spec.numeric.length, categoricalEnd),
+    label: options.label === undefined ? -1 : (positions[categoricalEnd] as number),
+  };
+}
+
 /**
  * Validates every cell and converts it, stopping at the first bad one with file, line and column.
  * Every header column must be the id, a feature, the label or explicitly ignored, so an undeclared
  * column (possibly a leaking one) is never silently used or dropped.
  */
-export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options: { idColumn: string; label?: LabelSpec }): PartyTable {
+export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options: PartyTableOptions): PartyTable {
   const { source, header, rows } = table;
-  const positions = new Map<string, number>();
-  for (const [index, name] of header.entries()) {
-    if (positions.has(name)) throw new DatasetError(`${source}: line 1: column "${name}" appears twice in the header`);
-    positions.set(name, index);
-  }
-  const find = (name: string, role: string): number => {
-    const position = positions.get(name);
-    if (position !== undefined) return position;
-    const similar = findSimilarName(name, header);
-    throw new DatasetError(`${source}: line 1: ${role} column "${name}" is missing from the header` + (similar === undefined ? '' : `; did you mean "${similar}"?`));
-  };
-  const idPosition = find(options.idColumn, 'id');
-  const numericPositions = spec.numeric.map((name) => find(name, 'numeric'));
-  const categoricalPositions = spec.categorical.map((column) => find(column.name, 'categorical'));
-  const labelPosition = options.label === undefined ? undefined : find(options.label.column, 'label');
-  const known = new Set([options.idColumn, ...spec.numeric, ...spec.categorical.map((column) => column.name), ...spec.ignored]);
-  if (options.label !== undefined) known.add(options.label.column);
-  for (const name of header) {
-    if (!known.has(name)) {
-      throw new DatasetError(`${source}: line 1: column "${name}" is not in this party's feature spec; add it to ignored to train without it`);
-    }
-  }
-  if (rows.length === 0) throw new DatasetError(`${source}: no data rows after the header`);
+  const report = options.report ?? throwDatasetProblem;
+  const columns = resolvePartyColumns(header, spec, options, source, report);
+  if (rows.length === 0) report({ source, message: 'no data rows after the header' });
 
   const lineOf = (row: number): number => table.rowLines?.[row] ?? row + 2;
-  const categoryIndexes = spec.categorical.map((column) => new Map(column.categories.map((category, index) => [category, index])));
-  const numeric = spec.numeric.map(() => new Float64Array(rows.length));
-  const categoricalIndex = spec.categorical.map(() => new Int32Array(rows.length));
+  const matchers = spec.categorical.map((column) => categoryMatcher(column.categories));
+  const numeric = spec.numeric.map(() => new Float64Array(rows.length).fill(Number.NaN));
+  const categoricalIndex = spec.categorical.map(() => new Int32Array(rows.length).fill(-1));
   const labels = options.label === undefined ? undefined : new Uint8Array(rows.length);
   const ids: string[] = [];
   const idLines = new Map<string, number>();
+  const place: CellPlace = { source, line: 0, column: '', report };
   for (const [row, cells] of rows.entries()) {
-    if (cells.length !== header.length) throw new DatasetError(`${source}: line ${lineOf(row)}: expected ${header.length} cells, found ${cells.length}`);
-    const id = cells[idPosition] as string;
-    if (id.trim() === '') throw new DatasetError(`${source}: line ${lineOf(row)}, column "${options.idColumn}": the id is empty`);
-    const earlier = idLines.get(id);
-    if (earlier !== undefined) {
-      throw new DatasetError(`${source}: line ${lineOf(row)}, column "${options.idColumn}": id ${JSON.stringify(id)} repeats line ${earlier}`);
+    const line = lineOf(row);
+    if (cells.length !== header.length) {
+      report({ source, line, message: `expected ${header.length} cells, found ${cells.length}` });
+      ids.push('');
+      continue;
     }
-    idLines.set(id, lineOf(row));
-    ids.push(id);
-    for (const [feature, position] of numericPositions.entries()) {
-      const cell = cells[position] as string;
-      const value = parseFiniteNumber(cell);
-      if (value === undefined) {
-        throw new DatasetError(`${source}: line ${lineOf(row)}, column "${spec.numeric[feature]}": ${JSON.stringify(cell)} is not a finite number`);
-      }
-      (numeric[feature] as Float64Array)[row] = value;
+    place.line = line;
+    place.column = options.idColumn;
+    ids.push(columns.id < 0 ? '' : readId(cells[columns.id] as string, idLines, place));
+    for (const [feature, position] of columns.numeric.entries()) {
+      if (position < 0) continue;
+      place.column = spec.numeric[feature] as string;
+      (numeric[feature] as Float64Array)[row] = readNumericCell(cells[position] as string, place);
     }
-    for (const [feature, position] of categoricalPositions.entries()) {
-      const cell = cells[position] as string;
-      const index = (categoryIndexes[feature] as Map<string, number>).get(cell);
-      if (index === undefined) {
-        const column = spec.categorical[feature] as PartyFeatureSpec['categorical'][number];
-        throw new DatasetError(
-          `${source}: line ${lineOf(row)}, column "${column.name}": unknown category ${JSON.stringify(cell)}; ` +
-            `declared: ${column.categories.map((category) => JSON.stringify(category)).join(', ')}`,
-        );
-      }
-      (categoricalIndex[feature] as Int32Array)[row] = index;
+    for (const [feature, position] of columns.categorical.entries()) {
+      if (position < 0) continue;
+      const column = spec.categorical[feature] as PartyFeatureSpec['categorical'][number];
+      const match = matchers[feature] as (cell: string) => number | undefined;
+      place.column = column.name;
+      (categoricalIndex[feature] as Int32Array)[row] = readCategoryCell(cells[position] as string, column.categories, match, place);
     }
-    if (labels !== undefined && options.label !== undefined && labelPosition !== undefined) {
-      const cell = cells[labelPosition] as string;
-      if (cell === options.label.positive) labels[row] = 1;
-      else if (cell !== options.label.negative) {
-        throw new DatasetError(
-          `${source}: line ${lineOf(row)}, column "${options.label.column}": label ${JSON.stringify(cell)} is neither ` +
-            `the positive ${JSON.stringify(options.label.positive)} nor the negative ${JSON.stringify(options.label.negative)}`,
-        );
-      }
+    if (labels !== undefined && options.label !== undefined && columns.label >= 0) {
+      place.column = options.label.column;
+      labels[row] = readLabelCell(cells[columns.label] as string, options.label, place) ?? 0;
     }
   }
   return { source, ids, numeric, categoricalIndex, ...(labels === undefined ? {} : { labels }), rowCount: rows.length };
+}
+
+/** The row's id; an empty or repeated one is reported (and kept, for a collecting caller). */
+function readId(id: string, idLines: Map<string, number>, place: CellPlace): string {
+  const { source, line, column, report } = place;
+  if (id.trim() === '') {
+    report({ source, line, column, cell: id, message: 'the id is empty' });
+    return id;
+  }
+  const earlier = idLines.get(id);
+  if (earlier !== undefined) report({ source, line, column, cell: id, message: `id ${JSON.stringify(id)} repeats line ${earlier}` });
+  else idLines.set(id, line);
+  return id;
 }
