@@ -1,6 +1,7 @@
 import { DatasetError } from '../../protocols/errors.js';
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
 import { parseFiniteNumber } from './parse-finite-number.js';
+import { MAX_ABS_FEATURE_VALUE } from '../../protocols/data/statistics-limbs.js';
 import type { CsvTable } from './read-csv-table.js';
 import { resolveSchemaColumns } from './resolve-schema-columns.js';
 
@@ -47,6 +48,12 @@ export function parseDataset(table: CsvTable, schema: FeatureSchema): LocalDatas
       if (value === undefined) {
         throw new DatasetError(
           `${source}: line ${lineOf(row)}, column "${schema.numeric[feature]}": ${JSON.stringify(cell)} is not a finite number`,
+        );
+      }
+      if (Math.abs(value) > MAX_ABS_FEATURE_VALUE) {
+        throw new DatasetError(
+          `${source}: line ${lineOf(row)}, column "${schema.numeric[feature]}": ${JSON.stringify(cell.trim())} is beyond the ` +
+            `supported magnitude |x| ≤ ${MAX_ABS_FEATURE_VALUE} (1e15); rescale the column (e.g. thousands) before the job`,
         );
       }
       (numeric[feature] as Float64Array)[row] = value;
