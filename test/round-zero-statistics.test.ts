@@ -8,7 +8,7 @@ import { combinePublicShares } from '../protocols/ckks/threshold/collective-publ
 import { combineDecryptionShares } from '../protocols/ckks/threshold/combine-decryption-shares.js';
 import { createSeedContribution, deriveCommonSeed } from '../protocols/ckks/threshold/common-seed.js';
 import { createDecryptionShare } from '../protocols/ckks/threshold/decryption-share.js';
-import { createKeyShare } from '../protocols/ckks/threshold/key-share.js';
+import { createKeyShare, type KeyShare } from '../protocols/ckks/threshold/key-share.js';
 import { ThresholdCkksContext } from '../protocols/ckks/threshold/threshold-context.js';
 import { DEFAULT_SMUDGING_SIGMA_BITS, DEFAULT_THRESHOLD_CKKS } from '../protocols/ckks/threshold/threshold-parameters.js';
 import type { FeatureSchema } from '../protocols/data/feature-schema.js';
@@ -91,7 +91,7 @@ async function thresholdFederation(context: ThresholdCkksContext, parties: numbe
   const jobId = `round-zero-${parties}`;
   const ids = Array.from({ length: parties }, (_, index) => `node-${index}`);
   const commonSeed = deriveCommonSeed(jobId, ids.map((participantId) => ({ participantId, seed: createSeedContribution({ jobId, participantId }).seed })));
-  const keys = [];
+  const keys: KeyShare[] = [];
   for (let party = 0; party < parties; party += 1) keys.push(await createKeyShare(context, commonSeed));
   const publicKey = await combinePublicShares(context, commonSeed, keys.map((key) => key.publicShare));
   const decrypt = async (aggregate: Uint8Array[], length: number): Promise<Float64Array> => {
