@@ -25,6 +25,21 @@ afterAll(async () => {
 });
 
 describe('Coordinator', () => {
+  it('refuses at Join a node of protocol version 3 (raw round-0 statistics, not limbs): the two would misread each other', async () => {
+    expect(PROTOCOL_VERSION).toBe(4);
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-version-'));
+    directories.push(directory);
+    const folders = await initFederationKeys(job, directory);
+    const coordinatorKeys = await readCoordinatorKeys(folders.coordinator);
+    const coordinator = await Coordinator.create({ job, keys: coordinatorKeys });
+    const receipt = coordinator.join(
+      { jobId: job.jobId, participantId: 'bank', protocolVersion: 3, keyFingerprint: coordinatorKeys.manifest.keyFingerprint },
+      { send: () => undefined, close: () => undefined },
+    );
+    expect(receipt).toEqual({ accepted: false, reason: 'protocol version 3 is not supported (this coordinator speaks 4)' });
+    coordinator.stop('test finished');
+  });
+
   it('acknowledges a resent identical update without adding it twice, and refuses a different one', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-'));
     directories.push(directory);
