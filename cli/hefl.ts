@@ -1,4 +1,5 @@
 import { HeflError } from '../protocols/errors.js';
+import { sealFailure } from '../protocols/ckks/describe-seal-failure.js';
 import { runAuditCommand } from './run-audit-command.js';
 import { runCheckCommand } from './run-check-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -58,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     return await command(rest);
-  } catch (error) {
+  } catch (thrown) {
+    // Not even an Error (a SEAL exception is a WebAssembly.Exception): say what SEAL said, never "[object …]".
+    const error = thrown instanceof Error ? thrown : sealFailure(thrown, 'a CKKS operation');
     if (error instanceof UsageError) {
       process.stderr.write(`hefl ${name}: ${error.message}\n\n${error.usage}\n`);
       return EXIT.usage;
@@ -71,8 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hefl ${name}: ${error.message}\n`);
       return EXIT.usage;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`hefl ${name}: internal error: ${message}\n`);
+    process.stderr.write(`hefl ${name}: internal error: ${error.message}\n`);
     if (process.env.HEFL_DEBUG) console.error(error);
     return EXIT.internal;
   }

@@ -25,6 +25,21 @@ afterAll(async () => {
 });
 
 describe('Coordinator', () => {
+  it('refuses at Join a node of protocol version 3 (raw round-0 statistics, not limbs): the two would misread each other', async () => {
+    expect(PROTOCOL_VERSION).toBe(4);
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-version-'));
+    directories.push(directory);
+    const folders = await initFederationKeys(job, directory);
+    const coordinatorKeys = await readCoordinatorKeys(folders.coordinator);
+    const coordinator = await Coordinator.create({ job, keys: coordinatorKeys });
+    const receipt = coordinator.join(
+      { jobId: job.jobId, participantId: 'bank', protocolVersion: 3, keyFingerprint: coordinatorKeys.manifest.keyFingerprint },
+      { send: () => undefined, close: () => undefined },
+    );
+    expect(receipt).toEqual({ accepted: false, reason: 'protocol version 3 is not supported (this coordinator speaks 4)' });
+    coordinator.stop('test finished');
+  });
+
   it('acknowledges a resent identical update without adding it twice, and refuses a different one', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-'));
     directories.push(directory);
@@ -92,7 +107,7 @@ describe('Coordinator', () => {
     const decrypting = await CkksSession.create(job.ckks, { publicKey: bankKeys.publicKey as Uint8Array, secretKey: bankKeys.secretKey as Uint8Array });
     const sum = decrypting.decryptVector(served.success ? [...served.data] : [], vectorLength);
     decrypting.dispose();
-    Array.from(sum).forEach((value, index) => expect(value).toBeCloseTo([2, 3, 4][index] as number, 4));
+    Array.from(sum).forEach((value, index) => expect(value).toBeCloseTo([2, 3, 4][index] ?? 0, 4)); // the rest of the vector was zero
     coordinator.stop('test finished');
     expect((await running).status).toBe('stopped');
   });

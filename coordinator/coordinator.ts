@@ -37,6 +37,7 @@ import {
   type ParticipantActivity,
 } from './round-types.js';
 import { openUpdate } from './update-intake.js';
+import { describeSealFailure } from '../protocols/ckks/describe-seal-failure.js';
 
 // The types every caller of the coordinator uses stay importable from here.
 export type {
@@ -243,7 +244,7 @@ export class Coordinator {
       this.setStatus('finished');
       this.roster.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeSealFailure(error);
       this.setStatus(this.events.stopRequested ? 'stopped' : 'failed');
       this.progress.failure = message;
       this.logger.error({ reason: message }, 'job did not finish');

@@ -7,6 +7,7 @@ import type { CoordinatorEvents } from './coordinator-events.js';
 import type { CoordinatorCustody } from './custody/coordinator-custody.js';
 import { REPLAY, type ParticipantRoster } from './participant-roster.js';
 import type { IncomingUpdate, JobProgress } from './round-types.js';
+import { describeSealFailure } from '../protocols/ckks/describe-seal-failure.js';
 
 /** What taking in an update needs of the coordinator. */
 export interface UpdateIntakeContext {
@@ -53,7 +54,7 @@ export function openUpdate(context: UpdateIntakeContext, first: UpdateChunk): Pa
     // Each update weighs one contribution here: its sample count is inside the ciphertext.
     contribution = round.aggregator.begin(first.participantId, 1);
   } catch (error) {
-    return refuse(error instanceof Error ? error.message : String(error));
+    return refuse(describeSealFailure(error));
   }
   let closed = false;
   const digest = new UpdateDigest();
@@ -85,8 +86,8 @@ export function openUpdate(context: UpdateIntakeContext, first: UpdateChunk): Pa
       try {
         contribution.commit();
       } catch (error) {
-        incoming.abort(error instanceof Error ? error.message : String(error));
-        return { accepted: false, reason: error instanceof Error ? error.message : String(error) };
+        incoming.abort(describeSealFailure(error));
+        return { accepted: false, reason: describeSealFailure(error) };
       }
       closed = true;
       round.inFlight.delete(incoming);
@@ -109,8 +110,8 @@ export function openUpdate(context: UpdateIntakeContext, first: UpdateChunk): Pa
   try {
     incoming.accept(first);
   } catch (error) {
-    incoming.abort(error instanceof Error ? error.message : String(error));
-    return refuse(error instanceof Error ? error.message : String(error));
+    incoming.abort(describeSealFailure(error));
+    return refuse(describeSealFailure(error));
   }
   return { success: true, data: incoming };
 }

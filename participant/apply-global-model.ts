@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { splitTrainingSum, countRoundValues } from '../protocols/aggregation/update-vector.js';
 import { federatedEvaluation } from '../protocols/data/evaluation-counts.js';
 import { standardizationFromTotals } from './data/standardization-from-totals.js';
+import { decodeStatisticsLimbs } from '../protocols/data/statistics-limbs.js';
 import { HeflError, WireMessageError } from '../protocols/errors.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
@@ -70,7 +71,9 @@ async function applyAggregate(node: ParticipantNode, state: JobState, event: { r
     return;
   }
   if (event.kind === 'statistics') {
-    const model = useStandardization(state, job, data, standardizationFromTotals(sum, job.features));
+    const totals = decodeStatisticsLimbs(sum, job.features.numeric.length, event.contributors.length);
+    const model = useStandardization(state, job, data, standardizationFromTotals(totals, job.features));
+    totals.fill(0);
     state.globalWeights = initialWeights(model, job.training.seed);
     node.logger.info({ round: event.round, contributors: event.contributors.length }, 'federated standardization ready');
   } else {

@@ -2,6 +2,7 @@ import { computeAuc } from './data/compute-auc.js';
 import { computeFeatureStatistics } from './data/compute-feature-statistics.js';
 import { EVALUATION_VALUES, evaluationCounts } from '../protocols/data/evaluation-counts.js';
 import { WireMessageError } from '../protocols/errors.js';
+import { encodeStatisticsLimbs } from '../protocols/data/statistics-limbs.js';
 import { trainingVector } from '../protocols/aggregation/update-vector.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { buildModel } from './model/build-model.js';
@@ -29,14 +30,22 @@ export async function runLocalRound(node: ParticipantNode, state: JobState, even
   node.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
   const vector =
     event.kind === 'statistics'
-      ? // Round 0: per-column sums, sums of squares and the row count.
-        computeFeatureStatistics(data.dataset, job.features)
+      ? // Round 0: per-column sums, sums of squares and the row count, as bounded fixed-point limbs.
+        statisticsVector(data.dataset, job)
       : event.kind === 'evaluation'
         ? // The new global model on this node's evaluation rows, as ROC counts (zeros without any).
           evaluationVector(node, state, event.round)
         : await trainingUpdate(node, state, job, data, event.round);
   await uploadUpdate(node, state, job, event.round, event.kind, vector);
   vector.fill(0);
+}
+
+/** The node's round-0 statistics as the limbs it encrypts; the float64 statistics are wiped. */
+function statisticsVector(dataset: PreparedData['dataset'], job: JobSpec): Float64Array {
+  const statistics = computeFeatureStatistics(dataset, job.features);
+  const vector = encodeStatisticsLimbs(statistics, job.features.numeric.length);
+  statistics.fill(0);
+  return vector;
 }
 
 /** Local epochs from the global model, the clipped delta weighted before encryption (n_i · Δ_i: the coordinator only adds). */

@@ -7,6 +7,7 @@ import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { CoordinatorEvent } from '../protocols/wire/federation-messages.js';
 import { detectionProbability, sampleChunkIndices } from './aggregate-sample.js';
 import type { FederationConnection } from './federation-connection.js';
+import { describeSealFailure } from '../protocols/ckks/describe-seal-failure.js';
 
 export interface AggregateVerification {
   readonly job: JobSpec;
@@ -91,7 +92,7 @@ export async function verifyAggregate(input: AggregateVerification): Promise<voi
       logger.info({ round: event.round, kind: event.kind, contributors: contributors.length }, 'aggregate verified against every signed contribution');
     }
   } catch (error) {
-    logger.warn({ round: event.round, reason: error instanceof Error ? error.message : String(error) }, 'refused to decrypt an unverified aggregate');
+    logger.warn({ round: event.round, reason: describeSealFailure(error) }, 'refused to decrypt an unverified aggregate');
     throw error;
   } finally {
     for (const sum of sums.values()) session.release(sum);

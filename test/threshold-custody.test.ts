@@ -12,6 +12,7 @@ import { combineDecryptionShares, createDecryptionShare } from '../protocols/ckk
 import { federatedAveraging } from '../protocols/aggregation/federated-averaging.js';
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
 import { computeFeatureStatistics } from '../participant/data/compute-feature-statistics.js';
+import { encodeStatisticsLimbs } from '../protocols/data/statistics-limbs.js';
 import { parseDataset } from '../participant/data/parse-dataset.js';
 import { readCsvTable } from '../participant/data/read-csv-table.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
@@ -67,7 +68,7 @@ describe.skipIf(!bankMarketingDataAvailable)('threshold key custody', () => {
       .find((chunk) => chunk.round === 0);
     expect(statisticsChunk).toBeDefined();
     const ciphertext = [new Uint8Array(statisticsChunk?.ciphertext ?? [])];
-    const plaintext = computeFeatureStatistics(parseDataset(await readCsvTable(slices.files.bank), job.features), job.features);
+    const plaintext = encodeStatisticsLimbs(computeFeatureStatistics(parseDataset(await readCsvTable(slices.files.bank), job.features), job.features), job.features.numeric.length);
     const shares = Object.fromEntries(await Promise.all(IDS.map(async (id) => [id, new Uint8Array(await readFile(result.secretShareFiles[id] as string))] as const)));
     const decryptWith = async (ids: readonly string[]): Promise<Float64Array> => {
       const partials = await Promise.all(ids.map((id) => createDecryptionShare(job.ckks, shares[id] as Uint8Array, ciphertext, { smudgingSigmaBits: 40 })));

@@ -18,6 +18,7 @@ import { REPLAY } from '../participant-roster.js';
 import type { AggregateReady, IncomingDecryptionShare } from '../round-types.js';
 import type { CoordinatorCustody, CustodyContext, ReceivedUpdate, RefuseShare } from './coordinator-custody.js';
 import { ThresholdKeySetup } from './threshold-key-setup.js';
+import { describeSealFailure } from '../../protocols/ckks/describe-seal-failure.js';
 
 /** One round's joint decryption while the participants' shares come in. */
 interface JointDecryption {
@@ -130,7 +131,7 @@ export class ThresholdCustody implements CoordinatorCustody {
         this.thresholdContext ??= await ThresholdCkksContext.create(job.ckks);
         values = await combineDecryptionShares(this.thresholdContext, [...chunks], job.federation.participants.map((id) => decryption.shares.get(id) as Uint8Array[]), ready.vectorLength);
       } catch (error) {
-        throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${error instanceof Error ? error.message : String(error)}`);
+        throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${describeSealFailure(error)}`);
       }
       published.publishDecrypted(ready.kind, ready.round, values);
       return values;
@@ -195,7 +196,7 @@ export class ThresholdCustody implements CoordinatorCustody {
     try {
       incoming.accept(first);
     } catch (error) {
-      return refuse(error instanceof Error ? error.message : String(error));
+      return refuse(describeSealFailure(error));
     }
     return { success: true, data: incoming };
   }

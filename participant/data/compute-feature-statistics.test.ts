@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
-import { computeFeatureStatistics } from './compute-feature-statistics.js';
+import { compensatedSum, computeFeatureStatistics } from './compute-feature-statistics.js';
 import type { LocalDataset } from './parse-dataset.js';
 
 const schema: FeatureSchema = {
@@ -32,6 +32,18 @@ describe('computeFeatureStatistics', () => {
     const b = computeFeatureStatistics(dataset([61, 44, 18], [999, 6, 2]), schema);
     const pooled = computeFeatureStatistics(dataset([20, 35, 61, 44, 18], [3, 999, 999, 6, 2]), schema);
     expect(Array.from(a, (value, index) => value + (b[index] as number))).toEqual(Array.from(pooled));
+  });
+
+  it('sums with compensation: a million values of 0.1 after 1e16 are not lost as in a naive sum', () => {
+    const values = new Float64Array(1_000_000).fill(0.1);
+    values[0] = 1e16;
+    // Naive summation drops every 0.1 against 1e16 (half an ulp is 1); the compensated sum keeps them.
+    expect(compensatedSum(values, values.length, false)).toBe(1e16 + 99_999.9);
+    expect(compensatedSum(Float64Array.from([3, -4]), 2, true)).toBe(25);
+  });
+
+  it('refuses more rows than the statistics schedule carries', () => {
+    expect(() => computeFeatureStatistics({ ...dataset([1], [2]), rowCount: 2 ** 32 + 1 }, schema)).toThrow(/at most 4294967296/);
   });
 
   it('rejects a dataset parsed with another schema', () => {

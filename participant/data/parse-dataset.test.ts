@@ -43,6 +43,14 @@ describe('parseDataset', () => {
     expect(() => parseDataset(table, schema)).toThrow('bank.csv: line 5, column "age": "abc" is not a finite number');
   });
 
+  it('refuses a value beyond the supported magnitude 1e15 at read time, naming file, line, column and the limit', () => {
+    const table = parseCsvText(withRow('30;"student";"cellular";1;-2.5e15;"no"'), 'bank.csv');
+    expect(() => parseDataset(table, schema)).toThrow(DatasetError);
+    expect(() => parseDataset(table, schema)).toThrow(/^bank\.csv: line 5, column "euribor3m": "-2\.5e15" is beyond the supported magnitude \|x\| ≤ 1000000000000000 \(1e15\)/);
+    // 1e15 itself and currency amounts of 1e12 are fine.
+    expect(parseDataset(parseCsvText(withRow('1e15;"student";"cellular";1;999999999999.99;"no"'), 'bank.csv'), schema).rowCount).toBe(4);
+  });
+
   it('rejects an empty numeric cell rather than reading it as 0', () => {
     const table = parseCsvText(withRow('30;"student";"cellular";1;;"no"'), 'bank.csv');
     expect(() => parseDataset(table, schema)).toThrow('bank.csv: line 5, column "euribor3m": "" is not a finite number');

@@ -1,5 +1,6 @@
 import type { ReportDatasetProblem } from './dataset-problem.js';
 import { parseFiniteNumber } from './parse-finite-number.js';
+import { MAX_ABS_FEATURE_VALUE } from '../../protocols/data/statistics-limbs.js';
 
 /**
  * Where a cell is: file, line, column; and who hears of a bad one. Parsers keep one and move it
@@ -15,9 +16,22 @@ export interface CellPlace {
 /** A numeric cell's value; NaN (after reporting) when it is not a finite decimal number. */
 export function readNumericCell(cell: string, place: CellPlace): number {
   const value = parseFiniteNumber(cell);
-  if (value !== undefined) return value;
-  place.report({ source: place.source, line: place.line, column: place.column, cell, message: `${JSON.stringify(cell)} is not a finite number` });
-  return Number.NaN;
+  if (value === undefined) {
+    place.report({ source: place.source, line: place.line, column: place.column, cell, message: `${JSON.stringify(cell)} is not a finite number` });
+    return Number.NaN;
+  }
+  // The round-0 statistics represent values up to this magnitude exactly (protocols/data/statistics-limbs.ts).
+  if (Math.abs(value) > MAX_ABS_FEATURE_VALUE) {
+    place.report({
+      source: place.source,
+      line: place.line,
+      column: place.column,
+      cell,
+      message: `${JSON.stringify(cell.trim())} is beyond the supported magnitude |x| ≤ ${MAX_ABS_FEATURE_VALUE} (1e15); rescale the column (e.g. thousands) before the job`,
+    });
+    return Number.NaN;
+  }
+  return value;
 }
 
 /** A categorical cell's index in the declared categories; -1 (after reporting) for an unknown one. */

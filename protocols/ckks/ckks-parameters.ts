@@ -29,7 +29,7 @@ export type CkksParameters = z.infer<typeof ckksParametersSchema>;
 /**
  * Single key: add-only aggregation never rescales, so the smallest chain that holds the values will do:
  * two 40-bit data primes over a 2^40 scale decode chunks whose values' magnitudes sum to ~2^50 (the
- * bank data's round-0 statistics sum to ~2^41), with a 60-bit special prime; 140 bits in all. With the
+ * round-0 statistics travel as limbs of at most 2^19 per node, protocols/data/statistics-limbs.ts), with a 60-bit special prime; 140 bits in all. With the
  * secret key the participants encrypt symmetrically (c1 as a seed): ~12 bytes per parameter.
  */
 export const SINGLE_KEY_DEFAULT_CKKS = { polyModulusDegree: 8192, coeffModulusBits: [40, 40, 60], scaleBits: 40 } as const;

@@ -2,7 +2,7 @@ import type { CKKSEncoder, Ciphertext, ClassHandle, Decryptor, Encryptor, Evalua
 import { CiphertextError, KeyCustodyError } from '../errors.js';
 import type { CkksParameters } from './ckks-parameters.js';
 import { buildSealContext } from './build-seal-context.js';
-import { describeSealFailure } from './describe-seal-failure.js';
+import { describeSealFailure, sealFailure } from './describe-seal-failure.js';
 import { imaginaryUnitPlaintext, multiplyByImaginaryUnit } from './imaginary-unit.js';
 import { loadSeal, type Seal } from './load-seal.js';
 import { noteSealHandlesCreated, noteSealHandlesDeleted } from './seal-handle-count.js';
@@ -150,8 +150,12 @@ export class CkksSession implements Disposable {
         const start = chunk * this.valuesPerCiphertext;
         this.copySlots(values, start, realSlots);
         const hasImaginaryPart = this.copySlots(values, start + this.slotCount, imaginarySlots);
-        this.encoder.encode(realSlots, this.scale, realPlaintext);
-        if (hasImaginaryPart) this.encoder.encode(imaginarySlots, this.scale, imaginaryPlaintext);
+        try {
+          this.encoder.encode(realSlots, this.scale, realPlaintext);
+          if (hasImaginaryPart) this.encoder.encode(imaginarySlots, this.scale, imaginaryPlaintext);
+        } catch (thrown) {
+          throw sealFailure(thrown, `encoding values ${start} to ${Math.min(values.length, start + this.valuesPerCiphertext) - 1} (largest magnitude ${largestMagnitude(values, start, this.valuesPerCiphertext)})`);
+        }
         if (this.seeded) {
           // The seed must expand to c1 as is: pack the plaintext first, then encrypt it once.
           if (hasImaginaryPart) this.packPlaintext(realPlaintext, imaginaryPlaintext, ciphertext);
@@ -173,6 +177,8 @@ export class CkksSession implements Disposable {
         chunks.push(this.serializeCiphertext(ciphertext));
       }
       return chunks;
+    } catch (thrown) {
+      throw sealFailure(thrown, 'encrypting an update');
     } finally {
       // plaintext update values should not linger in JS memory
       realSlots.fill(0);
@@ -300,6 +306,8 @@ export class CkksSession implements Disposable {
         }
       });
       return output;
+    } catch (thrown) {
+      throw sealFailure(thrown, 'decrypting an aggregate');
     } finally {
       this.release(plaintext);
     }
@@ -355,4 +363,11 @@ export class CkksSession implements Disposable {
     // Embind hands back a view that may alias the WASM heap; copy so later SEAL calls cannot move it.
     return Uint8Array.from(saved as Uint8Array);
   }
+}
+
+/** max |values[start, start + count)|, for a message that says how large the refused values were. */
+function largestMagnitude(values: ArrayLike<number>, start: number, count: number): number {
+  let largest = 0;
+  for (let index = start; index < Math.min(values.length, start + count); index += 1) largest = Math.max(largest, Math.abs(values[index] as number));
+  return largest;
 }

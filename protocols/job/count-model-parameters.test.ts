@@ -16,7 +16,7 @@ describe('countModelParameters', () => {
     const model = { kind: 'sequential' as const, hiddenLayers: [{ type: 'dense' as const, units: 4, activation: 'relu' as const }] };
     expect(countModelParameters({ model, features })).toBe(5 * 4 + 4 + 4 * 1 + 1);
   });
-  it('sizes the statistics vector', () => {
-    expect(countStatisticsValues({ features })).toBe(5);
+  it('sizes the statistics vector: per numeric column 8 limbs of its sum and 11 of its sum of squares, then 2 of the count', () => {
+    expect(countStatisticsValues({ features })).toBe(2 * (8 + 11) + 2);
   });
 });

@@ -1,4 +1,5 @@
 import { featureWidth } from '../data/feature-width.js';
+import { countStatisticsLimbs } from '../data/statistics-limbs.js';
 import type { JobSpec } from './job-spec.js';
 
 /**
@@ -16,7 +17,10 @@ export function countModelParameters(job: Pick<JobSpec, 'model' | 'features'>): 
   return total;
 }
 
-/** Length of the round-0 statistics vector: per numeric column its sum and sum of squares, then the count. */
+/**
+ * Length of the round-0 statistics vector: per numeric column its sum, then per column its sum of
+ * squares, then the row count, each as fixed-point limbs (protocols/data/statistics-limbs.ts).
+ */
 export function countStatisticsValues(job: Pick<JobSpec, 'features'>): number {
-  return job.features.numeric.length * 2 + 1;
+  return countStatisticsLimbs(job.features.numeric.length);
 }

@@ -3,11 +3,13 @@ import type { JobSpec } from '../job/job-spec.js';
 /** Domain-side federation messages: what the coordinator and participants reason about. */
 
 /**
+ * 4: the round-0 statistics travel as fixed-point limbs (protocols/data/statistics-limbs.ts), a
+ * longer vector that a version-3 node would misread as raw sums.
  * 3: sample counts, local losses and evaluation metrics travel inside the ciphertexts (no per-node
  * statistic in the clear), evaluation rounds, and partial decryptions name the c1 they decrypt.
  * 2: two values per CKKS slot. An older node is refused at Join with a clear reason.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Ciphertext chunks are far below gRPC's 4 MiB default; anything larger is refused on sight. */
 export const MAX_CHUNK_BYTES = 3 * 1024 * 1024;

@@ -4,6 +4,7 @@
  */
 import { CiphertextError, ConfigError, HeflError, KeyCustodyError } from '../../errors.js';
 import type { CkksParameters } from '../ckks-parameters.js';
+import { sealFailure } from '../describe-seal-failure.js';
 
 /** `workerData` of every pool worker. */
 export interface CkksWorkerData {
@@ -48,7 +49,9 @@ export function serializeError(thrown: unknown): SerializedError {
   if (thrown instanceof Error) {
     return { name: thrown.name, message: thrown.message, code: thrown instanceof HeflError ? thrown.code : undefined };
   }
-  return { name: 'Error', message: String(thrown), code: undefined };
+  // A SEAL exception (a WebAssembly.Exception) is no Error: name what SEAL said, with what to change.
+  const failure = sealFailure(thrown, 'a CKKS operation in a worker');
+  return { name: failure.name, message: failure.message, code: failure.code };
 }
 
 /** Rebuilds the HEFL error class a worker threw, so callers can `instanceof` it as with CkksSession. */

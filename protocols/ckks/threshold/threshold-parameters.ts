@@ -23,7 +23,8 @@ import { ciphertextsFor } from '../values-per-ciphertext.js';
  *   3.3e-8 for P = 5 (tests assert 1e-5 against plaintext FedAvg).
  * - Headroom: a coefficient of an encoded chunk is at most 2 * scale / N times the sum of its values'
  *   magnitudes, so a chunk decodes correctly while that sum stays below 2^48 (110-bit data modulus);
- *   the round-0 statistics of all 41,188 bank-marketing rows sum to about 2^41.
+ *   the round-0 statistics travel as 20-bit limbs (protocols/data/statistics-limbs.ts): 100 nodes and a
+ *   full chunk of 8,192 of them stay below 2^39, whatever the data's magnitudes.
  * - Size: additions never rescale, so only the data primes travel: 2 polynomials x 2 primes x 8 bytes
  *   per coefficient, 8,192 values per ciphertext = 32 bytes per value before SEAL's zstd, which shrinks
  *   55-bit residues in 64-bit words to ~30 (60-bit primes: no gain). One data prime cannot carry
