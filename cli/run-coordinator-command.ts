@@ -31,7 +31,10 @@ import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
 
 Starts the coordinator for one job: waits for the job's participants, runs a statistics round and
-the training rounds, and sums encrypted updates it cannot decrypt.
+the training rounds, and sums encrypted updates it cannot decrypt. For a vertical job (the job file
+says kind: vertical-logistic-regression) it relays the parties' signed messages, adds their encrypted
+parts and intersects their fully blinded PSI lists instead (options --host, --port, --kit, --ledger,
+--report, --ready-file and --allow-plaintext-transport apply; the dashboard does not yet).
 
 Options:
   --job FILE          job file (JSON or YAML)                               (required)
@@ -109,6 +112,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'coordinator', ...(logFormat ? { format: logFormat } : {}), progress });
   const anyJob = await readJobFile(values.job);
   if (anyJob.kind === 'vertical') {
+    if (dashboardAddress || values.resume || values['report-dir']) throw new UsageError('--dashboard, --resume and --report-dir do not support vertical jobs yet (use --report)', COORDINATOR_HELP);
     const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
     return runVerticalCoordinator(anyJob.job, {
       keysDir: values.keys,

@@ -25,6 +25,8 @@ CKKS-encrypted updates (its sample count, local loss and evaluation counts insid
 threshold key-setup values and partial decryptions, each checked against the node's privacy floor.
 Every message that leaves the node is recorded in OUTPUT_DIR/egress.jsonl (type, size, SHA-256 of its
 exact bytes), hash-chained and signed with the node's identity key; \`hefl audit verify\` checks it.
+When the node's key folder belongs to a vertical job, the same config runs a party of it (private set
+intersection on its id column, its own columns only); the label holder may add scoringCsv.
 
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, kitDir, keepPayloads,
