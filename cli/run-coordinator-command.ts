@@ -41,8 +41,10 @@ Options:
   --keys DIR          the coordinator's key folder from \`hefl keys init\`    (required)
   --host HOST         address to listen on                        (default 127.0.0.1)
   --port PORT         port to listen on; 0 picks a free one       (default 7700)
-  --report FILE       write the job report (JSON) here when the job ends
-  --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, auc.svg, loss.svg
+  --report FILE       write the job report (JSON) here when the job ends (rounds, hyper-parameters,
+                      HEFL/Node/node-seal/tfjs/protocol versions, HE parameters, bytes)
+  --report-dir DIR    write a report folder when the job ends: report.json, model-card.md, rounds.csv,
+                      auc.svg, loss.svg
   --ready-file FILE   write the bound host:port here once listening
   --ledger FILE       signed, hash-chained ledger of every request received and every message sent
                       (each request under the participant its certificate proves with --kit;
@@ -240,6 +242,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
         finalAuc: report.rounds.at(-1)?.heldOutAuc ?? null,
         ckksParametersFingerprint: report.ckks.parametersFingerprint,
         generatedAt: new Date().toISOString(),
+        versions: report.versions,
       },
       report,
     );

@@ -31,7 +31,9 @@ intersection on its id column, its own columns only); the label holder may add s
 The config file (JSON or YAML) names: participantId, jobId, coordinator (host:port), dataCsv,
 keysDir, and optionally evaluationCsv, outputDir, csvDelimiter, kitDir, keepPayloads,
 connectTimeoutSeconds, reconnectSeconds (how long to keep rejoining a coordinator that went away
-mid-job, with exponential backoff and jitter; default 300), allowUnencryptedUpdates,
+mid-job, with exponential backoff and jitter; default 300), compareWithLocalOnly (after the job,
+train the same model on this node's rows alone and write federated vs local-only AUC and loss on
+evaluationCsv to OUTPUT_DIR/partner-gain.json; nothing of it is sent), allowUnencryptedUpdates,
 allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors": 3,
 "verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every participant of the job,
 verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
@@ -89,6 +91,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     config.keepPayloads ? join(outputDir, 'payloads') : undefined,
   );
   if (keys.manifest.jobKind === 'vertical-logistic-regression') {
+    if (config.compareWithLocalOnly) logger.warn('compareWithLocalOnly applies to horizontal jobs only; ignored in this vertical job');
     const verticalKit = config.kitDir ? await loadStartupKit(fromConfig(config.kitDir)) : undefined;
     if (verticalKit && verticalKit.nodeId !== config.participantId) throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${verticalKit.nodeId}", this node is "${config.participantId}"`);
     return runVerticalParticipant(config, { keys, egress, kit: verticalKit, outputDir, fromConfig, logger });
@@ -131,6 +134,8 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     // A refused decryption request is recorded in the signed ledger (nothing was sent).
     onRefusal: (messageType, reason) => egress.recordBytes('egress', messageType, new Uint8Array(0), 'refused', reason.slice(0, 2_000)),
     pinnedJobSha256: kit?.manifest.jobSha256,
+    // After the job: the local-only model compared with the federated one, in this folder only.
+    localOnlyComparisonFile: config.compareWithLocalOnly ? join(outputDir, 'partner-gain.json') : undefined,
     onProgress: (event) => progress.update(formatParticipantProgress(event), event.type !== 'upload' && event.type !== 'training-epoch'),
   });
   // SIGINT/SIGTERM: leave the job cleanly (the coordinator sees a disconnect, not a half update).

@@ -129,7 +129,7 @@ Run these from this folder (\`npx hefl\` inside the HEFL checkout, or \`hefl\` w
    \`hefl participant --config nodes/ecommerce.yaml\`
    \`hefl participant --config nodes/government.yaml\`
    If the coordinator crashes, start it again with the same options plus \`--resume\`: the nodes rejoin by themselves.
-5. When the job ends: \`outputs/report/\` holds report.json, model-card.md, auc.svg and loss.svg; each
+5. When the job ends: \`outputs/report/\` holds report.json, model-card.md, rounds.csv, auc.svg and loss.svg; each
    node's final model is in \`outputs/<node>/model/\` and what it sent in \`outputs/<node>/egress.jsonl\`.
 6. An auditor checks every ledger:
    \`hefl audit verify --roster keys/coordinator/keys.json --report outputs/audit.md outputs/*/egress.jsonl outputs/coordinator-ingress.jsonl\`

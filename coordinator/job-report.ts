@@ -3,6 +3,7 @@ import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fin
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import { jobSha256 } from '../protocols/job/job-sha256.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
+import { softwareVersions } from '../protocols/wire/software-versions.js';
 import { saveCoordinatorState } from './coordinator-state.js';
 import type { CoordinatorCustody } from './custody/coordinator-custody.js';
 import type { ParticipantRoster } from './participant-roster.js';
@@ -30,6 +31,8 @@ export function jobReport({ job, progress, roster, session, strategyName }: JobR
     collectiveKeySha256: progress.collectiveKeySha256,
     ckks: { ...job.ckks, slotCount: session.slotCount, valuesPerCiphertext: session.valuesPerCiphertext, parametersFingerprint: ckksParametersFingerprint(job.ckks) },
     modelParameters: countModelParameters(job),
+    hyperParameters: { model: job.model, training: job.training },
+    versions: softwareVersions(),
     participants: job.federation.participants.map((id) => ({ id, sampleCount: roster.sampleCountOf(id) })),
     rounds: [...progress.rounds],
     bytesReceived: progress.bytesReceived,

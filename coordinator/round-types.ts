@@ -16,6 +16,7 @@ import type {
   RoundKind,
   UpdateChunk,
 } from '../protocols/wire/federation-messages.js';
+import type { SoftwareVersions } from '../protocols/wire/software-versions.js';
 import type { CoordinatorState } from './coordinator-state.js';
 
 /** The rounds of a job: round 0's statistics, then training rounds (each with its evaluation phase). */
@@ -64,6 +65,10 @@ export interface JobReport {
   readonly collectiveKeySha256: string | null;
   readonly ckks: JobSpec['ckks'] & { readonly slotCount: number; readonly valuesPerCiphertext: number; readonly parametersFingerprint: string };
   readonly modelParameters: number;
+  /** The job's model spec and training settings, as every participant trained with them. */
+  readonly hyperParameters: { readonly model: JobSpec['model']; readonly training: JobSpec['training'] };
+  /** HEFL, Node, node-seal, tfjs and wire protocol versions of the coordinator that ran the job. */
+  readonly versions: SoftwareVersions;
   readonly participants: readonly { readonly id: string; readonly sampleCount: number | null }[];
   readonly rounds: readonly RoundSummary[];
   readonly bytesReceived: number;

@@ -11,3 +11,4 @@ export { loadModel } from './model/load-model.js';
 export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table.js';
 export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
 export { computeAuc } from './data/compute-auc.js';
+export { compareWithLocalOnly, type PartnerGain } from './compare-with-local-only.js';

@@ -42,6 +42,15 @@ export const participantConfigSchema = z.strictObject({
   privacy: privacyPolicySchema,
   /** Keep outputDir/state/secret-share.key after the job finished (default: overwritten, then removed). */
   keepSecretShare: z.boolean().default(false),
+  /**
+   * After the job finished, also train a local-only model (same model spec, training settings and
+   * federated standardization, this node's rows only) and write federated vs local-only AUC and loss
+   * on evaluationCsv to outputDir/partner-gain.json. Needs evaluationCsv; nothing of it leaves the node.
+   */
+  compareWithLocalOnly: z.boolean().default(false),
+}).refine((config) => !config.compareWithLocalOnly || config.evaluationCsv !== undefined, {
+  message: 'compareWithLocalOnly needs an evaluationCsv to compare the two models on',
+  path: ['compareWithLocalOnly'],
 });
 
 export type ParticipantConfig = z.infer<typeof participantConfigSchema>;

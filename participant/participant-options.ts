@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { FederatedStrategy } from '../protocols/aggregation/federated-strategy.js';
 import type { Standardization } from './data/standardization-from-totals.js';
+import type { PartnerGain } from './partner-gain.js';
 import type { ParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import type { CoordinatorEvent, RoundKind } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
@@ -61,6 +62,13 @@ export interface ParticipantOptions {
   readonly keepSecretShare?: boolean;
   /** Called when the node refuses to release something (a partial decryption): the CLI records it in the ledger. */
   readonly onRefusal?: (messageType: string, reason: string) => void;
+  /**
+   * After the job finished, train a local-only model (same model spec, settings and standardization,
+   * this node's rows only), compare it with the federated model on the evaluation rows and write the
+   * comparison here (the config's `compareWithLocalOnly`: OUTPUT_DIR/partner-gain.json). Nothing of it
+   * leaves the node. None when absent.
+   */
+  readonly localOnlyComparisonFile?: string | undefined;
   /** SHA-256 of the job pinned in the startup kit's manifest (`hefl provision --job`): any other job is refused at join. */
   readonly pinnedJobSha256?: string | undefined;
 }
@@ -77,6 +85,8 @@ export interface ParticipantOutcome {
   readonly finalWeights: Float32Array;
   readonly standardization: Standardization;
   readonly sampleCount: number;
+  /** With `localOnlyComparisonFile`: the federated vs local-only comparison it wrote. */
+  readonly partnerGain?: PartnerGain;
 }
 
 /** What every step of a participant's round reads: its options, its log and the strategy. */

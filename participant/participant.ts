@@ -8,6 +8,7 @@ import { applyGlobalModel, expectedLayout, fetchPublishedSum } from './apply-glo
 import { backoffDelayMs } from './backoff-delay-ms.js';
 import { createParticipantCustody } from './custody/create-participant-custody.js';
 import { removeJobFiles, writeFinalModel } from './finish-job.js';
+import { writePartnerGain } from './compare-with-local-only.js';
 import { createJobState, type JobState } from './job-state.js';
 import { checkResumedJob, joinJob } from './join-job.js';
 import type { ParticipantNode, ParticipantOptions, ParticipantOutcome, ParticipantStatus } from './participant-options.js';
@@ -145,7 +146,9 @@ export class Participant {
         const outcome = await writeFinalModel(node, state);
         this.statusValue = 'finished';
         await removeJobFiles(node);
-        return outcome;
+        // After the job, on this node alone: nothing of it is sent (the coordinator has closed the stream).
+        const partnerGain = await writePartnerGain(node, state);
+        return partnerGain ? { ...outcome, partnerGain } : outcome;
       }
       case 'job-failed':
         throw new RoundFailedError(`the coordinator ended the job: ${event.reason}`);

@@ -1,5 +1,6 @@
 import { featureNames } from '../protocols/data/feature-names.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
+import type { SoftwareVersions } from '../protocols/wire/software-versions.js';
 
 /** The per-round figures a report shows (a subset of the coordinator's round summaries). */
 export interface ReportRound {
@@ -21,6 +22,8 @@ export interface ModelCardInput {
   readonly dataset?: string;
   readonly ckksParametersFingerprint: string;
   readonly generatedAt: string;
+  /** What ran the job (the coordinator's report has them); the card names them when given. */
+  readonly versions?: SoftwareVersions;
 }
 
 const format = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
@@ -56,7 +59,7 @@ export function renderModelCard(input: ModelCardInput): string {
     '|---|---|---|---|---|---|',
     ...training.map((round) => `| ${round.round} | ${round.contributors.length} | ${format(round.meanLocalLoss)} | ${format(round.heldOutAuc)} | ${round.bytesReceived} | ${round.seconds.toFixed(2)} |`),
     '',
-    'Charts: `auc.svg` (held-out AUC per round) and `loss.svg` (mean local loss per round).',
+    'Charts: `auc.svg` (held-out AUC per round) and `loss.svg` (mean local loss per round); every round, round 0 included, in `rounds.csv`.',
     '',
     '## Homomorphic encryption and key custody',
     `- CKKS (Microsoft SEAL via node-seal): N = ${job.ckks.polyModulusDegree}, coefficient primes ${job.ckks.coeffModulusBits.join('+')} bits, scale 2^${job.ckks.scaleBits}; 128-bit security checked by SEAL. Parameters fingerprint \`${input.ckksParametersFingerprint}\`.`,
@@ -72,6 +75,13 @@ export function renderModelCard(input: ModelCardInput): string {
       : '- Only CKKS ciphertexts and bounded metadata (sample counts, local loss, evaluation metrics) left the participants; each node keeps an egress log.',
     '- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.',
     '',
+    ...(input.versions
+      ? [
+          '## Software',
+          `- HEFL ${input.versions.hefl ?? 'unknown'}, wire protocol ${input.versions.protocol}, Node ${input.versions.node}, node-seal ${input.versions.nodeSeal ?? 'unknown'}, tfjs ${input.versions.tfjs ?? 'unknown'}.`,
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

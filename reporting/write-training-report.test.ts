@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
+import { softwareVersions } from '../protocols/wire/software-versions.js';
+import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 import { writeTrainingReport } from './write-training-report.js';
 
 const directories: string[] = [];
@@ -11,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('writeTrainingReport', () => {
-  it('writes report.json, a model card with schema, participants, rounds and custody, and two charts', async () => {
+  it('writes report.json, a model card with schema, participants, rounds, custody and versions, rounds.csv and two charts', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'hefl-report-'));
     directories.push(directory);
     const job = jobSpecSchema.parse({
@@ -32,16 +34,30 @@ describe('writeTrainingReport', () => {
         baselineAuc: 0.78,
         ckksParametersFingerprint: 'f'.repeat(64),
         generatedAt: '2026-11-22T00:00:00Z',
+        versions: softwareVersions(),
       },
       { any: 'json' },
     );
-    expect((await readdir(directory)).sort()).toEqual(['auc.svg', 'loss.svg', 'model-card.md', 'report.json']);
+    expect((await readdir(directory)).sort()).toEqual(['auc.svg', 'loss.svg', 'model-card.md', 'report.json', 'rounds.csv']);
+    // One line per round, statistics round 0 included; a value the round has none of is empty.
+    expect(await readFile(join(directory, 'rounds.csv'), 'utf8')).toBe(
+      [
+        'round,kind,participants,mean_local_loss,held_out_auc,bytes_received,seconds',
+        '0,statistics,2,,,1000,0.5',
+        '1,training,2,0.3,0.71,1000,0.5',
+        '2,training,2,0.3,0.7712,1000,0.5',
+        '',
+      ].join('\n'),
+    );
     const card = await readFile(join(directory, 'model-card.md'), 'utf8');
     expect(card).toContain('**0.7712**');
     expect(card).toContain('| bank | 100 |');
     expect(card).toContain('| 2 | 2 | 0.3000 | 0.7712 | 1000 | 0.50 |');
     expect(card).toContain('`duration`');
     expect(card).toMatch(/N-of-N threshold CKKS/);
+    const heflVersion = (JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(card).toContain(`HEFL ${heflVersion}, wire protocol ${PROTOCOL_VERSION}, Node ${process.versions.node}`);
+    expect(card).toMatch(/node-seal \d+\.\d+\.\d+, tfjs \d+\.\d+\.\d+/);
     expect(await readFile(join(directory, 'auc.svg'), 'utf8')).toContain('centralized baseline');
   });
 });

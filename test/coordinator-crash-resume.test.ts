@@ -137,6 +137,7 @@ async function runWithCrash(
       allowUnencryptedUpdates: false,
       privacy: DEFAULT_PRIVACY_POLICY,
       keepSecretShare: false,
+      compareWithLocalOnly: false,
       allowPlaintextTransport: false,
       connectTimeoutSeconds: scaledSeconds(30),
       reconnectSeconds: scaledSeconds(60),

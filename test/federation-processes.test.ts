@@ -16,6 +16,8 @@ import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys } from '../protocols/keys/read-key-folder.js';
 import { provisionFederation } from '../provisioning/provision-federation.js';
 import { scaledMs } from './support/time-scale.js';
+import type { PartnerGain } from '../participant/compare-with-local-only.js';
+import { PROTOCOL_VERSION } from '../protocols/wire/federation-messages.js';
 
 const job = bankJob({ jobId: 'process-test' });
 let directory: string;
@@ -30,13 +32,15 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
       workDirectory: join(directory, 'federation'),
       job,
       nodes: [
-        { participantId: 'bank', dataCsv: slices.files.bank, evaluationCsv: slices.testFile },
+        // The bank also trains a local-only model after the job and writes partner-gain.json.
+        { participantId: 'bank', dataCsv: slices.files.bank, evaluationCsv: slices.testFile, compareWithLocalOnly: true },
         { participantId: 'ecommerce', dataCsv: slices.files.ecommerce },
         { participantId: 'government', dataCsv: slices.files.government },
       ],
       onCoordinatorLine: (line) => table.push(line),
       timeoutMs: scaledMs(150_000),
       mutualTls: true,
+      coordinatorArgs: ['--report-dir', join(directory, 'report')],
     });
   }, scaledMs(180_000));
 
@@ -82,6 +86,22 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator + 3 participant proces
     fresh.dispose();
     const moved = (weights[0] ?? new Float32Array()).reduce((sum, value, index) => sum + Math.abs(value - (initial[index] ?? 0)), 0);
     expect(moved).toBeGreaterThan(1e-3);
+  });
+
+  it('the bank writes partner-gain.json (federated vs local-only) in its own folder; the report folder has rounds.csv, hyper-parameters and versions', async () => {
+    const gain = JSON.parse(await readFile(join(result.outputDirectories.bank as string, 'partner-gain.json'), 'utf8')) as PartnerGain;
+    expect(gain.evaluationRows).toBe(400);
+    expect(gain.localOnly.epochs).toBe(job.training.rounds * job.training.localEpochs);
+    for (const value of [gain.federated.auc, gain.localOnly.auc, gain.gain.auc, gain.federated.loss, gain.localOnly.loss]) expect(Number.isFinite(value)).toBe(true);
+    // The bank alone holds evaluation rows: its federated AUC is the federation's held-out AUC of the final model.
+    expect(gain.federated.auc).toBeCloseTo(result.report.rounds.at(-1)?.heldOutAuc as number, 2);
+    await expect(readFile(join(result.outputDirectories.ecommerce as string, 'partner-gain.json'))).rejects.toThrow(/ENOENT/);
+    const csv = (await readFile(join(directory, 'report', 'rounds.csv'), 'utf8')).trimEnd().split('\n');
+    expect(csv).toHaveLength(4);
+    expect(csv[0]).toBe('round,kind,participants,mean_local_loss,held_out_auc,bytes_received,seconds');
+    expect(result.report.hyperParameters.training).toEqual(job.training);
+    expect(result.report.versions.protocol).toBe(PROTOCOL_VERSION);
+    expect(await readFile(join(directory, 'report', 'model-card.md'), 'utf8')).toContain(`wire protocol ${PROTOCOL_VERSION}`);
   });
 
   it('lists every message a participant sent in its egress log', async () => {

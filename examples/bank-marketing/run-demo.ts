@@ -140,5 +140,5 @@ await writeTrainingReport(
 console.log(`\nFederated model   held-out AUC ${federated.auc.toFixed(4)}  (${training.length} encrypted rounds)`);
 console.log(`Centralized model held-out AUC ${centralized.testAuc.toFixed(4)}  (pooled data, same code)`);
 console.log(`Gap ${Math.abs(centralized.testAuc - federated.auc).toFixed(4)} AUC; ${(federation.report.bytesReceived / 1024 / 1024).toFixed(2)} MiB received by the coordinator`);
-console.log(`\nWrote ${join(out, 'report.json')}, model-card.md, auc.svg, loss.svg and the model (tfjs model.json + weights.bin) to ${out}`);
+console.log(`\nWrote ${join(out, 'report.json')}, model-card.md, rounds.csv, auc.svg, loss.svg and the model (tfjs model.json + weights.bin) to ${out}`);
 console.log(`in ${report.seconds.toFixed(1)} s. Logs: ${federation.logDirectory}`);

@@ -26,6 +26,8 @@ export interface LocalNode {
   readonly privacy?: PrivacyPolicy;
   /** Keep the node's secret key share after the job (wiped by default). */
   readonly keepSecretShare?: boolean;
+  /** After the job, compare with a local-only model (needs evaluationCsv): OUTPUT_DIR/partner-gain.json. */
+  readonly compareWithLocalOnly?: boolean;
 }
 
 /** The coordinator's report for a job of this kind. */
@@ -182,6 +184,7 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
         connectTimeoutSeconds: 60,
         reconnectSeconds: 60,
         allowUnencryptedUpdates: options.allowUnencryptedUpdates ?? false,
+        compareWithLocalOnly: node.compareWithLocalOnly ?? false,
         privacy: node.privacy ?? DEFAULT_PRIVACY_POLICY,
         keepSecretShare: node.keepSecretShare ?? false,
         allowPlaintextTransport: false,
