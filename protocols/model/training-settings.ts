@@ -48,6 +48,8 @@ export const trainingSchema = z.strictObject({
   serverOptimizer: serverOptimizerSchema.optional(),
   // FedProx (Li et al. 2020): μ/2·‖w − w_global‖² added to the local loss; absent or 0 = off.
   fedProx: z.strictObject({ mu: z.number().min(0).max(1_000) }).optional(),
+  // End the job early once the federated held-out AUC has not improved for this many training rounds.
+  stopAfterRoundsWithoutImprovement: z.number().int().min(1).max(10_000).optional(),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;
