@@ -126,7 +126,7 @@ async function saveState(node: ParticipantNode, state: JobState): Promise<void> 
     means: Array.from(standardization.means),
     stds: Array.from(standardization.stds),
     ...state.custody.savedKey(),
-    ...savedServerOptimizer(state),
+    ...savedServerOptimizer(state.serverOptimizer),
     savedAt: new Date().toISOString(),
   });
 }

@@ -26,8 +26,7 @@ export function applyTrainingSum(strategy: FederatedStrategy, job: JobSpec, stat
 }
 
 /** The server optimizer's state as the saved state holds it (absent for fedavg). */
-export function savedServerOptimizer(state: JobState): Pick<ParticipantState, 'serverOptimizer'> {
-  const saved = state.serverOptimizer;
+export function savedServerOptimizer(saved: ServerOptimizerState | undefined): Pick<ParticipantState, 'serverOptimizer'> {
   if (!saved) return {};
   return {
     serverOptimizer: {
@@ -39,7 +38,7 @@ export function savedServerOptimizer(state: JobState): Pick<ParticipantState, 's
 }
 
 /** A restarted node's server optimizer state, checked against the job's model size. */
-export function restoreServerOptimizer(saved: ParticipantState, parameterCount: number, source: string): ServerOptimizerState | undefined {
+export function restoreServerOptimizer(saved: Pick<ParticipantState, 'serverOptimizer'>, parameterCount: number, source: string): ServerOptimizerState | undefined {
   if (!saved.serverOptimizer) return undefined;
   const momentum = base64ToFloat64(saved.serverOptimizer.momentum, source);
   const secondMoment = saved.serverOptimizer.secondMoment === null ? undefined : base64ToFloat64(saved.serverOptimizer.secondMoment, source);
