@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Coordinator } from '../coordinator/coordinator.js';
+import { roundsWithoutImprovement } from '../coordinator/early-stopping.js';
 import { Participant } from '../participant/participant.js';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 /** A threshold-custody federation of `count` participants through InMemoryFederationConnection. */
-async function runInMemory(jobId: string, count: number, training?: JobSpecInput['training']) {
+async function runInMemory(jobId: string, count: number, training?: JobSpecInput['training'], options: { evaluateOnOwnRows?: boolean } = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'hefl-in-memory-'));
   directories.push(directory);
   const { ids, files } = await writeParticipantSlices(join(directory, 'data'), count, 200);
@@ -39,19 +40,20 @@ async function runInMemory(jobId: string, count: number, training?: JobSpecInput
           participantId,
           jobId: job.jobId,
           dataCsv: files[participantId] as string,
+          ...(options.evaluateOnOwnRows ? { evaluationCsv: files[participantId] as string } : {}),
           secretShareFile: join(directory, 'state', participantId, 'secret-share.key'),
           keys: await readParticipantKeys(folders.participants[participantId] as string),
           connection: new InMemoryFederationConnection(coordinator),
         }),
     ),
   );
-  await Promise.all(participants.map((participant) => participant.run()));
+  const outcomes = await Promise.all(participants.map((participant) => participant.run()));
   const report = await running;
   expect(report.keyCustody).toBe('threshold');
   const finals = participants.map((participant) => participant.globalWeights as Float32Array);
   for (const weights of finals) expect(weights).toEqual(finals[0]);
   const csvFiles = ids.map((id) => files[id] as string);
-  return { job, federated: finals[0] as Float32Array, csvFiles, standardization: participants[0]?.standardization };
+  return { job, report, outcomes, federated: finals[0] as Float32Array, csvFiles, standardization: participants[0]?.standardization };
 }
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
@@ -84,5 +86,19 @@ describe.skipIf(!bankMarketingDataAvailable)('a federation in one process, no gR
     const { serverOptimizer: _ignored, ...plainTraining } = job.training;
     const plain = await replayPlainFederatedAveraging({ ...job, training: plainTraining }, csvFiles, standardization);
     expect(maxDifference(federated, plain)).toBeGreaterThan(1e-3);
+  }, scaledMs(180_000));
+
+  it('stopAfterRoundsWithoutImprovement ends the job once the federated AUC stops improving', async () => {
+    const training = { rounds: 8, localEpochs: 1, batchSize: 32, learningRate: 0.5, optimizer: 'sgd', seed: 7, stopAfterRoundsWithoutImprovement: 1 } as const;
+    const { report, outcomes } = await runInMemory('in-memory-early-stop', 2, training, { evaluateOnOwnRows: true });
+    expect(report.status).toBe('finished');
+    const trained = report.rounds.filter((round) => round.kind === 'training');
+    const aucs = trained.map((round) => round.heldOutAuc);
+    expect(trained.length).toBeLessThan(8);
+    // It ran until, and only until, one round did not beat the best AUC so far.
+    expect(roundsWithoutImprovement(trained.slice(0, -1))).toBe(0);
+    expect(roundsWithoutImprovement(trained)).toBe(1);
+    expect(aucs.every((auc) => auc !== null)).toBe(true);
+    for (const outcome of outcomes) expect(outcome.roundsCompleted).toBe(trained.length);
   }, scaledMs(180_000));
 });
