@@ -48,6 +48,9 @@ training:
   optimizer: adam       # or sgd
   seed: 42              # initial model and shuffling: same seed, same run
   clipNorm: 0           # L2 bound on each participant's update; 0 = off
+  # serverOptimizer: { kind: fedadam, learningRate: 0.01 }  # or fedavgm, fedyogi, fedadagrad; absent = FedAvg
+  # fedProx: { mu: 0.01 }                # proximal term in local training; absent = off
+  # stopAfterRoundsWithoutImprovement: 3  # end early when the federated AUC stops improving
 
 federation:
   participants: [${PARTICIPANTS.join(', ')}]

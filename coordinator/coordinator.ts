@@ -23,6 +23,7 @@ import { createCoordinatorCustody } from './custody/create-coordinator-custody.j
 import { jobReport, participantActivity } from './job-report.js';
 import { ParticipantRoster, REPLAY } from './participant-roster.js';
 import { PublishedAggregates } from './published-aggregates.js';
+import { shouldStopEarly } from './early-stopping.js';
 import { runRoundWithRetries, type RoundContext } from './run-round.js';
 import {
   lastCompletedRound,
@@ -240,9 +241,14 @@ export class Coordinator {
       if (last !== null) this.logger.info({ lastCompletedRound: last, next }, 'resuming the job');
       else await this.custody.setUpKeys();
       if (next === 0) await runRoundWithRetries(this.context, 0, 'statistics');
-      for (let round = Math.max(1, next); round <= job.training.rounds; round += 1) await runRoundWithRetries(this.context, round, 'training');
+      const patience = job.training.stopAfterRoundsWithoutImprovement;
+      let round = Math.max(1, next);
+      for (; round <= job.training.rounds && !shouldStopEarly(this.progress.rounds, patience); round += 1) {
+        await runRoundWithRetries(this.context, round, 'training');
+      }
+      if (round <= job.training.rounds) this.logger.info({ roundsCompleted: round - 1, patience }, 'the federated AUC stopped improving; the job ends early');
       this.setStatus('finished');
-      this.roster.broadcast({ type: 'job-finished', roundsCompleted: job.training.rounds });
+      this.roster.broadcast({ type: 'job-finished', roundsCompleted: round - 1 });
     } catch (error) {
       const message = describeSealFailure(error);
       this.setStatus(this.events.stopRequested ? 'stopped' : 'failed');

@@ -12,6 +12,7 @@ import { initialWeights } from './model/initial-weights.js';
 import type { RoundKind } from '../protocols/wire/federation-messages.js';
 import { useStandardization, type JobState, type PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';
+import { applyTrainingSum, savedServerOptimizer } from './next-global-model.js';
 import { float32ToBase64, saveParticipantState } from './participant-state.js';
 
 /** The aggregate's announced length must be the round kind's: statistics, training or evaluation. */
@@ -79,7 +80,7 @@ async function applyAggregate(node: ParticipantNode, state: JobState, event: { r
   } else {
     if (!state.globalWeights || !state.model) throw new WireMessageError('training aggregate before the statistics round');
     const training = splitTrainingSum(sum, countModelParameters(job));
-    state.globalWeights = node.strategy.nextGlobalWeights(state.globalWeights, training.weightedDeltaSum, training.totalSamples);
+    applyTrainingSum(node.strategy, job, state, training);
     state.roundsCompleted = event.round;
     state.lastTraining = { round: event.round, totalSamples: training.totalSamples, meanLocalLoss: training.meanLocalLoss };
     node.logger.info({ round: event.round, contributors: event.contributors.length }, 'global model updated');
@@ -125,6 +126,7 @@ async function saveState(node: ParticipantNode, state: JobState): Promise<void> 
     means: Array.from(standardization.means),
     stds: Array.from(standardization.stds),
     ...state.custody.savedKey(),
+    ...savedServerOptimizer(state.serverOptimizer),
     savedAt: new Date().toISOString(),
   });
 }

@@ -4,6 +4,7 @@ import type { LocalDataset } from './data/parse-dataset.js';
 import type { Standardization } from './data/standardization-from-totals.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { buildModel } from './model/build-model.js';
+import type { ServerOptimizerState } from '../protocols/aggregation/server-optimizer.js';
 import type { ParticipantCustody } from './custody/participant-custody.js';
 import type { ParticipantState } from './participant-state.js';
 import type { PrivacyFloor } from './privacy-policy.js';
@@ -22,6 +23,8 @@ export interface JobState {
   data: PreparedData | undefined;
   standardization: Standardization | undefined;
   globalWeights: Float32Array | undefined;
+  /** The server optimizer's momentum and second moment (training.serverOptimizer), saved with the model. */
+  serverOptimizer: ServerOptimizerState | undefined;
   model: tf.Sequential | undefined;
   roundsCompleted: number;
   currentRound: number;
@@ -51,6 +54,7 @@ export function createJobState(custody: ParticipantCustody): JobState {
     data: undefined,
     standardization: undefined,
     globalWeights: undefined,
+    serverOptimizer: undefined,
     model: undefined,
     roundsCompleted: 0,
     currentRound: -1,

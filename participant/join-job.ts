@@ -9,6 +9,7 @@ import { assertJobPinned } from '../protocols/trust/assert-job-pinned.js';
 import type { ParticipantCustody, ResumedJob } from './custody/participant-custody.js';
 import { useStandardization, type JobState, type PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';
+import { restoreServerOptimizer } from './next-global-model.js';
 import { base64ToFloat32, type ParticipantState } from './participant-state.js';
 import { assertJobMeetsFloor, DEFAULT_PRIVACY_POLICY, describeFloor, resolvePrivacyFloor } from './privacy-policy.js';
 
@@ -91,6 +92,7 @@ async function restoreSaved(node: ParticipantNode, state: JobState, saved: Parti
   const weights = base64ToFloat32(saved.globalWeights, source);
   if (weights.length !== countModelParameters(job)) throw new ConfigError(`${source}: the saved model has ${weights.length} parameters, the job's model ${countModelParameters(job)}`);
   state.globalWeights = weights;
+  state.serverOptimizer = restoreServerOptimizer(saved, weights.length, source);
   state.roundsCompleted = saved.roundsCompleted;
   state.currentRound = saved.lastAppliedRound;
   await state.custody.restore(saved, resumed, source);

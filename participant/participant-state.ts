@@ -25,6 +25,8 @@ export const participantStateSchema = z.strictObject({
   stds: z.array(z.number().min(0)),
   collectiveKey: base64.nullable(),
   collectiveKeySha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /** The job's server optimizer state (training.serverOptimizer other than fedavg): float64 little-endian, base64. */
+  serverOptimizer: z.strictObject({ step: z.number().int().min(0), momentum: base64, secondMoment: base64.nullable() }).optional(),
   savedAt: z.string(),
 });
 
@@ -57,6 +59,18 @@ export async function loadParticipantState(path: string, participantId: string):
 
 export function float32ToBase64(values: Float32Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+export function float64ToBase64(values: Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+export function base64ToFloat64(text: string, what: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 8 !== 0) throw new ConfigError(`${what}: not a whole number of float64 values`);
+  const values = new Float64Array(bytes.length / 8);
+  new Uint8Array(values.buffer).set(bytes);
+  return values;
 }
 
 export function base64ToFloat32(text: string, what: string): Float32Array {

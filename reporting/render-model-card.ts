@@ -53,7 +53,7 @@ export function renderModelCard(input: ModelCardInput): string {
     ...input.participants.map((participant) => `| ${participant.id} | ${participant.sampleCount ?? '-'} |`),
     '',
     '## Training',
-    `- ${job.training.rounds} rounds of FedAvg, ${job.training.localEpochs} local epoch(s), batch ${job.training.batchSize}, ${job.training.optimizer} at ${job.training.learningRate}, seed ${job.training.seed}${job.training.clipNorm > 0 ? `, updates clipped to L2 norm ${job.training.clipNorm}` : ''}.`,
+    `- ${training.length < job.training.rounds ? `${training.length} of ${job.training.rounds}` : job.training.rounds} rounds${job.training.stopAfterRoundsWithoutImprovement ? ` (ending early after ${job.training.stopAfterRoundsWithoutImprovement} without a better federated AUC)` : ''} of ${serverStep(job.training)}${job.training.fedProx && job.training.fedProx.mu > 0 ? ` with FedProx (μ ${job.training.fedProx.mu})` : ''}, ${job.training.localEpochs} local epoch(s), batch ${job.training.batchSize}, ${job.training.optimizer} at ${job.training.learningRate}, seed ${job.training.seed}${job.training.clipNorm > 0 ? `, updates clipped to L2 norm ${job.training.clipNorm}` : ''}.`,
     '',
     '| round | participants | mean local loss | held-out AUC | bytes received | seconds |',
     '|---|---|---|---|---|---|',
@@ -84,4 +84,13 @@ export function renderModelCard(input: ModelCardInput): string {
       : []),
   ];
   return lines.join('\n');
+}
+
+/** The server step of the job, as the model card names it. */
+function serverStep(training: JobSpec['training']): string {
+  const optimizer = training.serverOptimizer;
+  if (!optimizer || optimizer.kind === 'fedavg') return 'FedAvg';
+  if (optimizer.kind === 'fedavgm') return `FedAvgM (server learning rate ${optimizer.learningRate}, momentum ${optimizer.momentum})`;
+  const name = { fedadagrad: 'FedAdagrad', fedadam: 'FedAdam', fedyogi: 'FedYogi' }[optimizer.kind];
+  return `${name} (server learning rate ${optimizer.learningRate}, β1 ${optimizer.beta1}, β2 ${optimizer.beta2}, τ ${optimizer.tau})`;
 }

@@ -21,7 +21,8 @@ import { scaledMs, scaledSeconds } from './support/time-scale.js';
 const IDS = ['bank', 'ecommerce', 'government'] as const;
 const job = bankJob({
   jobId: 'crash-resume',
-  training: { rounds: 4, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 21 },
+  // A server optimizer with state (m, v): a restarted participant must continue with the one it saved.
+  training: { rounds: 4, localEpochs: 1, batchSize: 64, learningRate: 0.01, optimizer: 'adam', seed: 21, serverOptimizer: { kind: 'fedadam', learningRate: 0.05, tau: 1e-3 } },
   federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(60), joinDeadlineSeconds: scaledSeconds(60) },
 });
 let directory: string;

@@ -99,4 +99,21 @@ describe('trainLocally', () => {
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
+
+  it('FedProx: mu = 0 is plain training exactly; mu > 0 keeps the weights nearer the global model', async () => {
+    const data = separableDataset(300, 4, 7);
+    const model = buildModel({ kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 5, activation: 'relu' }] }, data.width);
+    const globalWeights = initialWeights(model, 3);
+    const before = tf.memory().numTensors;
+    const plain = await trainLocally({ model, globalWeights, ...data, settings, round: 1 });
+    const muZero = await trainLocally({ model, globalWeights, ...data, settings: { ...settings, fedProx: { mu: 0 } }, round: 1 });
+    expect(muZero.weights).toEqual(plain.weights);
+    expect(muZero.meanLoss).toBe(plain.meanLoss);
+    const proximal = await trainLocally({ model, globalWeights, ...data, settings: { ...settings, fedProx: { mu: 5 } }, round: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    const distance = (weights: Float32Array) => Math.sqrt(weights.reduce((sum, value, index) => sum + (value - (globalWeights[index] as number)) ** 2, 0));
+    expect(distance(proximal.weights)).toBeLessThan(0.5 * distance(plain.weights));
+    expect(Number.isFinite(proximal.meanLoss)).toBe(true);
+    model.dispose();
+  });
 });

@@ -16,7 +16,7 @@ export interface LocalTrainingInput {
   labels: Float32Array;
   rowCount: number;
   width: number;
-  settings: Pick<TrainingSettings, 'localEpochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed'>;
+  settings: Pick<TrainingSettings, 'localEpochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'seed' | 'fedProx'>;
   round: number;
   /** Called after each local epoch with its mean loss (for progress displays). */
   onEpochEnd?: (epoch: number, loss: number) => void;
@@ -33,7 +33,8 @@ export interface LocalTrainingResult {
  * One participant's local training for a round: start from the global weights, run localEpochs of
  * mini-batch training, return the new weights. Row order is shuffled by HEFL's own seeded
  * permutation per (seed, round, epoch) instead of fit's shuffle, which draws from Math.random.
- * Clipping is not applied here; it belongs to the update delta (see clipUpdate).
+ * Clipping is not applied here; it belongs to the update delta (see clipUpdate). With `fedProx.mu`
+ * above 0 the loss gains FedProx's proximal term μ/2·‖w − w_global‖² (so does the reported loss).
  */
 export function trainLocally(input: LocalTrainingInput): Promise<LocalTrainingResult> {
   // tfjs keeps training state in its process-global engine: two fits interleaving at their awaits
@@ -55,8 +56,11 @@ async function trainExclusively(input: LocalTrainingInput): Promise<LocalTrainin
   // A fresh optimizer per round: Adam's moments from a previous round describe a different model.
   const optimizer =
     settings.optimizer === 'sgd' ? tf.train.sgd(settings.learningRate) : tf.train.adam(settings.learningRate);
+  const mu = settings.fedProx?.mu ?? 0;
+  // The global weights as constants, read by the proximal term inside fit's gradient tape.
+  const anchors = mu > 0 ? model.trainableWeights.map((weight) => weight.read().clone()) : [];
   try {
-    model.compile({ optimizer, loss: 'binaryCrossentropy' });
+    model.compile({ optimizer, loss: mu > 0 ? proximalLoss(model, anchors, mu) : 'binaryCrossentropy' });
     let meanLoss = Number.NaN;
     for (let epoch = 0; epoch < settings.localEpochs; epoch++) {
       const order = shuffledRowOrder(rowCount, mixSeed(settings.seed, round, epoch));
@@ -72,7 +76,17 @@ async function trainExclusively(input: LocalTrainingInput): Promise<LocalTrainin
     return { weights, meanLoss, sampleCount: rowCount };
   } finally {
     optimizer.dispose();
+    for (const anchor of anchors) anchor.dispose();
   }
+}
+
+/** Binary cross-entropy per row plus μ/2·Σ‖w − w_global‖² over the trainable weights (FedProx). */
+function proximalLoss(model: tf.Sequential, anchors: readonly tf.Tensor[], mu: number): (labels: tf.Tensor, predictions: tf.Tensor) => tf.Tensor {
+  return (labels, predictions) =>
+    tf.tidy(() => {
+      const distances = model.trainableWeights.map((weight, index) => tf.sum(tf.square(tf.sub(weight.read(), anchors[index] as tf.Tensor))));
+      return tf.add(tf.metrics.binaryCrossentropy(labels, predictions), tf.mul(mu / 2, tf.addN(distances)));
+    });
 }
 
 async function fitOneEpoch(

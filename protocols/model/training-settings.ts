@@ -2,6 +2,37 @@ import { z } from 'zod';
 
 // Strict: a misspelt field is an error naming it, not a silent default (as everywhere in the job file).
 
+const decay = z.number().min(0).lt(1);
+const serverLearningRate = z.number().positive().max(100);
+
+function adaptive<Kind extends 'fedadagrad' | 'fedadam' | 'fedyogi'>(kind: Kind) {
+  return z.strictObject({
+    kind: z.literal(kind),
+    learningRate: serverLearningRate.default(0.01),
+    beta1: decay.default(0.9),
+    beta2: decay.default(0.99),
+    tau: z.number().positive().max(1).default(1e-3),
+  });
+}
+
+/**
+ * How the participants turn the decrypted average delta (the pseudo-gradient) into the next global
+ * model, after Reddi et al., "Adaptive Federated Optimization" (ICLR 2021), Algorithm 2. Every
+ * participant applies the same step to the same decrypted sum; the coordinator never sees the average.
+ * Absent means `fedavg` (global + average delta), so existing job files and their hashes are unchanged.
+ */
+export const serverOptimizerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fedavg') }),
+  // m = momentum·m + Δ; x = x + η·m (FedAvgM; η = 1, momentum = 0 is FedAvg).
+  z.strictObject({ kind: z.literal('fedavgm'), learningRate: serverLearningRate.default(1), momentum: decay.default(0.9) }),
+  // m = β1·m + (1−β1)·Δ; v per kind; x = x + η·m / (√v + τ); v starts at τ², m at 0; no bias correction.
+  adaptive('fedadagrad'),
+  adaptive('fedadam'),
+  adaptive('fedyogi'),
+]);
+
+export type ServerOptimizerSettings = z.infer<typeof serverOptimizerSchema>;
+
 /** The job file's `training`: rounds and each participant's local optimisation. */
 export const trainingSchema = z.strictObject({
   rounds: z.number().int().min(1).max(10_000),
@@ -13,6 +44,12 @@ export const trainingSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
   // Per-participant L2 bound on the (unweighted) update delta; 0 disables clipping.
   clipNorm: z.number().min(0).default(0),
+  // The server step every participant applies to the decrypted average delta; absent = plain FedAvg.
+  serverOptimizer: serverOptimizerSchema.optional(),
+  // FedProx (Li et al. 2020): μ/2·‖w − w_global‖² added to the local loss; absent or 0 = off.
+  fedProx: z.strictObject({ mu: z.number().min(0).max(1_000) }).optional(),
+  // End the job early once the federated held-out AUC has not improved for this many training rounds.
+  stopAfterRoundsWithoutImprovement: z.number().int().min(1).max(10_000).optional(),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;

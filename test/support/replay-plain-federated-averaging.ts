@@ -1,4 +1,5 @@
 import { federatedAverageReference } from '../../protocols/aggregation/federated-average-reference.js';
+import { serverOptimizerStep, type ServerOptimizerState } from '../../protocols/aggregation/server-optimizer.js';
 import { computeFeatureStatistics } from '../../participant/data/compute-feature-statistics.js';
 import { encodeFeatures } from '../../participant/data/encode-features.js';
 import { parseDataset } from '../../participant/data/parse-dataset.js';
@@ -14,8 +15,9 @@ import { trainLocally } from '../../participant/model/train-locally.js';
 
 /**
  * The federation without any cryptography or network: the same local training (deterministic per
- * seed and round) and plaintext FedAvg of the same updates. An encrypted run must land on the same
- * global model within CKKS precision.
+ * seed and round) and plaintext FedAvg of the same updates, stepped by the job's server optimizer
+ * (training.serverOptimizer; plain FedAvg when absent). An encrypted run must land on the same global
+ * model within CKKS precision.
  */
 export async function replayPlainFederatedAveraging(
   job: JobSpec,
@@ -36,6 +38,7 @@ export async function replayPlainFederatedAveraging(
   const model = buildModel(job.model, (encoded[0] as { width: number }).width);
   try {
     let global = initialWeights(model, job.training.seed);
+    let optimizerState: ServerOptimizerState | undefined;
     for (let round = 1; round <= job.training.rounds; round += 1) {
       const updates = [];
       for (const data of encoded) {
@@ -43,7 +46,9 @@ export async function replayPlainFederatedAveraging(
         updates.push({ delta: clipUpdate(computeUpdateDelta(trained.weights, global), job.training.clipNorm).delta, sampleCount: trained.sampleCount });
       }
       const average = federatedAverageReference(updates);
-      global = global.map((value, index) => value + (average[index] as number));
+      const optimizer = job.training.serverOptimizer;
+      if (!optimizer) global = global.map((value, index) => value + (average[index] as number));
+      else ({ weights: global, state: optimizerState } = serverOptimizerStep(optimizer, global, average, optimizerState));
     }
     return global;
   } finally {
