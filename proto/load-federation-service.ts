@@ -48,19 +48,23 @@ export type FederationMethodName =
   | 'FetchDecryptedAggregate'
   | 'FetchContributions';
 
-/**
- * A copy of the service definition whose (de)serializers also report each message's exact bytes:
- * how the coordinator counts bytes received and how a participant records what leaves it.
- */
-export function observeFederationService(observer: {
-  onRequestBytes?: (method: FederationMethodName, bytes: Buffer, message: unknown) => void;
-  onResponseBytes?: (method: FederationMethodName, bytes: Buffer) => void;
+/** What a service's observed copy reports (see observeService). */
+export interface ServiceObserver<Name extends string> {
+  /** Serialized requests (with the message, on the sending side) and received ones (without). */
+  onRequestBytes?: (method: Name, bytes: Buffer, message: unknown) => void;
+  onResponseBytes?: (method: Name, bytes: Buffer) => void;
   /** Server side: each request as received, with what it decoded to (undecodable: a MalformedMessage). */
-  onRequestReceived?: (method: FederationMethodName, bytes: Buffer, decoded: object) => void;
-}): FederationDefinition {
-  const service = loadFederationService();
+  onRequestReceived?: (method: Name, bytes: Buffer, decoded: object) => void;
+}
+
+/**
+ * A copy of a service definition whose (de)serializers also report each message's exact bytes; a
+ * request that does not decode becomes a MalformedMessage instead of a throw. Shared by the Federation
+ * and VerticalFederation services.
+ */
+export function observeService<Name extends string, Definition extends object>(service: Definition, observer: ServiceObserver<Name>): Definition {
   const observed: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(service) as [FederationMethodName, grpc.MethodDefinition<object, object>][]) {
+  for (const [name, method] of Object.entries(service) as [Name, grpc.MethodDefinition<object, object>][]) {
     observed[name] = {
       ...method,
       requestSerialize: (message: object) => {
@@ -90,5 +94,13 @@ export function observeFederationService(observer: {
       },
     };
   }
-  return observed as unknown as FederationDefinition;
+  return observed as Definition;
+}
+
+/**
+ * A copy of the service definition whose (de)serializers also report each message's exact bytes:
+ * how the coordinator counts bytes received and how a participant records what leaves it.
+ */
+export function observeFederationService(observer: ServiceObserver<FederationMethodName>): FederationDefinition {
+  return observeService(loadFederationService(), observer);
 }

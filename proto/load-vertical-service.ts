@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/federation.js';
 import type { VerticalFederationDefinition } from './generated/hefl/v1/VerticalFederation.js';
-import type { MalformedMessage } from './load-federation-service.js';
+import { observeService, type ServiceObserver } from './load-federation-service.js';
 
 export type VerticalMethodName = 'JoinVertical' | 'PostVertical' | 'FetchVertical';
 
@@ -26,46 +26,10 @@ export function loadVerticalService(): VerticalFederationDefinition {
 }
 
 /**
- * A copy of the service whose serializers report each message's exact bytes: the coordinator counts
- * what it receives, a party's egress guard judges (and may refuse, by throwing) what it sends.
+ * The service with its serializers reporting each message's exact bytes (observeService): the
+ * coordinator counts and records what it receives, a party's egress guard judges (and may refuse, by
+ * throwing) what it sends.
  */
-export function observeVerticalService(observer: {
-  onRequestBytes?: (method: VerticalMethodName, bytes: Buffer) => void;
-  onResponseBytes?: (method: VerticalMethodName, bytes: Buffer) => void;
-  /** Server side: each request as received, with what it decoded to (the ingress ledger's hook). */
-  onRequestReceived?: (method: VerticalMethodName, bytes: Buffer, decoded: object) => void;
-}): VerticalFederationDefinition {
-  const service = loadVerticalService();
-  const observed: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(service) as [VerticalMethodName, grpc.MethodDefinition<object, object>][]) {
-    observed[name] = {
-      ...method,
-      requestSerialize: (message: object) => {
-        const bytes = method.requestSerialize(message);
-        observer.onRequestBytes?.(name, bytes);
-        return bytes;
-      },
-      requestDeserialize: (bytes: Buffer): object => {
-        observer.onRequestBytes?.(name, bytes);
-        let decoded: object;
-        try {
-          decoded = method.requestDeserialize(bytes);
-        } catch (error) {
-          decoded = { malformedMessage: error instanceof Error ? error.message : String(error) } satisfies MalformedMessage;
-        }
-        observer.onRequestReceived?.(name, bytes, decoded);
-        return decoded;
-      },
-      responseSerialize: (message: object) => {
-        const bytes = method.responseSerialize(message);
-        observer.onResponseBytes?.(name, bytes);
-        return bytes;
-      },
-      responseDeserialize: (bytes: Buffer) => {
-        observer.onResponseBytes?.(name, bytes);
-        return method.responseDeserialize(bytes);
-      },
-    };
-  }
-  return observed as unknown as VerticalFederationDefinition;
+export function observeVerticalService(observer: ServiceObserver<VerticalMethodName>): VerticalFederationDefinition {
+  return observeService(loadVerticalService(), observer);
 }

@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '../ckks/parallel/worker-launch.js';
+import { awaitWorkerReady, workerExecArgv } from '../ckks/parallel/worker-launch.js';
 import { createHashPowers, runPsiTask, type PsiTask, type PsiTaskResult, type PsiWorkerRequest, type PsiWorkerResponse } from './psi-compute.js';
 import type { HashPowers } from './hash-to-curve.js';
 import { PsiError } from './psi-error.js';
@@ -182,23 +182,5 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function untilReady(worker: Worker, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`PsiWorkerPool: a worker did not start within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: PsiWorkerResponse): void => {
-      if ('ready' in message) finish(undefined);
-    };
-    const onError = (error: Error): void => finish(new Error(`PsiWorkerPool: a worker failed to start: ${error.message}`, { cause: error }));
-    const onExit = (code: number): void => finish(new Error(`PsiWorkerPool: a worker exited during start-up (code ${code})`));
-    function finish(error: Error | undefined): void {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    }
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.once('exit', onExit);
-  });
+  return awaitWorkerReady<PsiWorkerResponse>(worker, timeoutMs, 'PsiWorkerPool', (message) => ('ready' in message ? true : undefined));
 }

@@ -66,16 +66,20 @@ export function workerExecArgv(entry: URL): string[] {
   return [...inherited, '--import', tsxLoader];
 }
 
-/** Resolves once the worker has loaded SEAL and its keys; rejects if it fails, exits or takes too long. */
-export function untilReady(worker: Worker, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once a worker says it is ready (`readiness` returns true; an Error rejects; anything else is
+ * ignored); rejects if it fails, exits or takes too long. Shared by every worker pool.
+ */
+export function awaitWorkerReady<Message>(worker: Worker, timeoutMs: number, pool: string, readiness: (message: Message) => true | Error | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`CkksWorkerPool: a worker did not start within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: WorkerResponse): void => {
-      if (message.type === 'ready') finish(undefined);
-      else if (message.type === 'init-failed') finish(deserializeError(message.error, 'CkksWorkerPool: '));
+    const timer = setTimeout(() => finish(new Error(`${pool}: a worker did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: Message): void => {
+      const verdict = readiness(message);
+      if (verdict === true) finish(undefined);
+      else if (verdict instanceof Error) finish(verdict);
     };
-    const onError = (error: Error): void => finish(new Error(`CkksWorkerPool: a worker failed to start: ${error.message}`, { cause: error }));
-    const onExit = (code: number): void => finish(new Error(`CkksWorkerPool: a worker exited during start-up (code ${code})`));
+    const onError = (error: Error): void => finish(new Error(`${pool}: a worker failed to start: ${error.message}`, { cause: error }));
+    const onExit = (code: number): void => finish(new Error(`${pool}: a worker exited during start-up (code ${code})`));
     function finish(error: Error | undefined): void {
       clearTimeout(timer);
       worker.off('message', onMessage);
@@ -88,4 +92,11 @@ export function untilReady(worker: Worker, timeoutMs: number): Promise<void> {
     worker.on('error', onError);
     worker.once('exit', onExit);
   });
+}
+
+/** Resolves once the worker has loaded SEAL and its keys; rejects if it fails, exits or takes too long. */
+export function untilReady(worker: Worker, timeoutMs: number): Promise<void> {
+  return awaitWorkerReady<WorkerResponse>(worker, timeoutMs, 'CkksWorkerPool', (message) =>
+    message.type === 'ready' ? true : message.type === 'init-failed' ? deserializeError(message.error, 'CkksWorkerPool: ') : undefined,
+  );
 }
