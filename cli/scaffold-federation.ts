@@ -39,6 +39,12 @@ ${yamlList(features.numeric, '    ')}
 ${features.categorical.map((column) => `    - name: ${JSON.stringify(column.name)}\n      categories: [${column.categories.map((category) => JSON.stringify(category)).join(', ')}]`).join('\n')}
   label: { column: ${JSON.stringify(features.label.column)}, positive: ${JSON.stringify(features.label.positive)}, negative: ${JSON.stringify(features.label.negative)} }
   ignored: [${features.ignored.map((name) => JSON.stringify(name)).join(', ')}]
+  # Missing cells are an error unless a column has a policy, e.g.
+  # missing:
+  #   markers: ["", "NA"]
+  #   columns:
+  #     pdays: { fill: mean, indicator: true }     # federated mean of present cells (or a number)
+  #     job: { fill: missing-category }            # own one-hot slot (or a declared category)
 
 training:
   rounds: 20            # federated rounds after the statistics round

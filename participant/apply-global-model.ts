@@ -4,6 +4,7 @@ import { splitTrainingSum, countRoundValues } from '../protocols/aggregation/upd
 import { federatedEvaluation } from '../protocols/data/evaluation-counts.js';
 import { standardizationFromTotals } from './data/standardization-from-totals.js';
 import { decodeStatisticsLimbs } from '../protocols/data/statistics-limbs.js';
+import { meanFilledColumns } from '../protocols/data/missing-values.js';
 import { HeflError, WireMessageError } from '../protocols/errors.js';
 import { countModelParameters } from '../protocols/job/count-model-parameters.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
@@ -72,7 +73,7 @@ async function applyAggregate(node: ParticipantNode, state: JobState, event: { r
     return;
   }
   if (event.kind === 'statistics') {
-    const totals = decodeStatisticsLimbs(sum, job.features.numeric.length, event.contributors.length);
+    const totals = decodeStatisticsLimbs(sum, job.features.numeric.length, event.contributors.length, meanFilledColumns(job.features).length);
     const model = useStandardization(state, job, data, standardizationFromTotals(totals, job.features));
     totals.fill(0);
     state.globalWeights = initialWeights(model, job.training.seed);

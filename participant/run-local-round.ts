@@ -3,6 +3,7 @@ import { computeFeatureStatistics } from './data/compute-feature-statistics.js';
 import { EVALUATION_VALUES, evaluationCounts } from '../protocols/data/evaluation-counts.js';
 import { WireMessageError } from '../protocols/errors.js';
 import { encodeStatisticsLimbs } from '../protocols/data/statistics-limbs.js';
+import { meanFilledColumns } from '../protocols/data/missing-values.js';
 import { trainingVector } from '../protocols/aggregation/update-vector.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import { buildModel } from './model/build-model.js';
@@ -43,7 +44,7 @@ export async function runLocalRound(node: ParticipantNode, state: JobState, even
 /** The node's round-0 statistics as the limbs it encrypts; the float64 statistics are wiped. */
 function statisticsVector(dataset: PreparedData['dataset'], job: JobSpec): Float64Array {
   const statistics = computeFeatureStatistics(dataset, job.features);
-  const vector = encodeStatisticsLimbs(statistics, job.features.numeric.length);
+  const vector = encodeStatisticsLimbs(statistics, job.features.numeric.length, meanFilledColumns(job.features).length);
   statistics.fill(0);
   return vector;
 }

@@ -29,6 +29,24 @@ const schema = featureSchemaSchema.parse({
 });
 
 describe('checkHorizontalFile', () => {
+  it('counts missing cells a policy fills apart from invalid ones, and reads numeric labels by value', async () => {
+    const withPolicy = featureSchemaSchema.parse({
+      numeric: ['age'],
+      categorical: [{ name: 'tier', categories: [1, 2] }],
+      label: { column: 'y', positive: 1, negative: 0 },
+      missing: { markers: ['', 'NA'], columns: { age: { fill: 'mean' }, tier: { fill: 'missing-category' } } },
+    });
+    const path = await file('policy.csv', ['age,tier,y', '30,1,1.0', 'NA,,0', ',2.0,0', 'old,2,1']);
+    const check = await checkHorizontalFile({ path, role: 'training data' }, withPolicy);
+    expect(check.problems.listed.map((problem) => [problem.line, problem.column])).toEqual([[5, 'age']]);
+    expect(check.summary?.numeric[0]).toMatchObject({ min: 30, max: 30, missing: 2, filled: 2, invalid: 1 });
+    expect(check.summary?.categorical[0]).toMatchObject({ counts: [{ category: '1', count: 1 }, { category: '2', count: 2 }], filled: 1 });
+    expect(check.summary?.label?.classes.map((entry) => entry.count)).toEqual([2, 2]);
+    const report = formatCheckReport({ ok: false, job: { id: 'j', kind: 'horizontal' }, files: [check] });
+    expect(report).toContain('numeric "age": min 30, max 30, mean 30; 2 missing (2 filled by the job\'s policy), 1 invalid');
+    expect(report).toContain('1 missing (filled by the job\'s policy)');
+  });
+
   it('lists every problem in file order and summarises the columns', async () => {
     const path = await file('bank.csv', ['age;job;tier;y', '30;admin.;1;yes', 'old;admn.;2.0;no', '50;retired;3', ';retired;2;no', '70;astronaut;1;maybe']);
     const check = await checkHorizontalFile({ path, role: 'training data' }, schema);

@@ -76,9 +76,11 @@ export async function checkHorizontalFile(file: FileToCheck, schema: FeatureSche
   const summary: FileSummary = {
     rows: dataset.rowCount,
     label: summarizeLabel(schema.label, dataset.rowCount, cellReader(table, columns.label)),
-    numeric: schema.numeric.map((name, index) => summarizeNumeric(name, dataset.numeric[index] as Float64Array, cellReader(table, columns.numeric[index] as number))),
+    numeric: schema.numeric.map((name, index) =>
+      summarizeNumeric(name, dataset.numeric[index] as Float64Array, cellReader(table, columns.numeric[index] as number), dataset.missingNumeric?.[index]),
+    ),
     categorical: schema.categorical.map((column, index) =>
-      summarizeCategorical(column.name, column.categories, dataset.categoricalIndex[index] as Int32Array, cellReader(table, columns.categorical[index] as number)),
+      summarizeCategorical(column.name, column.categories, dataset.categoricalIndex[index] as Int32Array, cellReader(table, columns.categorical[index] as number), dataset.missingCategorical?.[index]),
     ),
     undeclared: undeclaredColumns(table.header, known),
   };

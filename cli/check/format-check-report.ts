@@ -16,14 +16,15 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 
 function numericLine(column: NumericSummary): string {
   if (!column.inHeader) return `  numeric "${column.column}": missing from the header`;
-  return `  numeric "${column.column}": min ${number(column.min)}, max ${number(column.max)}, mean ${number(column.mean)}; ${column.missing} missing, ${column.invalid} invalid`;
+  return `  numeric "${column.column}": min ${number(column.min)}, max ${number(column.max)}, mean ${number(column.mean)}; ${column.missing} missing${column.filled === undefined ? '' : ` (${column.filled} filled by the job's policy)`}, ${column.invalid} invalid`;
 }
 
 function categoricalLine(column: CategoricalSummary): string {
   if (!column.inHeader) return `  categorical "${column.column}": missing from the header`;
   const counts = column.counts.map(({ category, count }) => `${JSON.stringify(category)} ${count}`).join(', ');
   const unknown = column.unknown.map(({ value, count, didYouMean }) => `${JSON.stringify(value)} ${count}${didYouMean === undefined ? '' : ` (did you mean ${JSON.stringify(didYouMean)}?)`}`);
-  return `  categorical "${column.column}": ${counts}` + (unknown.length === 0 ? '' : `; unknown: ${unknown.join(', ')}`);
+  const filled = column.filled === undefined ? '' : `; ${column.filled} missing (filled by the job's policy)`;
+  return `  categorical "${column.column}": ${counts}${filled}` + (unknown.length === 0 ? '' : `; unknown: ${unknown.join(', ')}`);
 }
 
 function summaryLines(summary: FileSummary): string[] {

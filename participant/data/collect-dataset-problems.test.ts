@@ -34,7 +34,7 @@ describe('parsers with a collecting reporter find every problem', () => {
       'a.csv: line 2, column "age": "x" is not a finite number',
       'a.csv: line 3, column "contact": unknown category "fax"; declared: "cellular", "telephone"',
       'a.csv: line 3, column "y": label "maybe" is neither the positive "yes" nor the negative "no"',
-      'a.csv: line 4, column "age": "" is not a finite number',
+      'a.csv: line 4, column "age": "" is not a finite number; if it means a missing value, declare features.missing.columns["age"] with fill: mean or a number',
     ]);
     expect(Array.from(dataset.numeric[0] ?? [])).toEqual([Number.NaN, 5, Number.NaN]);
     expect(Array.from(dataset.categoricalIndex[0] ?? [])).toEqual([0, -1, 1]);

@@ -13,11 +13,21 @@ export interface CellPlace {
   readonly report: ReportDatasetProblem;
 }
 
+// Spellings of "no value" in common exports (pandas, R, SQL dumps); a cell like this without a policy gets a hint.
+const USUAL_MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
+
+function missingHint(cell: string, column: string, fills: string): string {
+  if (!USUAL_MISSING.has(cell.trim().toLowerCase())) return '';
+  const marker = cell.trim() === '' ? '' : ` and list ${JSON.stringify(cell.trim())} in features.missing.markers`;
+  return `; if it means a missing value, declare features.missing.columns[${JSON.stringify(column)}] with fill: ${fills}${marker}`;
+}
+
 /** A numeric cell's value; NaN (after reporting) when it is not a finite decimal number. */
 export function readNumericCell(cell: string, place: CellPlace): number {
   const value = parseFiniteNumber(cell);
   if (value === undefined) {
-    place.report({ source: place.source, line: place.line, column: place.column, cell, message: `${JSON.stringify(cell)} is not a finite number` });
+    const hint = missingHint(cell, place.column, 'mean or a number');
+    place.report({ source: place.source, line: place.line, column: place.column, cell, message: `${JSON.stringify(cell)} is not a finite number${hint}` });
     return Number.NaN;
   }
   // The round-0 statistics represent values up to this magnitude exactly (protocols/data/statistics-limbs.ts).
@@ -48,15 +58,24 @@ export function readCategoryCell(
     line: place.line,
     column: place.column,
     cell,
-    message: `unknown category ${JSON.stringify(cell)}; declared: ${categories.map((category) => JSON.stringify(category)).join(', ')}`,
+    message: `unknown category ${JSON.stringify(cell)}; declared: ${categories.map((category) => JSON.stringify(category)).join(', ')}${missingHint(cell, place.column, 'missing-category or a declared category')}`,
   });
   return -1;
 }
 
-/** 1 for the positive label, 0 for the negative; undefined (after reporting) for anything else. */
-export function readLabelCell(cell: string, label: { readonly positive: string; readonly negative: string }, place: CellPlace): 0 | 1 | undefined {
-  if (cell === label.positive) return 1;
-  if (cell === label.negative) return 0;
+/**
+ * 1 for the positive label, 0 for the negative; undefined (after reporting) for anything else.
+ * `match` is categoryMatcher([negative, positive]), so `1.0` reads as a label declared `1`.
+ */
+export function readLabelCell(
+  cell: string,
+  match: (cell: string) => number | undefined,
+  label: { readonly positive: string; readonly negative: string },
+  place: CellPlace,
+): 0 | 1 | undefined {
+  const index = match(cell);
+  if (index === 1) return 1;
+  if (index === 0) return 0;
   place.report({
     source: place.source,
     line: place.line,

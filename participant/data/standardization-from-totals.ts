@@ -1,5 +1,7 @@
 import { DatasetError } from '../../protocols/errors.js';
 import type { FeatureSchema } from '../../protocols/data/feature-schema.js';
+import { meanFilledColumns } from '../../protocols/data/missing-values.js';
+import { countRawStatistics } from '../../protocols/data/statistics-limbs.js';
 
 export interface Standardization {
   means: Float64Array;
@@ -16,27 +18,38 @@ export interface Standardization {
 const RELATIVE_MIN_VARIANCE = 1e-9;
 
 /**
- * Global means and population standard deviations from the summed round-0 statistics
- * (layout of computeFeatureStatistics: sums, sums of squares, row count). A constant column gets std 0.
+ * Global means and population standard deviations from the summed round-0 statistics (layout of
+ * computeFeatureStatistics). A constant column gets std 0. A mean-filled column's mean is over its
+ * present cells, and its std is that of the filled column (missing cells at the mean add no spread),
+ * as a centralized impute-then-standardize pipeline computes them.
  */
 export function standardizationFromTotals(totals: ArrayLike<number>, schema: FeatureSchema): Standardization {
   const columns = schema.numeric.length;
-  if (totals.length !== 2 * columns + 1) {
-    throw new DatasetError(
-      `feature statistics have ${totals.length} values; ${columns} numeric columns need ${2 * columns + 1}`,
-    );
+  const counted = meanFilledColumns(schema);
+  const expected = countRawStatistics(columns, counted.length);
+  if (totals.length !== expected) {
+    throw new DatasetError(`feature statistics have ${totals.length} values; ${columns} numeric columns${counted.length ? ` (${counted.length} mean-filled)` : ''} need ${expected}`);
   }
-  const count = totals[2 * columns] as number;
+  const count = totals[totals.length - 1] as number;
   if (!(count > 0) || !Number.isFinite(count)) {
     throw new DatasetError(`feature statistics report a row count of ${count}; it must be positive`);
   }
   const means = new Float64Array(columns);
   const stds = new Float64Array(columns);
   for (let feature = 0; feature < columns; feature += 1) {
-    const mean = (totals[feature] as number) / count;
+    const slot = counted.indexOf(feature);
+    const present = slot < 0 ? count : (totals[2 * columns + slot] as number);
+    if (!(present > 0)) {
+      throw new DatasetError(
+        `column "${schema.numeric[feature]}" has no value in any node's training rows, so there is no mean to fill it with; ` +
+          'use a constant fill (features.missing.columns) or drop the column',
+      );
+    }
+    const mean = (totals[feature] as number) / present;
     const meanSquare = (totals[columns + feature] as number) / count;
+    // Σ over present cells of (x − mean)², divided by all rows: Q/N − (present/N)·mean².
     // CKKS decryption is approximate, so the variance of a constant column can come out slightly negative.
-    const variance = Math.max(0, meanSquare - mean * mean);
+    const variance = Math.max(0, meanSquare - (present / count) * mean * mean);
     const std = Math.sqrt(variance);
     means[feature] = mean;
     // std 0 marks a constant column: encodeFeatures turns it into exact zeros. (x - mean) / 1 would

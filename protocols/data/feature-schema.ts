@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { categoryValueSchema } from './category-value.js';
+import { missingValuesProblems, missingValuesSchema } from './missing-values.js';
 
 // Strict: a misspelt field is an error naming it, not a silent default (as everywhere in the job file).
 
@@ -12,11 +13,14 @@ export const featureSchemaSchema = z
       .default([]),
     label: z.strictObject({
       column: z.string().min(1),
-      positive: z.string(),
-      negative: z.string(),
+      // Numbers allowed as for categories (`positive: 1`); a cell matches by spelling or value (`1.0`).
+      positive: categoryValueSchema,
+      negative: categoryValueSchema,
     }),
     // Columns present in the CSV that the model must not use (for example a leaking column).
     ignored: z.array(z.string().min(1)).default([]),
+    // Absent: a missing cell is an error naming it (protocols/data/missing-values.ts).
+    missing: missingValuesSchema.optional(),
   })
   .superRefine((schema, ctx) => {
     const seen = new Set<string>();
@@ -33,7 +37,8 @@ export const featureSchemaSchema = z
     if (schema.numeric.length + schema.categorical.length === 0) {
       ctx.addIssue({ code: 'custom', message: 'declare at least one numeric or categorical feature' });
     }
-    if (schema.label.positive === schema.label.negative) {
+    const { positive, negative } = schema.label;
+    if (positive === negative || (positive.trim() !== '' && negative.trim() !== '' && Number(positive) === Number(negative))) {
       ctx.addIssue({ code: 'custom', path: ['label', 'negative'], message: 'must differ from label.positive' });
     }
     for (const [index, column] of schema.categorical.entries()) {
@@ -41,6 +46,7 @@ export const featureSchemaSchema = z
         ctx.addIssue({ code: 'custom', path: ['categorical', index, 'categories'], message: 'categories repeat' });
       }
     }
+    for (const [path, message] of missingValuesProblems(schema)) ctx.addIssue({ code: 'custom', path, message });
   });
 
 export type FeatureSchema = z.infer<typeof featureSchemaSchema>;

@@ -1,6 +1,7 @@
 import type { FeatureSchema } from './feature-schema.js';
+import { featureNames } from './feature-names.js';
 
-/** Model input width: one per numeric column plus one per declared category (one-hot). */
+/** Model input width: numeric columns, missing indicators, then one per category slot (one-hot). */
 export function featureWidth(schema: FeatureSchema): number {
-  return schema.categorical.reduce((width, column) => width + column.categories.length, schema.numeric.length);
+  return featureNames(schema).length;
 }

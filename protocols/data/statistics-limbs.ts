@@ -32,12 +32,20 @@ export const SQUARES_SCHEDULE: LimbSchedule = Object.freeze({ lowBit: -84, limbs
 /** Row count: an integer below 2^33. */
 export const COUNT_SCHEDULE: LimbSchedule = Object.freeze({ lowBit: 0, limbs: 2 });
 
-/** Length of the encrypted round-0 vector for `columns` numeric columns. */
-export function countStatisticsLimbs(columns: number): number {
-  return columns * (SUM_SCHEDULE.limbs + SQUARES_SCHEDULE.limbs) + COUNT_SCHEDULE.limbs;
+/**
+ * Length of the encrypted round-0 vector for `columns` numeric columns, `counted` of which are
+ * filled with the federated mean and so also count their present cells (protocols/data/missing-values.ts).
+ */
+export function countStatisticsLimbs(columns: number, counted = 0): number {
+  return columns * (SUM_SCHEDULE.limbs + SQUARES_SCHEDULE.limbs) + (counted + 1) * COUNT_SCHEDULE.limbs;
 }
 
-/** The schedule of statistic `index` in the raw layout [sums | sums of squares | count]. */
+/** Raw statistics: [sums | sums of squares | present-cell counts of mean-filled columns | row count]. */
+export function countRawStatistics(columns: number, counted = 0): number {
+  return 2 * columns + counted + 1;
+}
+
+/** The schedule of statistic `index` in the raw layout (counts are integers below 2^33 like the row count). */
 function scheduleOf(index: number, columns: number): LimbSchedule {
   if (index < columns) return SUM_SCHEDULE;
   return index < 2 * columns ? SQUARES_SCHEDULE : COUNT_SCHEDULE;
@@ -66,12 +74,13 @@ export function splitIntoLimbs(value: number, schedule: LimbSchedule): number[] 
   return digits;
 }
 
-/** The raw statistics [sums | sums of squares | count] of `columns` columns as the vector a node encrypts. */
-export function encodeStatisticsLimbs(statistics: ArrayLike<number>, columns: number): Float64Array {
-  if (statistics.length !== 2 * columns + 1) {
-    throw new DatasetError(`feature statistics have ${statistics.length} values; ${columns} numeric columns need ${2 * columns + 1}`);
+/** The raw statistics of `columns` columns (`counted` of them mean-filled) as the vector a node encrypts. */
+export function encodeStatisticsLimbs(statistics: ArrayLike<number>, columns: number, counted = 0): Float64Array {
+  const expected = countRawStatistics(columns, counted);
+  if (statistics.length !== expected) {
+    throw new DatasetError(`feature statistics have ${statistics.length} values; ${columns} numeric columns${counted ? ` (${counted} mean-filled)` : ''} need ${expected}`);
   }
-  const vector = new Float64Array(countStatisticsLimbs(columns));
+  const vector = new Float64Array(countStatisticsLimbs(columns, counted));
   let offset = 0;
   for (let index = 0; index < statistics.length; index += 1) {
     const digits = splitIntoLimbs(statistics[index] as number, scheduleOf(index, columns));
@@ -110,12 +119,13 @@ export function joinLimbs(decoded: ArrayLike<number>, offset: number, schedule: 
   return Number(total) * 2 ** schedule.lowBit;
 }
 
-/** The decrypted round-0 vector of `contributors` nodes back to raw totals [sums | sums of squares | count]. */
-export function decodeStatisticsLimbs(decoded: ArrayLike<number>, columns: number, contributors: number): Float64Array {
-  if (decoded.length !== countStatisticsLimbs(columns)) {
-    throw new CiphertextError(`the round-0 aggregate has ${decoded.length} values; ${columns} numeric columns need ${countStatisticsLimbs(columns)}`);
+/** The decrypted round-0 vector of `contributors` nodes back to raw totals (layout of countRawStatistics). */
+export function decodeStatisticsLimbs(decoded: ArrayLike<number>, columns: number, contributors: number, counted = 0): Float64Array {
+  const expected = countStatisticsLimbs(columns, counted);
+  if (decoded.length !== expected) {
+    throw new CiphertextError(`the round-0 aggregate has ${decoded.length} values; ${columns} numeric columns${counted ? ` (${counted} mean-filled)` : ''} need ${expected}`);
   }
-  const totals = new Float64Array(2 * columns + 1);
+  const totals = new Float64Array(countRawStatistics(columns, counted));
   let offset = 0;
   for (let index = 0; index < totals.length; index += 1) {
     const schedule = scheduleOf(index, columns);

@@ -1,4 +1,5 @@
 import { featureWidth } from '../data/feature-width.js';
+import { meanFilledColumns } from '../data/missing-values.js';
 import { countStatisticsLimbs } from '../data/statistics-limbs.js';
 import type { JobSpec } from './job-spec.js';
 
@@ -19,8 +20,9 @@ export function countModelParameters(job: Pick<JobSpec, 'model' | 'features'>): 
 
 /**
  * Length of the round-0 statistics vector: per numeric column its sum, then per column its sum of
- * squares, then the row count, each as fixed-point limbs (protocols/data/statistics-limbs.ts).
+ * squares, then the present-cell count of each mean-filled column, then the row count, each as
+ * fixed-point limbs (protocols/data/statistics-limbs.ts).
  */
 export function countStatisticsValues(job: Pick<JobSpec, 'features'>): number {
-  return countStatisticsLimbs(job.features.numeric.length);
+  return countStatisticsLimbs(job.features.numeric.length, meanFilledColumns(job.features).length);
 }

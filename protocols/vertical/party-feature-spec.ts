@@ -34,7 +34,7 @@ export type PartyFeatureSpecInput = z.input<typeof partyFeatureSpecSchema>;
 
 /** The bank's label column: positive → 1, negative → 0. */
 export const labelSpecSchema = z
-  .strictObject({ column: z.string().min(1), positive: z.string(), negative: z.string() })
+  .strictObject({ column: z.string().min(1), positive: categoryValueSchema, negative: categoryValueSchema })
   .refine((label) => label.positive !== label.negative, { message: 'label.positive and label.negative must differ' });
 
 export type LabelSpec = z.infer<typeof labelSpecSchema>;

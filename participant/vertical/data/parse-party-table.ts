@@ -72,6 +72,7 @@ export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options
 
   const lineOf = (row: number): number => table.rowLines?.[row] ?? row + 2;
   const matchers = spec.categorical.map((column) => categoryMatcher(column.categories));
+  const matchLabel = categoryMatcher(options.label ? [options.label.negative, options.label.positive] : []);
   const numeric = spec.numeric.map(() => new Float64Array(rows.length).fill(Number.NaN));
   const categoricalIndex = spec.categorical.map(() => new Int32Array(rows.length).fill(-1));
   const labels = options.label === undefined ? undefined : new Uint8Array(rows.length);
@@ -102,7 +103,7 @@ export function parsePartyTable(table: CsvTable, spec: PartyFeatureSpec, options
     }
     if (labels !== undefined && options.label !== undefined && columns.label >= 0) {
       place.column = options.label.column;
-      labels[row] = readLabelCell(cells[columns.label] as string, options.label, place) ?? 0;
+      labels[row] = readLabelCell(cells[columns.label] as string, matchLabel, options.label, place) ?? 0;
     }
   }
   return { source, ids, numeric, categoricalIndex, ...(labels === undefined ? {} : { labels }), rowCount: rows.length };
