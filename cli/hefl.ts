@@ -1,6 +1,7 @@
 import { HeflError } from '../protocols/errors.js';
 import { sealFailure } from '../protocols/ckks/describe-seal-failure.js';
 import { runAuditCommand } from './run-audit-command.js';
+import { runBenchCommand } from './run-bench-command.js';
 import { runCheckCommand } from './run-check-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runCoordinatorCommand } from './run-coordinator-command.js';
@@ -41,8 +42,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   participant: runParticipantCommand,
   status: runStatusCommand,
   audit: runAuditCommand,
-  // The bench lives beside the product and loads only when asked for.
-  bench: async (argv) => (await import('../bench/run-bench.js')).main(argv),
+  bench: runBenchCommand,
 };
 
 /** Runs the CLI and returns its exit code; errors become one clear line on stderr, never a stack dump. */

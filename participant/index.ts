@@ -1,4 +1,6 @@
 /** Embed a HEFL participant node in your own service. */
+// First: on a Node.js older than 22.12 the import fails here, with what to install.
+import '../protocols/require-node-version.js';
 export { Participant, type ParticipantOptions, type ParticipantOutcome, type ParticipantProgress, type ParticipantStatus } from './participant.js';
 export { GrpcFederationConnection, type GrpcConnectionOptions } from './grpc-federation-connection.js';
 export type { FederationConnection, EgressRecord } from './federation-connection.js';

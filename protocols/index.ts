@@ -1,4 +1,6 @@
 /** HEFL's shared core: job and wire types, CKKS, aggregation strategies, data and model helpers. */
+// First: on a Node.js older than 22.12 the import fails here, with what to install.
+import './require-node-version.js';
 export * from './errors.js';
 export * from './job/job-spec.js';
 export { readConfigFile, parseConfigText } from './job/read-config-file.js';

