@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -61,6 +61,18 @@ export interface LocalFederationOptions<Job extends JobSpec | VerticalJobSpec = 
   readonly killAndRestart?: { readonly participantId: string; readonly afterLogLine: RegExp };
   /** Lets the participants take part in a custody-`none` job (HE off: the benchmark baseline). */
   readonly allowUnencryptedUpdates?: boolean;
+  /**
+   * Nodes on separate hosts: the coordinator listens on `coordinatorHost` (its certificate names it;
+   * use with mutualTls) and every process starts under `commandPrefix(nodeId)`, e.g.
+   * `['ip', 'netns', 'exec', namespace]` to put each node in its own network namespace.
+   */
+  readonly network?: { readonly coordinatorHost: string; readonly commandPrefix: (nodeId: string) => readonly string[] };
+}
+
+/** Spawns `node HEFL_BIN ...arguments`, under the node's command prefix when the federation spans hosts. */
+function spawnHefl(prefix: readonly string[], args: readonly string[], options: SpawnOptions): ChildProcess {
+  const command = [...prefix, process.execPath, HEFL_BIN, ...args];
+  return spawn(command[0] as string, command.slice(1), options);
 }
 
 export interface LocalFederationResult<Report = JobReport> {
@@ -122,7 +134,7 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
     ({ kits } = await provisionFederation(
       {
         federationId: 'local',
-        coordinator: { address: '127.0.0.1:7700' },
+        coordinator: { address: `${options.network?.coordinatorHost ?? '127.0.0.1'}:7700` },
         participants: options.nodes.map((node) => node.participantId),
         ckks: options.job.ckks,
         custody: options.job.custody.mode,
@@ -141,10 +153,11 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
     const readyFile = join(work, 'coordinator.address');
     await rm(readyFile, { force: true });
     const reportFile = join(work, 'coordinator-report.json');
-    const coordinator = spawn(
-      process.execPath,
+    const coordinator = spawnHefl(
+      options.network?.commandPrefix('coordinator') ?? [],
       [
-        HEFL_BIN, 'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0',
+        'coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', '0',
+        ...(options.network ? ['--host', options.network.coordinatorHost] : []),
         '--ready-file', readyFile, '--report', reportFile, '--ledger', join(work, 'coordinator-ingress.jsonl'),
         ...(kits?.coordinator ? ['--kit', kits.coordinator] : []),
         ...(options.coordinatorArgs ?? []),
@@ -191,7 +204,7 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
       };
       await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
       const start = (attempt: number): ChildProcess => {
-        const child = spawn(process.execPath, [HEFL_BIN, 'participant', '--config', configFile], {
+        const child = spawnHefl(options.network?.commandPrefix(node.participantId) ?? [], ['participant', '--config', configFile], {
           stdio: ['ignore', 'ignore', 'pipe'],
           env: { ...process.env, ...options.env },
         });
