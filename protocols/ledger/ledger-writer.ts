@@ -1,16 +1,45 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GENESIS_HASH, ledgerRecordSchema, sealLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.js';
 
+/** How much of a ledger's end is read to find its last record on restart; a record is far smaller. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The last line of a file, reading only its end: a restarted node continues a ledger of any length
+ * without loading it. Undefined for an empty file.
+ */
+export function readLastLine(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    let end = fstatSync(fd).size;
+    let tail = '';
+    // Walk back in blocks until the tail holds a complete non-empty last line (or the file's start).
+    while (end > 0) {
+      const start = Math.max(0, end - TAIL_BYTES);
+      const block = Buffer.alloc(end - start);
+      readSync(fd, block, 0, block.length, start);
+      tail = block.toString('utf8') + tail;
+      end = start;
+      const lines = tail.split('\n').filter((line) => line.trim().length > 0);
+      if (lines.length > 1 || (lines.length === 1 && start === 0)) return lines.at(-1);
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Appends signed, hash-chained records to a node's ledger file, one JSON line each, fsynced so a
- * crash cannot lose a record for a message that was sent.
+ * crash cannot lose a record for a message that was sent. Memory stays flat however long the job:
+ * the file is the record, the writer keeps only the chain's head and per-type totals.
  */
 export class LedgerWriter {
   private sequence = 0;
   private previousHash = GENESIS_HASH;
-  private readonly records: LedgerRecord[] = [];
+  private readonly totals = { messages: 0, bytes: 0, byType: new Map<string, { messages: number; bytes: number }>() };
 
   constructor(
     private readonly path: string | undefined,
@@ -23,8 +52,7 @@ export class LedgerWriter {
     if (path) mkdirSync(dirname(path), { recursive: true });
     // A node restarted with the same output folder continues its chain instead of starting a second one.
     if (path && existsSync(path)) {
-      const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim().length > 0);
-      const last = lines.at(-1);
+      const last = readLastLine(path);
       if (last) {
         const record = ledgerRecordSchema.parse(JSON.parse(last));
         if (record.nodeId !== nodeId) throw new Error(`${path} is the ledger of "${record.nodeId}", not "${nodeId}"`);
@@ -72,7 +100,12 @@ export class LedgerWriter {
     }
     this.sequence += 1;
     this.previousHash = record.recordHash;
-    this.records.push(record);
+    const byType = this.totals.byType.get(record.messageType) ?? { messages: 0, bytes: 0 };
+    byType.messages += 1;
+    byType.bytes += record.size;
+    this.totals.byType.set(record.messageType, byType);
+    this.totals.messages += 1;
+    this.totals.bytes += record.size;
     return record;
   }
 
@@ -81,16 +114,9 @@ export class LedgerWriter {
     return { records: this.sequence, lastRecordHash: this.previousHash };
   }
 
-  /** Messages and bytes by message type, for the node's own summary. */
+  /** Messages and bytes by message type written by this writer (this run), for the node's own summary. */
   summary(): { messages: number; bytes: number; byType: Record<string, { messages: number; bytes: number }> } {
-    const byType: Record<string, { messages: number; bytes: number }> = {};
-    let bytes = 0;
-    for (const record of this.records) {
-      const totals = (byType[record.messageType] ??= { messages: 0, bytes: 0 });
-      totals.messages += 1;
-      totals.bytes += record.size;
-      bytes += record.size;
-    }
-    return { messages: this.records.length, bytes, byType };
+    const byType = Object.fromEntries([...this.totals.byType].map(([type, totals]) => [type, { ...totals }]));
+    return { messages: this.totals.messages, bytes: this.totals.bytes, byType };
   }
 }
