@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ckksParametersFingerprint } from '../protocols/ckks/ckks-parameters-fingerprint.js';
@@ -7,13 +8,19 @@ import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { readConfigFile } from '../protocols/job/read-config-file.js';
 import { federationInputSchema } from '../protocols/trust/federation-manifest.js';
 import { provisionFederation, revokeNode } from '../provisioning/provision-federation.js';
+import { createCertificateRequest } from '../provisioning/certificate-request.js';
+import { installRequestedKit } from '../provisioning/install-requested-kit.js';
+import { writePrivateFile } from '../provisioning/write-private-file.js';
+import { KIT_FILES, nodeIdSchema } from '../protocols/trust/federation-manifest.js';
 import { EXIT } from './exit-codes.js';
 import { ConfigError } from '../protocols/errors.js';
 import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';
 import { UsageError } from './usage-error.js';
 
-export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB [--roster KEYS_JSON] --out KITS_DIR
+export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB [--roster KEYS_JSON] [--requests CSR_DIR] --out KITS_DIR
        hefl provision revoke --kits KITS_DIR --node NODE_ID [--reason TEXT]
+       hefl provision request --federation-id ID --node NODE_ID --out KIT_DIR      (on the node's own host)
+       hefl provision install --from RECEIVED_DIR --kit KIT_DIR                     (on the node's own host)
 
 Creates a federation CA and one startup kit per node (coordinator, each participant, each auditor):
 node.crt, node.key (0600), ca.crt and the CA-signed manifest (nodes, roles, certificate hashes,
@@ -22,13 +29,57 @@ revocations, the job's CKKS parameters and SHA-256 (nodes refuse any other job) 
 mutual-TLS clients whose certificate is in the manifest; participants set "kitDir" in their config.
 "revoke" adds a node to the manifest's revocation list and re-signs it in every kit.
 
+Keys made where they are used: an institution runs "request" on its own host (its private key goes
+to KIT_DIR/node.key, mode 0600, and never leaves; KIT_DIR/NODE_ID.csr goes to the operator). The
+operator passes --requests CSR_DIR (files NODE_ID.csr): those nodes' certificates are issued for the
+requested keys (signature and node id checked) and their kit folders hold no node.key. The operator
+returns that folder; the institution runs "install" to put it beside its key and check the result.
+
 federation.json: {"federationId": "banks", "coordinator": {"address": "127.0.0.1:7700"},
                   "participants": ["bank", "ecommerce", "government"], "auditors": ["auditor"]}
 
 Example:
   hefl provision --federation federation.json --job job.yaml --roster keys/coordinator/keys.json --out kits`;
 
+/** `hefl provision request`: a key pair and a signing request, made on the node's host. */
+async function runRequest(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'federation-id': { type: 'string' }, node: { type: 'string' }, out: { type: 'string' } } });
+  if (!values['federation-id'] || !values.node || !values.out) throw new UsageError('request needs --federation-id, --node and --out', PROVISION_HELP);
+  const node = nodeIdSchema.safeParse(values.node);
+  if (!node.success) throw new UsageError(`--node "${values.node}": ${node.error.issues[0]?.message ?? 'not a node id'}`, PROVISION_HELP);
+  const keyFile = join(values.out, KIT_FILES.key);
+  if (existsSync(keyFile)) throw new ConfigError(`${keyFile} already exists; a request never replaces a node's key (use a new folder)`);
+  const request = await createCertificateRequest({ federationId: values['federation-id'], node: { id: node.data, role: 'participant' } });
+  await mkdir(values.out, { recursive: true, mode: 0o700 });
+  await writePrivateFile(keyFile, request.keyPem);
+  const csrFile = join(values.out, `${node.data}.csr`);
+  await writeFile(csrFile, request.csrPem);
+  console.log(`private key: ${keyFile} (0600; it stays on this host)`);
+  console.log(`signing request for the federation operator: ${csrFile}`);
+  console.log(`then: hefl provision install --from <the folder the operator returns> --kit ${values.out}`);
+  return EXIT.ok;
+}
+
+/** `hefl provision install`: the operator's answer to a request, checked and put beside the node's key. */
+async function runInstall(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, kit: { type: 'string' } } });
+  if (!values.from || !values.kit) throw new UsageError('install needs --from and --kit', PROVISION_HELP);
+  const kit = await installRequestedKit(values.from, values.kit);
+  console.log(`installed: ${kit.role} "${kit.nodeId}" of federation "${kit.manifest.federationId}" in ${values.kit} (certificate matches this host's key)`);
+  return EXIT.ok;
+}
+
+/** NODE_ID.csr files of a folder, keyed by node id. */
+async function readRequests(folder: string): Promise<Record<string, { pem: string; source: string }>> {
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.csr'));
+  if (names.length === 0) throw new ConfigError(`${folder} holds no NODE_ID.csr file`);
+  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -'.csr'.length), { pem: await readFile(join(folder, name), 'utf8'), source: join(folder, name) }] as const));
+  return Object.fromEntries(entries);
+}
+
 export async function runProvisionCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'request') return runRequest(argv.slice(1));
+  if (argv[0] === 'install') return runInstall(argv.slice(1));
   if (argv[0] === 'revoke') {
     const { values } = parseArgs({ args: argv.slice(1), options: { kits: { type: 'string' }, node: { type: 'string' }, reason: { type: 'string', default: 'revoked by the federation operator' } } });
     if (!values.kits || !values.node) throw new UsageError('--kits and --node are required', PROVISION_HELP);
@@ -45,6 +96,7 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       job: { type: 'string' },
       roster: { type: 'string' },
+      requests: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,7 +124,7 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
   const { kits, caDirectory } = await provisionFederation(
     { ...federation, ...(job ? { ckks: job.ckks, jobSha256: jobSha256(job) } : {}), ckksParametersFingerprint: pinned },
     values.out,
-    ledgerKeys ? { ledgerKeys } : {},
+    { ...(ledgerKeys ? { ledgerKeys } : {}), ...(values.requests ? { requests: await readRequests(values.requests) } : {}) },
   );
   console.log(`CKKS parameters pinned: ${pinned}`);
   if (job) console.log(`job ${job.jobId} pinned: SHA-256 ${jobSha256(job)}`);

@@ -25,7 +25,7 @@ describe('issueNodeCertificate', () => {
     expect(bankCertificate.ca).toBe(false);
     expect(bankCertificate.checkIssued(new X509Certificate(ca.certificatePem))).toBe(true);
     expect(bankCertificate.verify(new X509Certificate(ca.certificatePem).publicKey)).toBe(true);
-    expect(bankCertificate.checkPrivateKey(createPrivateKey(bank.keyPem))).toBe(true);
+    expect(bankCertificate.checkPrivateKey(createPrivateKey(bank.keyPem as string))).toBe(true);
     expect(bank.serialNumber).toBe(bankCertificate.serialNumber.toLowerCase());
     expect(new x509.X509Certificate(bank.certificatePem).getExtension(x509.AuthorityKeyIdentifierExtension)).toBeDefined();
     expect(bank.serialNumber).not.toBe(coordinator.serialNumber);

@@ -1,4 +1,4 @@
-import { KeyObject } from 'node:crypto';
+import { KeyObject, type webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { readCertificateFacts } from '../protocols/trust/certificate-facts.js';
 import type { FederationCa } from './create-federation-ca.js';
@@ -8,8 +8,8 @@ import { randomSerialNumber } from './random-serial-number.js';
 
 export interface IssuedNodeCertificate {
   readonly certificatePem: string;
-  /** PKCS#8 PEM of the node's own key; goes into its kit only. */
-  readonly keyPem: string;
+  /** PKCS#8 PEM of the node's own key; goes into its kit only. Absent when the node made its key itself (a request). */
+  readonly keyPem?: string;
   readonly serialNumber: string;
   readonly sha256: string;
 }
@@ -27,9 +27,12 @@ export async function issueNodeCertificate(options: {
   hosts?: readonly string[];
   notBefore: Date;
   notAfter: Date;
+  /** The node's own public key, from its checked signing request (certificate-request.ts); a key pair is made here otherwise. */
+  publicKey?: x509.PublicKey;
 }): Promise<IssuedNodeCertificate> {
   const { node } = options;
-  const keys = await crypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const keys = options.publicKey ? undefined : await crypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const publicKey = options.publicKey ?? (keys as webcrypto.CryptoKeyPair).publicKey;
   const names: x509.JsonGeneralName[] = [{ type: 'url', value: formatNodeUri({ federationId: options.federationId, role: node.role, nodeId: node.id }) }];
   if (node.role === 'coordinator') {
     for (const host of new Set(options.hosts ?? [])) names.push({ type: isIP(host) ? 'ip' : 'dns', value: host });
@@ -40,7 +43,7 @@ export async function issueNodeCertificate(options: {
     issuer: options.ca.certificate.subject,
     notBefore: options.notBefore,
     notAfter: options.notAfter,
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: options.ca.privateKey,
     signingAlgorithm: EC_P256,
     extensions: [
@@ -50,7 +53,7 @@ export async function issueNodeCertificate(options: {
         node.role === 'coordinator' ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth] : [x509.ExtendedKeyUsage.clientAuth],
       ),
       new x509.SubjectAlternativeNameExtension(names),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(options.ca.certificate),
     ],
   });
@@ -58,7 +61,7 @@ export async function issueNodeCertificate(options: {
   const facts = readCertificateFacts(certificatePem);
   return {
     certificatePem,
-    keyPem: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString(),
+    ...(keys ? { keyPem: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString() } : {}),
     serialNumber: facts.serialNumber,
     sha256: facts.sha256,
   };

@@ -14,6 +14,7 @@ import {
   type FederationManifest,
   type NodeRole,
 } from '../protocols/trust/federation-manifest.js';
+import { readCertificateRequest } from './certificate-request.js';
 import { issueNodeCertificate } from './issue-node-certificate.js';
 import { writeManifestFiles } from './write-manifest-files.js';
 import { writePrivateFile } from './write-private-file.js';
@@ -29,6 +30,12 @@ export interface ProvisionOptions {
   readonly nodeValidity?: Readonly<Record<string, { readonly notBefore: Date; readonly notAfter: Date }>>;
   /** node id -> Ed25519 ledger-signing public key (PEM), from the key folders' roster; pinned in the manifest. */
   readonly ledgerKeys?: Readonly<Record<string, string>>;
+  /**
+   * node id -> { pem, source } of the certificate signing request the node made on its own host
+   * (`hefl provision request`): that node's certificate is issued for its public key and its kit gets no
+   * node.key; the node adds its own with `hefl provision install`.
+   */
+  readonly requests?: Readonly<Record<string, { readonly pem: string; readonly source: string }>>;
 }
 
 export interface ProvisionedFederation {
@@ -87,11 +94,17 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
   for (const id of Object.keys(options.nodeValidity ?? {})) {
     if (!nodes.some((node) => node.id === id)) throw new ConfigError(`nodeValidity names "${id}", which is not a node of this federation`);
   }
+  for (const [id, request] of Object.entries(options.requests ?? {})) {
+    if (!nodes.some((node) => node.id === id)) throw new ConfigError(`${request.source} is a request for "${id}", which is not a node of this federation`);
+  }
   const caDirectory = join(outDirectory, CA_DIRECTORY);
   // Check every target first: a second run must not replace a CA or keys that kits were made from.
   for (const folder of [caDirectory, ...nodes.map((node) => join(outDirectory, node.id))]) {
     if (await exists(folder)) throw new ConfigError(`${folder} already exists; provision a federation into a new folder (or revoke nodes with \`hefl provision revoke\`)`);
   }
+  // Every request is checked before anything is issued, so a bad one leaves no half-made kits behind.
+  const requestedKeys = new Map<string, Awaited<ReturnType<typeof readCertificateRequest>>>();
+  for (const [id, request] of Object.entries(options.requests ?? {})) requestedKeys.set(id, await readCertificateRequest(request.pem, id, request.source));
   await mkdir(outDirectory, { recursive: true });
 
   // The CA outlives every certificate it issues, so test windows in the past still chain.
@@ -107,17 +120,19 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
   const kits: Record<string, string> = {};
   const listed: FederationManifest['nodes'] = [];
   for (const node of nodes) {
+    const requested = requestedKeys.get(node.id);
     const issued = await issueNodeCertificate({
       ca,
       federationId: federation.federationId,
       node,
       ...(node.role === 'coordinator' ? { hosts: coordinatorHosts(federation.coordinator) } : {}),
       ...(options.nodeValidity?.[node.id] ?? { notBefore, notAfter }),
+      ...(requested ? { publicKey: requested } : {}),
     });
     const kit = join(outDirectory, node.id);
     await makePrivateDirectory(kit);
     await writeFile(join(kit, KIT_FILES.certificate), issued.certificatePem);
-    await writePrivateFile(join(kit, KIT_FILES.key), issued.keyPem);
+    if (issued.keyPem !== undefined) await writePrivateFile(join(kit, KIT_FILES.key), issued.keyPem);
     await writeFile(join(kit, KIT_FILES.ca), ca.certificatePem);
     kits[node.id] = kit;
     listed.push({ id: node.id, role: node.role, certificateSha256: issued.sha256, serialNumber: issued.serialNumber });

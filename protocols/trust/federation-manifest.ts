@@ -15,7 +15,8 @@ export const KIT_FILES = { certificate: 'node.crt', key: 'node.key', ca: 'ca.crt
 export const CA_KEY_FILE = 'ca.key';
 export const CA_DIRECTORY = 'ca';
 
-const nodeId = z.string().regex(NODE_ID_PATTERN, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
+export const nodeIdSchema = z.string().regex(NODE_ID_PATTERN, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters');
+const nodeId = nodeIdSchema;
 // `"bank"` and `{"id": "bank"}` both name a node, so the short form in the README keeps working.
 const nodeEntry = z.union([nodeId, z.strictObject({ id: nodeId })]).transform((entry) => (typeof entry === 'string' ? { id: entry } : entry));
 const dnsName = z
