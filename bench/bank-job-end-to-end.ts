@@ -47,7 +47,8 @@ export interface BankJobBenchOptions {
   readonly trainingRounds: number;
 }
 
-async function writeInstitutionFiles(directory: string, rowsPerInstitution: number): Promise<{ files: Record<string, string>; testFile: string }> {
+/** The demo's split (splitInstitutions, seed 42) as one CSV per institution and test.csv; rowsPerInstitution > 0 takes every 7th row up to that many. */
+export async function writeInstitutionFiles(directory: string, rowsPerInstitution: number): Promise<{ files: Record<string, string>; testFile: string }> {
   const table = await readCsvTable(bankMarketingDataPath);
   const split = splitInstitutions(table, { testFraction: 0.2, seed: 42 });
   await mkdir(directory, { recursive: true });

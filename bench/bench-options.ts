@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { BankJobBenchOptions } from './bank-job-end-to-end.js';
+import type { ConvergenceBenchOptions } from './convergence.js';
 import type { VerticalBenchOptions } from './vertical-section.js';
 
-export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'vertical'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'vertical', 'convergence'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -31,9 +32,11 @@ export interface BenchOptions {
   readonly thresholdParties: number;
   /** PSI sizes and the vertical bank-marketing job, threshold vs custody none (see vertical-section.ts). */
   readonly vertical: VerticalBenchOptions;
+  /** Rounds for each server optimizer to come within 0.002 AUC of the centralized model on the bank data (see convergence.ts). */
+  readonly convergence: ConvergenceBenchOptions;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...] [--vertical-epochs N]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...] [--vertical-epochs N] [--convergence-rounds N]
   --quick        small sizes and 1 run: a smoke run (under a minute)
   --repeat N     runs per figure (default 3; 1 with --quick)
   --out FILE     where the JSON goes (default out/bench/bench.json)
@@ -42,6 +45,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--ou
                  participant counts of the memory section, e.g. 3,10,20 (default 3,10,20; 2,4 with --quick)
   --vertical-epochs N
                  epochs of each vertical job of the vertical section (default 3; 1 with --quick)
+  --convergence-rounds N
+                 training rounds of each federation of the convergence section (default 40; 2 with --quick)
 
 Prints the tables on stdout and writes every sample and median as JSON.
 
@@ -49,7 +54,8 @@ Examples:
   npm run bench                        (or: hefl bench) every section, 3 runs per figure
   npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes
   npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)
-  npm run bench -- --only vertical     PSI 3 × 100k ids (target ≤ 60 s) and the vertical job, threshold vs none`;
+  npm run bench -- --only vertical     PSI 3 × 100k ids (target ≤ 60 s) and the vertical job, threshold vs none
+  npm run bench -- --only convergence  rounds each server optimizer needs to come within 0.002 AUC of centralized`;
 
 export class BenchUsageError extends Error {
   constructor(
@@ -72,6 +78,7 @@ function readArguments(argv: readonly string[]) {
         only: { type: 'string' },
         participants: { type: 'string' },
         'vertical-epochs': { type: 'string' },
+        'convergence-rounds': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -107,6 +114,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (!Number.isInteger(verticalEpochs) || verticalEpochs < 1 || verticalEpochs > 1_000) {
     throw new BenchUsageError(`--vertical-epochs must be an integer from 1 to 1000, got ${values['vertical-epochs']}\n${BENCH_USAGE}`);
   }
+  const convergenceRounds = values['convergence-rounds'] === undefined ? (quick ? 2 : 40) : Number(values['convergence-rounds']);
+  if (!Number.isInteger(convergenceRounds) || convergenceRounds < 1 || convergenceRounds > 1_000) {
+    throw new BenchUsageError(`--convergence-rounds must be an integer from 1 to 1000, got ${values['convergence-rounds']}\n${BENCH_USAGE}`);
+  }
   const memoryParticipants = values.participants === undefined ? undefined : parseParticipantCounts(values.participants);
   return {
     mode: quick ? 'quick' : 'full',
@@ -128,5 +139,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     thresholdParties: 3,
     // Quick: PSI on 2,000 ids and the vertical job on the table's first 3,000 customers (one batch per epoch).
     vertical: { psiIds: quick ? 2_000 : 100_000, maxCustomers: quick ? 3_000 : 0, epochs: verticalEpochs },
+    // Full: the demo's whole split, fedavg also under threshold CKKS; quick: 300 rows per institution, custody none only.
+    convergence: { maxRounds: convergenceRounds, rowsPerInstitution: quick ? 300 : 0, withThreshold: !quick },
   };
 }

@@ -1,6 +1,7 @@
 import type { BankJobResult } from './bank-job-end-to-end.js';
 import type { CkksPaillierComparison } from './ckks-paillier-comparison.js';
 import type { CkksThroughputResult } from './ckks-throughput.js';
+import type { ConvergenceResult } from './convergence.js';
 import type { CoordinatorMemoryResult } from './coordinator-memory.js';
 import type { SyntheticRoundResult } from './in-process-round.js';
 import type { MachineInfo } from './machine-info.js';
@@ -30,4 +31,6 @@ export interface BenchReport {
   readonly threshold: ThresholdCostsResult | null;
   /** PSI at 3 × 100k and bank-marketing sizes; the vertical job, threshold CKKS vs custody none. */
   readonly vertical: VerticalBenchResult | null;
+  /** Rounds each server optimizer (and FedProx) needs to come within 0.002 AUC of the centralized model, bank data. */
+  readonly convergence: ConvergenceResult | null;
 }

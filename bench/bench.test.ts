@@ -135,8 +135,9 @@ function figuresIn(value: unknown, path = '$'): [string, z.infer<typeof figure>]
   return Object.entries(value).flatMap(([key, child]) => figuresIn(child, `${path}.${key}`));
 }
 
-// The vertical section spawns two whole vertical jobs (8 processes): its own smoke test below.
-const SECTIONS_BUT_VERTICAL = BENCH_SECTIONS.filter((section) => section !== 'vertical').join(',');
+// The vertical section spawns two whole vertical jobs (8 processes): its own smoke test below; the
+// convergence section trains whole federations: bench/convergence.test.ts runs it on a tiny dataset.
+const SECTIONS_BUT_VERTICAL = BENCH_SECTIONS.filter((section) => section !== 'vertical' && section !== 'convergence').join(',');
 
 function expectPositiveFigures(figures: readonly [string, z.infer<typeof figure>][], repeat: number): void {
   for (const [path, value] of figures) {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: HEFL's performance figures — CKKS stage throughput, wire size, Paillier
  * comparison, rounds over gRPC, coordinator memory, vertical learning (PSI; threshold CKKS vs custody
- * none) — as tables on stdout and JSON (every sample plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
+ * none), rounds to the centralized AUC per server optimizer — as tables on stdout and JSON (every sample plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { BenchUsageError, parseBenchOptions, type BenchOptions } from './bench-o
 import { BENCH_REPORT_FORMAT, type BenchReport } from './bench-report.js';
 import { compareCkksWithPaillier } from './ckks-paillier-comparison.js';
 import { measureCkksThroughput } from './ckks-throughput.js';
+import { measureConvergence } from './convergence.js';
 import { measureCoordinatorMemory } from './coordinator-memory.js';
 import { measureSyntheticRound } from './in-process-round.js';
 import { machineInfo } from './machine-info.js';
@@ -40,6 +41,8 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     ? await measureThresholdCosts(options.thresholdParameters, options.thresholdParties, options.repeat, onProgress)
     : null;
   const vertical = selected('vertical') ? await measureVertical(options.vertical, options.repeat, onProgress) : null;
+  // Deterministic (seeded training, custody none): one run of each federation, whatever --repeat says.
+  const convergence = selected('convergence') ? await measureConvergence(options.convergence, onProgress) : null;
   return {
     format: BENCH_REPORT_FORMAT,
     createdAt: new Date().toISOString(),
@@ -56,6 +59,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     coordinatorMemory,
     threshold,
     vertical,
+    convergence,
   };
 }
 
