@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { roundTableHeader, roundTableRow } from './round-table.js';
 import { UsageError } from './usage-error.js';
+import { takeResumeOption } from './resume-option.js';
 import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
 export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
@@ -53,6 +55,8 @@ Options:
                       (default: JOB_ID.coordinator-state.json beside the job file)
   --resume            continue the job from its state after a crash: participants rejoin by
                       themselves and the job goes on from the round after the last completed one
+  --resume auto       resume when the state file exists, start the job otherwise (for a supervisor
+                      such as systemd that restarts the same command line)
   --kit DIR           startup kit from \`hefl provision\`: mutual TLS only, participant ids from certificates
   --allow-plaintext-transport
                       without --kit, serve plain gRPC (no TLS) on a --host that is not loopback;
@@ -71,8 +75,9 @@ Example:
     --dashboard 127.0.0.1:8080`;
 
 export async function runCoordinatorCommand(argv: string[]): Promise<number> {
+  const { argv: rest, resume: resumeMode } = takeResumeOption(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
       job: { type: 'string' },
       keys: { type: 'string' },
@@ -89,7 +94,6 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
       'allow-plaintext-transport': { type: 'boolean', default: false },
       ledger: { type: 'string' },
       state: { type: 'string' },
-      resume: { type: 'boolean', default: false },
       'http-token': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -114,7 +118,7 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'coordinator', ...(logFormat ? { format: logFormat } : {}), progress });
   const anyJob = await readJobFile(values.job);
   if (anyJob.kind === 'vertical') {
-    if (dashboardAddress || values.resume || values['report-dir']) throw new UsageError('--dashboard, --resume and --report-dir do not support vertical jobs yet (use --report)', COORDINATOR_HELP);
+    if (dashboardAddress || resumeMode !== 'never' || values['report-dir']) throw new UsageError('--dashboard, --resume and --report-dir do not support vertical jobs yet (use --report)', COORDINATOR_HELP);
     const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
     return runVerticalCoordinator(anyJob.job, {
       keysDir: values.keys,
@@ -142,7 +146,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   const print = values.quiet ? () => undefined : (line: string) => progress.around(() => process.stdout.write(`${line}\n`));
   // Durable by default: a crash can always be resumed from the last completed round.
   const stateFile = values.state ?? join(dirname(values.job), `${job.jobId}.coordinator-state.json`);
-  const resume = values.resume ? await loadCoordinatorState(stateFile, job) : undefined;
+  // --resume auto: the state if there is one (a restart), a fresh start otherwise (the first start).
+  const resume = resumeMode === 'always' || (resumeMode === 'auto' && existsSync(stateFile)) ? await loadCoordinatorState(stateFile, job) : undefined;
   const coordinator = await Coordinator.create({
     job,
     keys,

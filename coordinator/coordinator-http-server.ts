@@ -31,6 +31,8 @@ export interface CoordinatorHttpOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Statuses in which the coordinator takes participants' requests: /readyz answers 200. */
+const ACCEPTING: ReadonlySet<string> = new Set(['created', 'waiting-for-participants', 'running']);
 const MAX_EVENT_STREAMS = 32;
 const MAX_BUFFERED_EVENT_BYTES = 1_000_000;
 const COOKIE = 'hefl_dashboard';
@@ -66,7 +68,8 @@ export function coordinatorStatusView(coordinator: Coordinator): CoordinatorStat
 /**
  * The coordinator's read-only web surface: the live dashboard (`/`, updated over server-sent events
  * at `/events`), GET /metrics (Prometheus text format), GET /status (JSON for `hefl status`) and
- * GET /dashboard.json. Off loopback it requires a token, since job status tells who takes part.
+ * GET /dashboard.json, and the probes GET /healthz and /readyz. Off loopback it requires a token
+ * (but not for the probes), since job status tells who takes part.
  */
 export async function startCoordinatorHttpServer(
   coordinator: Coordinator,
@@ -90,6 +93,13 @@ export async function startCoordinatorHttpServer(
     void (async () => {
       if (request.method !== 'GET') return send(response, 405, 'text/plain', 'only GET\n');
       const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
+      // Probes for a supervisor or load balancer: no token needed, and they say nothing about the job
+      // but one status word. Started after the gRPC server listens (run-coordinator-command.ts).
+      if (url.pathname === '/healthz') return send(response, 200, 'text/plain', 'ok\n');
+      if (url.pathname === '/readyz') {
+        const status = coordinator.report().status;
+        return send(response, ACCEPTING.has(status) ? 200 : 503, 'text/plain', `${ACCEPTING.has(status) ? 'ready' : 'not ready'}: ${status}\n`);
+      }
       const offeredToken = url.searchParams.get('token');
       if (options.token && url.pathname === '/' && offeredToken !== null) {
         // A browser cannot set headers on EventSource: the token becomes an HttpOnly cookie once.
@@ -104,7 +114,7 @@ export async function startCoordinatorHttpServer(
       if (url.pathname === '/metrics') return send(response, 200, metrics.registry.contentType, await metrics.registry.metrics());
       if (url.pathname === '/status') return send(response, 200, 'application/json', `${JSON.stringify(coordinatorStatusView(coordinator), null, 2)}\n`);
       if (url.pathname === '/dashboard.json') return send(response, 200, 'application/json', `${JSON.stringify(view())}\n`);
-      send(response, 404, 'text/plain', 'try / (dashboard), /events, /metrics, /status or /dashboard.json\n');
+      send(response, 404, 'text/plain', 'try / (dashboard), /events, /metrics, /status, /dashboard.json, /healthz or /readyz\n');
     })().catch(() => send(response, 500, 'text/plain', 'internal error\n'));
   });
 

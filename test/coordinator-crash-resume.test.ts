@@ -95,7 +95,7 @@ async function finalWeights(modelDirectory: string): Promise<Float32Array> {
 /**
  * Runs the job with `hefl` processes and kills one of them (the coordinator, or bank's node) with
  * SIGKILL when `killWhen` sees a line of the coordinator's output, then starts it again: the
- * coordinator with --resume on the same port, a participant with the same config (its saved state).
+ * coordinator with the same command line (--resume auto) on the same port, a participant with the same config (its saved state).
  */
 async function runWithCrash(
   name: string,
@@ -111,7 +111,9 @@ async function runWithCrash(
   const port = await freePort();
   const stateFile = join(work, `${job.jobId}.coordinator-state.json`); // the default, beside the job file
   const reportFile = join(work, 'report.json');
-  const coordinatorArgs = ['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--report', reportFile, '--ledger', join(work, 'ingress.jsonl')];
+  // One command line for both starts, as a supervisor (systemd) runs it: --resume auto starts the job
+  // when there is no state file yet and resumes it from the state after the crash.
+  const coordinatorArgs = ['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--report', reportFile, '--ledger', join(work, 'ingress.jsonl'), '--resume', 'auto'];
 
   let killed = false;
   let victimProcess: ChildProcess | undefined;
@@ -153,7 +155,7 @@ async function runWithCrash(
   const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { lastCompletedRound: number };
   let exits: (number | null)[];
   if (victim === 'coordinator') {
-    const resumed = hefl([...coordinatorArgs, '--resume'], join(logs, 'coordinator-2.log'));
+    const resumed = hefl(coordinatorArgs, join(logs, 'coordinator-2.log'));
     exits = await Promise.all([exitOf(resumed), ...started.map(exitOf)]);
   } else {
     const restarted = hefl(['participant', '--config', join(work, 'bank.json')], join(logs, 'bank-2.log'));
@@ -170,7 +172,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return a.reduce((max, value, index) => Math.max(max, Math.abs(value - (b[index] as number))), 0);
 }
 
-describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinator (--resume) and a participant (its saved state)', () => {
+describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinator (--resume auto, one command line) and a participant (its saved state)', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'hefl-crash-'));
     slices = await writeBankSlices(join(directory, 'data'), 300, 100);

@@ -33,7 +33,11 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
     const http = await startCoordinatorHttpServer(coordinator, { host: '127.0.0.1', port: 0 });
     await expect(startCoordinatorHttpServer(coordinator, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/token/);
     try {
+      // Probes for a supervisor: alive, and ready while the job takes participants.
+      expect(await (await fetch(`http://${http.address}/healthz`)).text()).toBe('ok\n');
       const running = coordinator.run();
+      const waiting = await fetch(`http://${http.address}/readyz`);
+      expect([waiting.status, await waiting.text()]).toEqual([200, 'ready: waiting-for-participants\n']);
       await Promise.all(
         (['bank', 'ecommerce', 'government'] as const).map(async (id) =>
           new Participant({
@@ -46,6 +50,8 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
         ),
       );
       expect((await running).status).toBe('finished');
+      const finished = await fetch(`http://${http.address}/readyz`);
+      expect([finished.status, await finished.text()]).toEqual([503, 'not ready: finished\n']);
 
       const metrics = await (await fetch(`http://${http.address}/metrics`)).text();
       expect(metrics).toMatch(/hefl_coordinator_rounds_completed_total\{kind="training"\} 2/);
@@ -88,6 +94,9 @@ describe.skipIf(!bankMarketingDataAvailable)('coordinator status and Prometheus 
     try {
       const base = `http://${http.address}`;
       expect((await fetch(`${base}/`)).status).toBe(401);
+      // The probes need no token: a load balancer has none, and they reveal one status word.
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
       expect((await fetch(`${base}/dashboard.json`, { headers: { authorization: 'Bearer wrong-token-42' } })).status).toBe(401);
       expect((await fetch(`${base}/?token=wrong`, { redirect: 'manual' })).status).toBe(401);
       const login = await fetch(`${base}/?token=open-sesame-42`, { redirect: 'manual' });
