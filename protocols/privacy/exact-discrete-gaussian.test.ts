@@ -64,6 +64,6 @@ describe('ExactDiscreteGaussian (Canonne–Kamath–Steinke 2020), CSPRNG path',
   });
 
   it('refuses sigmas it cannot sample exactly', () => {
-    for (const sigma of [0, -1, Number.NaN, Infinity, 2 ** 41]) expect(() => new ExactDiscreteGaussian(sigma)).toThrow(RangeError);
+    for (const sigma of [0, 2 ** -9, -1, Number.NaN, Infinity, 2 ** 41]) expect(() => new ExactDiscreteGaussian(sigma)).toThrow(RangeError);
   });
 });

@@ -27,7 +27,7 @@ export class ExactDiscreteGaussian {
   private readonly acceptDenominator: bigint;
 
   constructor(sigma: number, source?: RandomSource) {
-    if (!(Number.isFinite(sigma) && sigma > 0 && sigma <= 2 ** 40)) throw new RangeError(`discrete Gaussian sigma must lie in (0, 2^40], got ${sigma}`);
+    if (!(Number.isFinite(sigma) && sigma >= 2 ** -8 && sigma <= 2 ** 40)) throw new RangeError(`discrete Gaussian sigma must lie in [2^-8, 2^40], got ${sigma}`);
     this.sigma = sigma;
     this.random = new RandomWords(source);
     const { numerator, denominator } = exactRatio(sigma);
@@ -58,9 +58,9 @@ export class ExactDiscreteGaussian {
     const t = this.tNumber;
     for (;;) {
       const u = t <= 2 ** 32 ? this.random.below(t) : uniformBelowLarge(this.random, t);
-      if (!this.bernoulliExpMinus(BigInt(u), this.t)) continue;
+      if (!this.bernoulliExpMinusSmall(u, t)) continue;
       let v = 0;
-      while (this.bernoulliExpMinus(1n, 1n)) v += 1;
+      while (this.bernoulliExpMinusSmall(1, 1)) v += 1;
       const x = u + t * v;
       const negative = this.random.bit() === 1;
       if (negative && x === 0) continue;
@@ -73,17 +73,22 @@ export class ExactDiscreteGaussian {
   private bernoulliExpMinus(n: bigint, d: bigint): boolean {
     let rest = n;
     while (rest > d) {
-      if (!this.bernoulliExpMinusAtMostOne(1n, 1n)) return false;
+      if (!this.bernoulliExpMinusSmall(1, 1)) return false;
       rest -= d;
     }
-    return this.bernoulliExpMinusAtMostOne(rest, d);
+    // Bernoulli(exp(−γ)) for γ = rest/d ∈ [0, 1]: K ← 1; while Bernoulli(γ/K), K ← K + 1; return K odd.
+    const gamma = Number(rest) / Number(d);
+    let k = 1;
+    while (this.random.bernoulliEstimated(gamma / k, () => ({ n: rest, d: d * BigInt(k) }))) k += 1;
+    return k % 2 === 1;
   }
 
-  /** Bernoulli(exp(−γ)) for γ = n/d ∈ [0, 1]: K ← 1; while Bernoulli(γ/K), K ← K + 1; return K odd. */
-  private bernoulliExpMinusAtMostOne(n: bigint, d: bigint): boolean {
-    let k = 1n;
-    while (this.random.bernoulli(n, d * k)) k += 1n;
-    return (k & 1n) === 1n;
+  /** The same for safe integers 0 ≤ n ≤ d (the Laplace proposal's u/t and the constant 1). */
+  private bernoulliExpMinusSmall(n: number, d: number): boolean {
+    const gamma = n / d;
+    let k = 1;
+    while (this.random.bernoulliEstimated(gamma / k, () => ({ n: BigInt(n), d: BigInt(d) * BigInt(k) }))) k += 1;
+    return k % 2 === 1;
   }
 }
 

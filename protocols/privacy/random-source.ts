@@ -86,11 +86,21 @@ export class RandomWords {
   bernoulli(n: bigint, d: bigint): boolean {
     if (n >= d) return true;
     if (n <= 0n) return false;
-    const threshold = (Number(n) / Number(d)) * 2 ** 32; // within a relative 2^-51 of the truth
+    return this.bernoulliEstimated(Number(n) / Number(d), () => ({ n, d }));
+  }
+
+  /**
+   * Bernoulli(p) exactly, given `estimate` within a relative 2^-50 of p (a few float operations on
+   * the exact integers) and `exact()` returning p = n/d, called only when the first word ties.
+   */
+  bernoulliEstimated(estimate: number, exact: () => { n: bigint; d: bigint }): boolean {
+    if (!(estimate >= 0 && estimate < Infinity)) throw new RangeError(`probability estimate ${estimate} is not a finite non-negative number`);
+    const threshold = estimate * 2 ** 32; // off by less than 2^-18 when below 2^32
     const word = this.word();
-    if (word + 1 < Math.floor(threshold)) return true; // U < (word+1)/2^32 ≤ n/d
-    if (word > Math.ceil(threshold)) return false; // U ≥ word/2^32 > n/d
+    if (word + 1 < Math.floor(threshold)) return true; // U < (word+1)/2^32 ≤ p
+    if (word > Math.ceil(threshold)) return false; // U ≥ word/2^32 > p
     // U = (word + U')/2^32 with U' uniform: U < n/d ⇔ U' < (n·2^32 − word·d)/d.
+    const { n, d } = exact();
     return this.bernoulli((n << 32n) - BigInt(word) * d, d);
   }
 
