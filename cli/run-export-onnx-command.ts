@@ -14,9 +14,11 @@ onnxruntime 1.30.
 
 New bundles already hold it as model.onnx; this command is for bundles written before.
 
-Differences from \`hefl predict\`: a category must be spelled exactly as declared ("2.0" does not
-match the category 2, spaces count) and an unknown one gives an all-zero one-hot block instead of
-an error; a non-finite number gives NaN instead of an error. Check inputs with \`hefl check\` first.
+The job's missing-value policies are in the graph: feed a missing numeric cell as NaN; a
+categorical cell spelt like one of the job's markers is missing. Differences from \`hefl predict\`:
+a category or marker must be spelled exactly ("2.0" does not match the category 2, spaces count),
+an unknown category gives an all-zero one-hot block instead of an error, and NaN in a column
+without a fill policy gives a NaN score. Check inputs with \`hefl check\` first.
 
 Options:
   --model DIR   the model bundle folder                                          (required)

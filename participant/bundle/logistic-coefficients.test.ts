@@ -43,6 +43,21 @@ describe('logisticCoefficients', () => {
     expect(original).toBeCloseTo(standardized, 12);
   });
 
+  it('follows featureNames with missing-value policies: indicators after the numerics, a (missing) slot after its categories', () => {
+    const withMissing: Preprocessing = {
+      ...preprocessing,
+      features: { ...preprocessing.features, missing: { markers: [''], columns: { balance: { fill: 'mean', indicator: true }, job: { fill: 'missing-category', indicator: false } } } },
+      featureNames: ['age', 'balance', 'flat', 'balance (missing)', 'job=admin.', 'job=student', 'job=(missing)'],
+    };
+    const table = logisticCoefficients([2, -1, 9, 0.7, 0.5, -0.25, 0.1], 0.3, withMissing);
+    expect(table.rows.slice(3).map((row) => [row.feature, row.column, row.category, row.originalUnits])).toEqual([
+      ['balance (missing)', 'balance', undefined, 0.7],
+      ['job=admin.', 'job', 'admin.', 0.5],
+      ['job=student', 'job', 'student', -0.25],
+      ['job=(missing)', 'job', '(missing)', 0.1],
+    ]);
+  });
+
   it('refuses weights that do not match the features', () => {
     expect(() => logisticCoefficients([1, 2], 0, preprocessing)).toThrow('2 weights for 5 features');
   });

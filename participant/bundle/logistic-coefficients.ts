@@ -1,3 +1,4 @@
+import { hasMissingCategory, indicatorColumns, MISSING_CATEGORY } from '../../protocols/data/missing-values.js';
 import type { Preprocessing } from './preprocessing-file.js';
 
 /** One input feature's weight in a logistic regression's log-odds. */
@@ -5,11 +6,11 @@ export interface CoefficientRow {
   /** The encoded feature's name, e.g. "age" or "job=admin." (featureNames order). */
   readonly feature: string;
   readonly column: string;
-  /** The one-hot category; absent for a numeric feature. */
+  /** The one-hot category ("(missing)" for a missing-cell slot); absent for a numeric feature or a missing indicator. */
   readonly category?: string;
   /** The weight on the model's input: the standardized value for a numeric feature, 0/1 for a category. */
   readonly standardized: number;
-  /** Per unit of the raw column (weight / std); a category's weight is the same. 0 for a constant column (std 0), which the model never sees. */
+  /** Per unit of the raw column (weight / std); a 0/1 input's (category, indicator) is the same. 0 for a constant column (std 0), which the model never sees. */
   readonly originalUnits: number;
   readonly mean?: number;
   readonly std?: number;
@@ -41,13 +42,17 @@ export function logisticCoefficients(kernel: ArrayLike<number>, bias: number, pr
     interceptShift += originalUnits * mean;
     rows.push({ feature: featureNames[index] as string, column, standardized: weight, originalUnits, mean, std });
   }
-  let position = features.numeric.length;
-  for (const column of features.categorical) {
-    for (const category of column.categories) {
-      const weight = kernel[position] as number;
-      rows.push({ feature: featureNames[position] as string, column: column.name, category, standardized: weight, originalUnits: weight });
-      position += 1;
-    }
+  // 0/1 inputs, in featureNames order: missing indicators, then each one-hot block (and its (missing) slot).
+  const binary = [
+    ...indicatorColumns(features).map((column) => ({ column, category: undefined })),
+    ...features.categorical.flatMap((column) =>
+      [...column.categories, ...(hasMissingCategory(features, column.name) ? [MISSING_CATEGORY] : [])].map((category) => ({ column: column.name, category })),
+    ),
+  ];
+  for (const [offset, { column, category }] of binary.entries()) {
+    const position = features.numeric.length + offset;
+    const weight = kernel[position] as number;
+    rows.push({ feature: featureNames[position] as string, column, ...(category === undefined ? {} : { category }), standardized: weight, originalUnits: weight });
   }
   return {
     jobId: preprocessing.jobId,

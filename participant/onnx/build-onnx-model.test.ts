@@ -29,7 +29,7 @@ describe('buildOnnxModel', () => {
     const constant = (name: string) => graph.initializer.find((tensor) => tensor.name === name);
     expect(constant('hefl/numeric_divisors')?.doubleData).toEqual([1]);
     expect(constant('hefl/numeric_keep')?.doubleData).toEqual([0]);
-    expect(constant('hefl/categories_0')?.stringData?.map((bytes) => new TextDecoder().decode(bytes))).toEqual(['1', '2']);
+    expect(constant('hefl/categories/tier')?.stringData?.map((bytes) => new TextDecoder().decode(bytes))).toEqual(['1', '2']);
   });
 
   it('refuses weights that do not fit the preprocessing', () => {

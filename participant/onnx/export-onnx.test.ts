@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../protocols/model/model-spec.js';
-import { FIXTURE_ROWS_CSV, writeFixtureBundle } from '../../test/support/model-bundle-fixture.js';
+import { FIXTURE_MISSING, FIXTURE_ROWS_CSV, FIXTURE_ROWS_WITH_MISSING_CSV, writeFixtureBundle } from '../../test/support/model-bundle-fixture.js';
 import { readModelBundle } from '../bundle/read-model-bundle.js';
 import { scoreRows } from '../bundle/score-rows.js';
 import { parseCsvText, type CsvTable } from '../data/read-csv-table.js';
@@ -28,7 +28,10 @@ function onnxFeeds(table: CsvTable, preprocessing: Preprocessing): Record<string
   const column = (name: string): string[] => table.rows.map((cells) => cells[table.header.indexOf(name)] as string);
   const rows = table.rows.length;
   const feeds: Record<string, ort.Tensor> = {};
-  for (const name of preprocessing.features.numeric) feeds[name] = new ort.Tensor('float64', Float64Array.from(column(name), Number), [rows, 1]);
+  // A missing numeric cell goes in as NaN, as pandas reads it.
+  const markers = new Set(preprocessing.features.missing?.markers ?? []);
+  const number = (cell: string): number => (markers.has(cell.trim()) ? Number.NaN : Number(cell));
+  for (const name of preprocessing.features.numeric) feeds[name] = new ort.Tensor('float64', Float64Array.from(column(name), number), [rows, 1]);
   for (const { name } of preprocessing.features.categorical) feeds[name] = new ort.Tensor('string', column(name), [rows, 1]);
   return feeds;
 }
@@ -44,7 +47,7 @@ async function onnxScores(file: string, feeds: Record<string, ort.Tensor>): Prom
   }
 }
 
-const models: [string, ModelSpec][] = [
+const models: [string, ModelSpec, (typeof FIXTURE_MISSING)?][] = [
   ['logistic regression', { kind: 'logistic-regression' }],
   [
     'dense network (relu, tanh, linear hidden layers)',
@@ -57,14 +60,16 @@ const models: [string, ModelSpec][] = [
       ],
     },
   ],
+  ['missing-value policies (fills, indicators, a (missing) slot), logistic regression', { kind: 'logistic-regression' }, FIXTURE_MISSING],
+  ['missing-value policies, dense network', { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: 6, activation: 'sigmoid' }] }, FIXTURE_MISSING],
 ];
 
 describe('model.onnx (preprocessing inside the graph)', () => {
-  it.each(models)('%s: scores the rows as `hefl predict` does, within 1e-5', async (name, spec) => {
-    const bundle = join(directory, name.split(' ')[0] as string);
-    const written = await writeFixtureBundle(spec, bundle);
+  it.each(models)('%s: scores the rows as `hefl predict` does, within 1e-5', async (name, spec, missing) => {
+    const bundle = join(directory, name.replace(/\W+/g, '-'));
+    const written = await writeFixtureBundle(spec, bundle, 7, missing);
     written.model.dispose();
-    const table = parseCsvText(FIXTURE_ROWS_CSV, 'rows.csv');
+    const table = parseCsvText(missing ? FIXTURE_ROWS_WITH_MISSING_CSV : FIXTURE_ROWS_CSV, 'rows.csv');
     const tensorsBefore = tf.memory().numTensors;
     const { model, preprocessing } = await readModelBundle(bundle);
     const tfjs = (() => {
@@ -85,13 +90,13 @@ describe('model.onnx (preprocessing inside the graph)', () => {
   });
 
   it('hefl export-onnx writes the same graph from an older bundle', async () => {
-    const bundle = join(directory, 'logistic');
+    const bundle = join(directory, 'logistic-regression');
     await exportBundleToOnnx(bundle, join(directory, 'again.onnx'));
     expect(await readFile(join(directory, 'again.onnx'))).toEqual(await readFile(join(bundle, ONNX_FILE)));
   });
 
   it('names one input per column (numeric double, categorical string) and gives all zeros to an unknown category', async () => {
-    const bundle = join(directory, 'logistic');
+    const bundle = join(directory, 'logistic-regression');
     const session = await ort.InferenceSession.create(await readFile(join(bundle, ONNX_FILE)));
     try {
       expect(session.inputNames).toEqual(['age', 'balance', 'flat', 'job', 'tier']);

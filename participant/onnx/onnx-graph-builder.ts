@@ -20,12 +20,19 @@ export class OnnxGraphBuilder {
     return output;
   }
 
+  /** A name already added is reused as is: shared constants ("hefl/one", axes) are made once. */
   floats(name: string, dims: number[], values: ArrayLike<number>): string {
+    if (this.initializers.some((tensor) => tensor.name === name)) return name;
     return this.constant({ name, dims, dataType: ONNX_TYPE.FLOAT, floatData: Array.from(values) });
   }
 
   doubles(name: string, dims: number[], values: ArrayLike<number>): string {
     return this.constant({ name, dims, dataType: ONNX_TYPE.DOUBLE, doubleData: Array.from(values) });
+  }
+
+  int64s(name: string, values: readonly number[]): string {
+    if (this.initializers.some((tensor) => tensor.name === name)) return name;
+    return this.constant({ name, dims: [values.length], dataType: ONNX_TYPE.INT64, int64Data: [...values] });
   }
 
   strings(name: string, values: readonly string[]): string {

@@ -11,7 +11,7 @@ import { writeModelBundle } from '../../participant/write-model-bundle.js';
  * A job with numeric columns (one of them constant in training: std 0) and categorical ones (one
  * with numeric-looking categories), for tests that write a model bundle and score rows with it.
  */
-export function fixtureJob(model: ModelSpec): JobSpec {
+export function fixtureJob(model: ModelSpec, missing?: object): JobSpec {
   return jobSpecSchema.parse({
     jobId: 'bundle-fixture',
     model,
@@ -23,6 +23,7 @@ export function fixtureJob(model: ModelSpec): JobSpec {
       ],
       label: { column: 'y', positive: 'yes', negative: 'no' },
       ignored: ['note'],
+      ...(missing ? { missing } : {}),
     },
     training: { rounds: 1 },
     federation: { participants: ['bank', 'shop'], minParticipants: 2 },
@@ -43,6 +44,23 @@ export const FIXTURE_ROWS_CSV = [
   '',
 ].join('\n');
 
+/** A policy for every kind of missing-value handling (features.missing), and rows that need each. */
+export const FIXTURE_MISSING = {
+  markers: ['', 'NA'],
+  columns: { age: { fill: 40 }, balance: { fill: 'mean', indicator: true }, job: { fill: 'missing-category' }, tier: { fill: 2, indicator: true } },
+};
+
+export const FIXTURE_ROWS_WITH_MISSING_CSV = [
+  'customer_id;age;balance;flat;job;tier;note',
+  'c1;30;100;7;student;1;a',
+  'c2;;NA;7;;NA;b',
+  'c3;42;;7;admin.;;c',
+  'c4;NA;98765.4321;7;NA;3;d',
+  'c5;77;-12;7;retired;;e',
+  'c6;;2500;7;;2;f',
+  '',
+].join('\n');
+
 /** Deterministic weights in [-1.5, 1.5) (mulberry32), all nonzero in practice. */
 function seededWeights(length: number, seed: number): Float32Array {
   let state = seed >>> 0;
@@ -56,8 +74,8 @@ function seededWeights(length: number, seed: number): Float32Array {
 }
 
 /** Builds the job's model with seeded weights and writes its bundle; the caller disposes the model. */
-export async function writeFixtureBundle(spec: ModelSpec, directory: string, seed = 7): Promise<{ job: JobSpec; model: tf.LayersModel }> {
-  const job = fixtureJob(spec);
+export async function writeFixtureBundle(spec: ModelSpec, directory: string, seed = 7, missing?: object): Promise<{ job: JobSpec; model: tf.LayersModel }> {
+  const job = fixtureJob(spec, missing);
   const model = buildModel(spec, featureWidth(job.features));
   setFlatWeights(model, seededWeights(modelShapes(model).totalLength, seed));
   await writeModelBundle(model, job, FIXTURE_STANDARDIZATION, directory);
