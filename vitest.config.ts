@@ -3,7 +3,7 @@ import { scaledMs } from './test/support/time-scale.js';
 
 export default defineConfig({
   test: {
-    include: ['protocols/**/*.test.ts', 'provisioning/**/*.test.ts', 'reporting/**/*.test.ts', 'coordinator/**/*.test.ts', 'participant/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['protocols/**/*.test.ts', 'proto/**/*.test.ts', 'provisioning/**/*.test.ts', 'reporting/**/*.test.ts', 'coordinator/**/*.test.ts', 'participant/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
     // Quiet-machine allowances times HEFL_TEST_TIME_SCALE (test/support/time-scale.ts).
     testTimeout: scaledMs(60_000),
     hookTimeout: scaledMs(60_000),

@@ -5,9 +5,11 @@ import { runBenchCommand } from './run-bench-command.js';
 import { runCheckCommand } from './run-check-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runCoordinatorCommand } from './run-coordinator-command.js';
+import { runExportOnnxCommand } from './run-export-onnx-command.js';
 import { runInitCommand } from './run-init-command.js';
 import { runKeysCommand } from './run-keys-command.js';
 import { runParticipantCommand } from './run-participant-command.js';
+import { runPredictCommand } from './run-predict-command.js';
 import { runProvisionCommand } from './run-provision-command.js';
 import { runStatusCommand } from './run-status-command.js';
 import { UsageError } from './usage-error.js';
@@ -25,6 +27,8 @@ Commands:
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
   status         ask a running coordinator (started with --dashboard) how its job is going
+  predict        score a CSV with a saved model bundle (one probability per row)
+  export-onnx    write a model bundle as ONNX, preprocessing inside (new bundles hold model.onnx)
   audit verify   check the signed, hash-chained egress ledgers of the participants
   bench          measure CKKS, Paillier and whole-round costs (table + out/bench/bench.json)
 
@@ -41,6 +45,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   coordinator: runCoordinatorCommand,
   participant: runParticipantCommand,
   status: runStatusCommand,
+  predict: runPredictCommand,
+  'export-onnx': runExportOnnxCommand,
   audit: runAuditCommand,
   bench: runBenchCommand,
 };

@@ -39,6 +39,9 @@ allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors"
 verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
 a coordinator address that is not loopback (127.0.0.0/8, ::1, localhost) is refused unless
 "allowPlaintextTransport": true.
+When the job ends, OUTPUT_DIR/model/ holds the final model: model.json + weights.bin (tfjs),
+preprocessing.json, model.onnx (preprocessing inside) and, for logistic regression, coefficients.md
+and coefficients.csv; \`hefl predict --model OUTPUT_DIR/model\` scores new rows with it.
 Relative paths are resolved from the config file's folder. Check the CSVs against the job first,
 offline, with \`hefl check --job JOB --config NODE_CONFIG\` (every problem at once, and a summary).
 

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { WireMessageError } from '../protocols/errors.js';
 import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState } from './job-state.js';
@@ -13,8 +14,8 @@ export async function writeFinalModel(node: ParticipantNode, state: JobState): P
   const { modelDirectory } = node.options;
   if (modelDirectory) {
     setFlatWeights(model, globalWeights);
-    await writeModelBundle(model, job, standardization, modelDirectory);
-    node.logger.info({ directory: modelDirectory }, 'final global model written');
+    const files = await writeModelBundle(model, job, standardization, modelDirectory);
+    node.logger.info({ directory: modelDirectory, files: files.map((file) => basename(file)) }, 'final global model written');
   }
   return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
 }

@@ -41,6 +41,8 @@ export function renderModelCard(input: ModelCardInput): string {
     '## Model',
     `- ${model}; ${featureNames(job.features).length} input features; binary label \`${job.features.label.column}\` (positive: \`${job.features.label.positive}\`).`,
     `- Held-out AUC of the final federated model: **${format(input.finalAuc)}**${input.baselineAuc !== undefined ? `; centralized baseline (same code, pooled data): ${format(input.baselineAuc)}` : ''}.`,
+    // The coordinator never sees the weights in the clear: each participant writes them beside its model.
+    `- Each participant's \`model/\` folder holds the model (tfjs and \`model.onnx\`, preprocessing inside)${job.model.kind === 'logistic-regression' ? ' and its coefficient table, `coefficients.md` (per standardized and per original unit)' : ''}.`,
     '',
     '## Data schema',
     `- Numeric (standardized with federated means and standard deviations): ${job.features.numeric.map((name) => `\`${name}\``).join(', ') || 'none'}`,

@@ -54,6 +54,7 @@ describe('writeTrainingReport', () => {
     expect(card).toContain('| bank | 100 |');
     expect(card).toContain('| 2 | 2 | 0.3000 | 0.7712 | 1000 | 0.50 |');
     expect(card).toContain('`duration`');
+    expect(card).toContain('coefficient table, `coefficients.md`');
     expect(card).toMatch(/N-of-N threshold CKKS/);
     const heflVersion = (JSON.parse(await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
     expect(card).toContain(`HEFL ${heflVersion}, wire protocol ${PROTOCOL_VERSION}, Node ${process.versions.node}`);

@@ -1,6 +1,6 @@
 // Builds the installable package into dist/: compiled JavaScript and declarations of the product
 // (tsconfig.build.json: no tests, no bench), plus the files the code loads at run time beside itself
-// (the gRPC contract and the dashboard's assets). Run by `npm run build` and by `npm pack` (prepack).
+// (the gRPC contract, the ONNX schema subset and the dashboard's assets). Run by `npm run build` and by `npm pack` (prepack).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,8 @@ if (compiled.status !== 0) {
 }
 const assets = [
   ['proto/federation.proto', 'proto/federation.proto'],
+  // Loaded by proto/onnx-model.ts when a participant writes model.onnx.
+  ['proto/onnx-subset.proto', 'proto/onnx-subset.proto'],
   ['coordinator/dashboard/assets', 'coordinator/dashboard/assets'],
 ];
 for (const [from, to] of assets) {

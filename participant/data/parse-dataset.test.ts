@@ -88,4 +88,36 @@ describe('parseDataset', () => {
     const table = { source: 'split', header: ['age', 'job', 'contact', 'euribor3m', 'y'], rows: [['1', 'student', 'cellular', '1', 'no'], ['2']] };
     expect(() => parseDataset(table, schema)).toThrow('split: line 3: expected 5 cells, found 1');
   });
+
+  describe('rows to score (purpose.scoring)', () => {
+    const unlabeled = [
+      'id;age;job;contact;duration;euribor3m',
+      'c1;30;student;cellular;1;4.857',
+      'c2;61;retired;telephone;2;-0.5',
+    ].join('\n');
+
+    it('accepts a file without the label column, and the id column named as pass-through', () => {
+      const dataset = parseDataset(parseCsvText(unlabeled, 'new.csv'), schema, undefined, { scoring: true, passThrough: ['id'] });
+      expect(dataset.rowCount).toBe(2);
+      expect(Array.from(dataset.numeric[0] as Float64Array)).toEqual([30, 61]);
+      expect(Array.from(dataset.labels)).toEqual([0, 0]);
+    });
+
+    it('does not read a label column that is there (empty cells are fine)', () => {
+      const text = `${good}\n30;"student";"cellular";1;1.0;""\n`;
+      expect(parseDataset(parseCsvText(text, 'new.csv'), schema, undefined, { scoring: true }).rowCount).toBe(4);
+    });
+
+    it('still validates every feature cell and refuses undeclared columns', () => {
+      const badCell = `${unlabeled}\nc3;abc;student;cellular;1;1`;
+      expect(() => parseDataset(parseCsvText(badCell, 'new.csv'), schema, undefined, { scoring: true, passThrough: ['id'] })).toThrow(
+        'new.csv: line 4, column "age": "abc" is not a finite number',
+      );
+      expect(() => parseDataset(parseCsvText(unlabeled, 'new.csv'), schema, undefined, { scoring: true })).toThrow(/column "id" is not in the job's feature schema/);
+    });
+
+    it('leaves training strict: a missing label column is still an error without it', () => {
+      expect(() => parseDataset(parseCsvText(unlabeled, 'train.csv'), schema, undefined, { passThrough: ['id'] })).toThrow(/label column "y" is missing from the header/);
+    });
+  });
 });

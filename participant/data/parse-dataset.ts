@@ -4,7 +4,7 @@ import { throwDatasetProblem, type ReportDatasetProblem } from './dataset-proble
 import { categoryMatcher } from './match-category.js';
 import { readCategoryCell, readLabelCell, readNumericCell, type CellPlace } from './read-typed-cell.js';
 import type { CsvTable } from './read-csv-table.js';
-import { resolveSchemaColumns } from './resolve-schema-columns.js';
+import { resolveSchemaColumns, type RowPurpose } from './resolve-schema-columns.js';
 
 /** A participant's rows, column-major and typed, in schema column order. */
 export interface LocalDataset {
@@ -13,7 +13,7 @@ export interface LocalDataset {
   numeric: Float64Array[];
   /** One array per schema categorical column: the index of the row's value in the declared list. */
   categoricalIndex: Int32Array[];
-  /** 1 where the label is the schema's positive value, 0 where negative. */
+  /** 1 where the label is the schema's positive value, 0 where negative; all 0 for rows to score. */
   labels: Uint8Array;
   rowCount: number;
   /**
@@ -39,10 +39,12 @@ function categoryFill(policy: MissingPolicy, categories: readonly string[], matc
  * cell with file, line and column, so a partner can fix their export before any round starts.
  * With `report`, every problem goes to it instead and parsing goes on (`hefl check`): a bad numeric
  * cell is then NaN, an unknown category -1, a bad label 0, a missing column's cells NaN or -1.
+ * With `purpose.scoring` (`hefl predict`) the label column may be missing and is not read; every
+ * feature cell is validated as strictly as for training.
  */
-export function parseDataset(table: CsvTable, schema: FeatureSchema, report: ReportDatasetProblem = throwDatasetProblem): LocalDataset {
+export function parseDataset(table: CsvTable, schema: FeatureSchema, report: ReportDatasetProblem = throwDatasetProblem, purpose: RowPurpose = {}): LocalDataset {
   const { source, header, rows } = table;
-  const columns = resolveSchemaColumns(header, schema, source, report);
+  const columns = resolveSchemaColumns(header, schema, source, report, purpose);
   const rowCount = rows.length;
   if (rowCount === 0) report({ source, message: 'no data rows after the header' });
 

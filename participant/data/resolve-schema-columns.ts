@@ -6,7 +6,16 @@ import { resolveHeaderColumns } from './resolve-header-columns.js';
 export interface SchemaColumns {
   numeric: number[];
   categorical: number[];
+  /** -1 when missing; always -1 for rows to score, whose label (if any) is not read. */
   label: number;
+}
+
+/** What the rows are for: training and evaluation need the label; scoring does not. */
+export interface RowPurpose {
+  /** Rows to score usually have no label: the label column may be missing and is not read when present. */
+  readonly scoring?: boolean;
+  /** Header columns outside the schema that are accepted and not read (the id column of rows to score). */
+  readonly passThrough?: readonly string[];
 }
 
 /**
@@ -19,13 +28,15 @@ export function resolveSchemaColumns(
   schema: FeatureSchema,
   source: string,
   report?: ReportDatasetProblem,
+  purpose: RowPurpose = {},
 ): SchemaColumns {
   const wanted = [
     ...schema.numeric.map((name) => ({ name, role: 'numeric' })),
     ...schema.categorical.map((column) => ({ name: column.name, role: 'categorical' })),
-    { name: schema.label.column, role: 'label' },
+    ...(purpose.scoring ? [] : [{ name: schema.label.column, role: 'label' }]),
   ];
-  const known = new Set([...wanted.map((column) => column.name), ...schema.ignored]);
+  // A label column in a file to score is known (not an undeclared column), just never read.
+  const known = new Set([...wanted.map((column) => column.name), schema.label.column, ...schema.ignored, ...(purpose.passThrough ?? [])]);
   const positions = resolveHeaderColumns(header, wanted, known, {
     source,
     undeclared: (name) => `column "${name}" is not in the job's feature schema; add it to features.ignored to train without it`,
@@ -35,6 +46,6 @@ export function resolveSchemaColumns(
   return {
     numeric: positions.slice(0, numericCount),
     categorical: positions.slice(numericCount, numericCount + schema.categorical.length),
-    label: positions[positions.length - 1] as number,
+    label: purpose.scoring ? -1 : (positions[positions.length - 1] as number),
   };
 }
