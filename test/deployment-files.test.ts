@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runHefl } from './support/run-hefl.js';
+import { scaledMs } from './support/time-scale.js';
+
+// Issue #18: the systemd units in deploy/systemd are what a partner's IT team installs; they must be
+// valid units and their command lines must be ones this HEFL accepts.
+
+const UNITS = join(import.meta.dirname, '..', 'deploy', 'systemd');
+const units = ['hefl-coordinator.service', 'hefl-participant@.service'];
+
+/** The `hefl …` arguments of a unit's ExecStart, with line continuations joined. */
+function execStartArguments(unit: string): string[] {
+  const text = readFileSync(join(UNITS, unit), 'utf8').replace(/\\\n\s*/g, '');
+  const line = /^ExecStart=\/usr\/bin\/env hefl (.+)$/m.exec(text)?.[1];
+  if (line === undefined) throw new Error(`${unit} has no "ExecStart=/usr/bin/env hefl …" line`);
+  return line.split(/\s+/).map((argument) => argument.replace('%i', 'bank'));
+}
+
+const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
+
+describe('deploy/systemd units', () => {
+  it.skipIf(analyze.status !== 0)('pass systemd-analyze verify without a warning', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'hefl-units-'));
+    try {
+      for (const unit of units) {
+        // A template unit is verified as one of its instances.
+        const copy = join(directory, unit.replace('@.', '@bank.'));
+        copyFileSync(join(UNITS, unit), copy);
+        const verified = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
+        expect([unit, verified.status, verified.stderr.trim()]).toEqual([unit, 0, '']);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('run command lines whose every option this hefl knows (exit 0 with --help, 2 for a misspelt one)', async () => {
+    for (const unit of units) {
+      const args = execStartArguments(unit);
+      const checked = await runHefl([...args, '--help']);
+      expect(checked.code, `${unit}: ${checked.stderr}`).toBe(0);
+    }
+    const misspelt = await runHefl(['coordinator', '--job', 'job.yaml', '--resume', 'auto', '--hots', '0.0.0.0', '--help']);
+    expect(misspelt.code).toBe(2);
+  }, scaledMs(60_000));
+});
