@@ -6,9 +6,11 @@
  * 1. Cover: ⌈N/t⌉ committees (the sorted roster cut into windows of t, the last one wrapping around)
  *    that together contain every member; each decrypts its OWN fresh canary ciphertext (never two
  *    committees for one c1, even here).
- * 2. Diagnosis, only if a committee failed: every member of a failing committee that no passing
- *    committee vouches for is tried once more with t−1 members vouched for by a passing committee, on
- *    another fresh canary. A member whose committee then fails holds an inconsistent share.
+ * 2. Diagnosis, only if a committee failed: if fewer than t−1 members are vouched for by a passing
+ *    committee, other committees are tried (bounded) until enough are; then every member of a failing
+ *    committee that nobody vouches for is tried with t−1 vouched members, on another fresh canary.
+ *    A member whose committee then fails holds an inconsistent share (single-bad-share diagnosis;
+ *    several bad shares may leave members "undetermined", and the resharing is redone either way).
  * `decrypt(committee)` encrypts a fresh canary under the collective key, gets the members' partial
  * decryptions, combines them and says whether the canary came back (within tolerance).
  */
@@ -41,26 +43,41 @@ export function coverCommittees(roster: readonly string[], threshold: number): s
 
 export async function runCoverCheck(roster: readonly string[], threshold: number, decrypt: CanaryDecryption): Promise<CoverCheckResult> {
   const tried: { committee: readonly string[]; decrypted: boolean; purpose: 'cover' | 'diagnosis' }[] = [];
+  const outcomes = new Map<string, boolean>();
   const vouched = new Set<string>();
   const suspects = new Set<string>();
-  for (const committee of coverCommittees(roster, threshold)) {
+  const attempt = async (committee: readonly string[], purpose: 'cover' | 'diagnosis'): Promise<boolean> => {
+    const key = [...committee].sort().join('\0');
+    const known = outcomes.get(key);
+    if (known !== undefined) return known;
     const decrypted = await decrypt(committee);
-    tried.push({ committee, decrypted, purpose: 'cover' });
+    outcomes.set(key, decrypted);
+    tried.push({ committee, decrypted, purpose });
     for (const member of committee) (decrypted ? vouched : suspects).add(member);
+    return decrypted;
+  };
+  for (const committee of coverCommittees(roster, threshold)) await attempt(committee, 'cover');
+  if (suspects.size > 0) {
+    // Not enough members vouched for by a passing committee: look for one among the other committees
+    // (bounded: at most N·t more canaries), e.g. when the bad share sits with a member of every cover committee.
+    let budget = roster.length * threshold;
+    for (const committee of committeesOf([...roster].sort(), threshold)) {
+      if (vouched.size >= threshold - 1 || budget === 0) break;
+      if (outcomes.has(committee.join('\0'))) continue;
+      budget -= 1;
+      await attempt(committee, 'diagnosis');
+    }
   }
-  for (const member of vouched) suspects.delete(member);
   const inconsistent: string[] = [];
   const undetermined: string[] = [];
   const helpers = [...vouched].sort();
-  for (const suspect of [...suspects].sort()) {
+  for (const suspect of [...suspects].filter((member) => !vouched.has(member)).sort()) {
     if (helpers.length < threshold - 1) {
       undetermined.push(suspect);
       continue;
     }
     const committee = [...helpers.slice(0, threshold - 1), suspect].sort();
-    const decrypted = await decrypt(committee);
-    tried.push({ committee, decrypted, purpose: 'diagnosis' });
-    (decrypted ? helpers : inconsistent).push(suspect);
+    if (!(await attempt(committee, 'diagnosis'))) inconsistent.push(suspect);
   }
   const consistent = tried.every((entry) => entry.decrypted);
   if (!consistent && inconsistent.length === 0 && undetermined.length === 0) {
@@ -68,6 +85,17 @@ export async function runCoverCheck(roster: readonly string[], threshold: number
     undetermined.push(...[...new Set(tried.filter((entry) => !entry.decrypted).flatMap((entry) => entry.committee))].sort());
   }
   return { consistent, committees: tried, inconsistentMembers: inconsistent, undetermined };
+}
+
+/** Every size-t subset of the sorted roster, in lexicographic order, lazily. */
+function* committeesOf(sorted: readonly string[], size: number, start = 0): Generator<string[]> {
+  if (size === 0) {
+    yield [];
+    return;
+  }
+  for (let index = start; index <= sorted.length - size; index += 1) {
+    for (const rest of committeesOf(sorted, size - 1, index + 1)) yield [sorted[index] as string, ...rest];
+  }
 }
 
 /** Throws KeyCustodyError naming the failing committees and members when the check did not pass. */
