@@ -9,9 +9,10 @@
  * multiply the flooding noise E by it. λ·S(α_j) is one SEAL multiplyPlain by a constant NTT-form
  * plaintext (λ mod q_p in every slot of prime p) in the key-level helper context; JS only moves bytes.
  *
- * Never release shares for the same c1 to two different committees: λ_j(T)·X + e and λ_j(T')·X + e'
- * with public λ's reveal X = c1·S(α_j) by a 2-D lattice reduction (Lattigo SECURITY.md, eprint 2025/409).
- * The caller's decryption guard must record (c1 digest → committeeDigest) before a share leaves.
+ * Never release shares for the same c1 to two different committees: λ_j(T)·Y + E and λ_j(T')·Y + E'
+ * with public λ's give exact linear relations between the flooding noises (retry-attack.test.ts), the
+ * start of the attacks in Lattigo's SECURITY.md and eprint 2025/409. The caller's decryption guard must
+ * record (c1 digest → committeeDigest) before a share leaves.
  */
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
 import type { CkksParameters } from '../ckks-parameters.js';
