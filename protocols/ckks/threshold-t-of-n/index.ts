@@ -14,6 +14,10 @@
  *      aggregateShamirShares(p, received, resharing, self) -> S(α_self) as SEAL SecretKey bytes (store 0600).
  *   4. runCoverCheck(roster, t, decryptCanary) + assertCoverCheck: fresh public canaries decrypted by
  *      committees covering every member; a bad share names the member that holds it.
+ * New key epoch (a node joins, leaves or is revoked), same collective key: the t members of one
+ *   old-epoch committee T each deal committeeKeyShare(p, S_old(α_j), { …, committee: T }) — a t-of-t
+ *   additive share of s — with thresholdizeKeyShare under { epoch + 1, roster: new roster, threshold,
+ *   dealers: T }; every new member aggregates the t shares it receives; old shares are erased.
  * Each decryption:
  *   5. assertCommittee(T, { roster, threshold, self }) — exactly t distinct roster members including self;
  *      the guard refuses a second committee for the same c1 (committeeDigest next to c1Digests).
@@ -25,7 +29,7 @@
  */
 export { assertCommittee, assertThreshold, committeeDigest, lagrangeCoefficients, shamirPoints, MAX_ROSTER_SIZE } from './committee.js';
 export type { CommitteeRules } from './committee.js';
-export { aggregateShamirShares, shamirShareBinding, thresholdizeKeyShare } from './thresholdizer.js';
+export { aggregateShamirShares, dealersOf, shamirShareBinding, thresholdizeKeyShare } from './thresholdizer.js';
 export type { ResharingContext } from './thresholdizer.js';
 export { combineCommitteeShares, committeeKeyShare, createCommitteeDecryptionShare } from './combiner.js';
 export type { CommitteeRequest } from './combiner.js';

@@ -37,11 +37,11 @@ describe('sealed Shamir shares (X25519 + HKDF + AES-256-GCM, Ed25519-signed)', (
     // Signed correctly by p1 but sealed to p3's key: p2 cannot open it.
     const misSealed = sealShamirShare(share, resharing, { from: 'p1', to: 'p2' }, { recipientSealingKey: members.get('p3')!.sealing.publicKey, senderIdentityKey: members.get('p1')!.identity.privateKey });
     expect(() => openShamirShare(misSealed, resharing, { from: 'p1', to: 'p2' }, keysFor('p1', 'p2'))).toThrow(/does not open with p2's sealing key/);
-    expect(() => openShamirShare(envelope, resharing, { from: 'mallory', to: 'p2' }, keysFor('p1', 'p2'))).toThrow(/not on the roster/);
+    expect(() => openShamirShare(envelope, resharing, { from: 'mallory', to: 'p2' }, keysFor('p1', 'p2'))).toThrow(/mallory, who is not a dealer/);
     expect(() => openShamirShare(envelope.subarray(0, 60), resharing, { from: 'p1', to: 'p2' }, keysFor('p1', 'p2'))).toThrow(/length fields|too short/);
   });
 
-  it('refuses an envelope of another job, key epoch, collective key, threshold or roster', () => {
+  it('refuses an envelope of another job, key epoch, collective key, threshold, roster or set of dealers', () => {
     const envelope = seal();
     for (const other of [
       { ...resharing, jobId: 'job-2' },
@@ -49,6 +49,7 @@ describe('sealed Shamir shares (X25519 + HKDF + AES-256-GCM, Ed25519-signed)', (
       { ...resharing, keyFingerprint: 'cd'.repeat(32) },
       { ...resharing, threshold: 3 },
       { ...resharing, roster: ['p1', 'p2', 'p3', 'p4'] },
+      { ...resharing, dealers: ['p1', 'p2'] },
     ]) {
       expect(() => openShamirShare(envelope, other, { from: 'p1', to: 'p2' }, keysFor('p1', 'p2'))).toThrow(/signature does not verify/);
     }

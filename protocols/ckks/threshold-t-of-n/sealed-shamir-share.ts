@@ -6,7 +6,7 @@
  *   sealed box = sealTo(recipient X25519 key, share, aad)   (../../sealed-box: X25519 + HKDF-SHA-256 +
  *                AES-256-GCM, a fresh ephemeral key per box, the recipient's key in the HKDF salt)
  *   aad        = length-prefixed "tofn-shamir-share", job id, key epoch, key fingerprint, threshold,
- *                sorted roster, from, to
+ *                sorted roster, sorted dealers, from, to
  *   signature  = Ed25519(sender's identity key, domain || aad || sealed box)
  *
  * The receiver checks the signature with the claimed sender's identity key first (a foreign, altered or
@@ -16,7 +16,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { CiphertextError, KeyCustodyError } from '../../errors.js';
 import { openSealed, sealTo } from '../../sealed-box/index.js';
-import { assertResharingContext, type ResharingContext } from './thresholdizer.js';
+import { assertResharingContext, dealersOf, type ResharingContext } from './thresholdizer.js';
 
 const MAGIC = Buffer.from('HTSS', 'ascii');
 const VERSION = 1;
@@ -33,7 +33,17 @@ export interface ShareRoute {
 
 /** The AAD of σ_{from→to} in one resharing: length-prefixed fields, no two contexts collide. */
 export function sealedShareContext(resharing: ResharingContext, route: ShareRoute): Uint8Array {
-  const fields = ['tofn-shamir-share', resharing.jobId, String(resharing.epoch), resharing.keyFingerprint, String(resharing.threshold), [...resharing.roster].sort().join('\0'), route.from, route.to];
+  const fields = [
+    'tofn-shamir-share',
+    resharing.jobId,
+    String(resharing.epoch),
+    resharing.keyFingerprint,
+    String(resharing.threshold),
+    [...resharing.roster].sort().join('\0'),
+    [...dealersOf(resharing)].sort().join('\0'),
+    route.from,
+    route.to,
+  ];
   return new Uint8Array(Buffer.concat(fields.flatMap((field) => {
     const bytes = Buffer.from(field, 'utf8');
     const length = Buffer.alloc(4);
@@ -49,7 +59,7 @@ export function sealShamirShare(
   route: ShareRoute,
   keys: { readonly recipientSealingKey: Uint8Array; readonly senderIdentityKey: KeyObject },
 ): Uint8Array {
-  assertResharingContext(resharing, route.from);
+  assertResharingContext(resharing, route.from, 'dealer');
   if (!resharing.roster.includes(route.to)) throw new KeyCustodyError(`${route.to} is not on the roster of this resharing`);
   if (keys.senderIdentityKey.type !== 'private' || keys.senderIdentityKey.asymmetricKeyType !== 'ed25519') throw new KeyCustodyError('Shamir shares are signed with the sender\'s Ed25519 identity (private) key');
   const aad = sealedShareContext(resharing, route);
@@ -75,7 +85,7 @@ export function openShamirShare(
   keys: { readonly recipientSealingPrivateKey: KeyObject; readonly senderIdentityPublicKey: KeyObject },
 ): Uint8Array {
   assertResharingContext(resharing, route.to);
-  if (!resharing.roster.includes(route.from)) throw new CiphertextError(`sealed Shamir share claims sender ${route.from}, who is not on the roster`);
+  if (!dealersOf(resharing).includes(route.from)) throw new CiphertextError(`sealed Shamir share claims sender ${route.from}, who is not a dealer of this resharing`);
   const where = `sealed Shamir share from ${route.from} to ${route.to} (job ${resharing.jobId}, key epoch ${resharing.epoch})`;
   if (!(envelope instanceof Uint8Array) || envelope.length < HEADER_BYTES + SIGNATURE_BYTES) throw new CiphertextError(`${where}: too short`);
   const bytes = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);

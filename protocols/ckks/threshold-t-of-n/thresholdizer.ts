@@ -33,29 +33,47 @@ export interface ResharingContext {
   readonly epoch: number;
   /** collectiveKeyFingerprint of the collective public key whose secret is shared. */
   readonly keyFingerprint: string;
+  /** Who receives a share: the members holding the key in this epoch. */
   readonly roster: readonly string[];
   readonly threshold: number;
+  /**
+   * Who deals: by default the roster itself, each resharing its N-of-N key share s_i (first epoch).
+   * For a new key epoch (a node joins, leaves or is revoked), the t members of one committee T of the
+   * old epoch, each resharing λ_j(T)·S_old(α_j) (committeeKeyShare): a t-of-t additive sharing of the
+   * same s, so the collective key stays. Old shares must then be erased.
+   */
+  readonly dealers?: readonly string[];
 }
 
 /** Names one share σ_{from→to} of one resharing: what the compact share format's binding carries. */
 export function shamirShareBinding(resharing: ResharingContext, from: string, to: string): Uint8Array {
   const roster = [...resharing.roster].sort().join('\0');
+  const dealers = [...dealersOf(resharing)].sort().join('\0');
   return new Uint8Array(
-    domainHash('sha256', BINDING_DOMAIN, [resharing.jobId, String(resharing.epoch), resharing.keyFingerprint, String(resharing.threshold), roster, from, to]),
+    domainHash('sha256', BINDING_DOMAIN, [resharing.jobId, String(resharing.epoch), resharing.keyFingerprint, String(resharing.threshold), roster, dealers, from, to]),
   );
 }
 
-export function assertResharingContext(resharing: ResharingContext, self: string): ReadonlyMap<string, number> {
+export function dealersOf(resharing: ResharingContext): readonly string[] {
+  return resharing.dealers ?? resharing.roster;
+}
+
+/** Checks the context; `as` says whether `self` deals or receives. Returns the receivers' points. */
+export function assertResharingContext(resharing: ResharingContext, self: string, as: 'dealer' | 'receiver' = 'receiver'): ReadonlyMap<string, number> {
   const points = shamirPoints(resharing.roster);
   assertThreshold(resharing.threshold, resharing.roster.length);
   if (resharing.jobId.length === 0 || resharing.keyFingerprint.length === 0) throw new KeyCustodyError('resharing needs a job id and the collective key fingerprint');
   if (!Number.isInteger(resharing.epoch) || resharing.epoch < 0) throw new KeyCustodyError(`key epoch ${resharing.epoch} is not a non-negative integer`);
-  if (!points.has(self)) throw new KeyCustodyError(`${self} is not on the roster of this resharing`);
+  const dealers = dealersOf(resharing);
+  if (dealers.length === 0 || new Set(dealers).size !== dealers.length) throw new KeyCustodyError('the dealers of a resharing must be distinct and at least one');
+  if (as === 'receiver' && !points.has(self)) throw new KeyCustodyError(`${self} is not on the roster of this resharing`);
+  if (as === 'dealer' && !dealers.includes(self)) throw new KeyCustodyError(`${self} is not a dealer of this resharing`);
   return points;
 }
 
 /**
- * Party `self`'s Shamir shares of its key share: one encoded share per roster member, its own included.
+ * Dealer `self`'s Shamir shares of its key share (s_i, or λ_j·S_old(α_j) for a new epoch): one encoded
+ * share per roster member, its own included when it is on the roster.
  * The caller seals each share to its recipient and wipes it (fill(0)) once sealed; `secretShare` is
  * left as it is.
  */
@@ -65,7 +83,7 @@ export async function thresholdizeKeyShare(
   resharing: ResharingContext,
   self: string,
 ): Promise<Map<string, Uint8Array>> {
-  const points = assertResharingContext(resharing, self);
+  const points = assertResharingContext(resharing, self, 'dealer');
   return withThresholdContext(parametersOrContext, (context) => {
     const { keyLevel, polyModulusDegree } = context;
     const secret = keyWords(context, secretShare, 'secret share');
@@ -94,7 +112,7 @@ export async function thresholdizeKeyShare(
 }
 
 /**
- * S(α_self) = Σ_i σ_{i→self} from the shares of every roster member (its own included), as SEAL
+ * S(α_self) = Σ_i σ_{i→self} from the shares of every dealer (its own included), as SEAL
  * SecretKey bytes (SEAL loads it to check). The caller stores it like s_i (0600) and wipes `received`.
  */
 export async function aggregateShamirShares(
@@ -103,11 +121,12 @@ export async function aggregateShamirShares(
   resharing: ResharingContext,
   self: string,
 ): Promise<Uint8Array> {
-  const points = assertResharingContext(resharing, self);
-  const missing = [...points.keys()].filter((id) => !received.has(id));
-  const strangers = [...received.keys()].filter((id) => !points.has(id));
+  assertResharingContext(resharing, self);
+  const dealers = dealersOf(resharing);
+  const missing = dealers.filter((id) => !received.has(id));
+  const strangers = [...received.keys()].filter((id) => !dealers.includes(id));
   if (missing.length > 0 || strangers.length > 0) {
-    throw new KeyCustodyError(`resharing needs one share from every roster member: ${[...missing.map((id) => `missing ${id}`), ...strangers.map((id) => `${id} is not on the roster`)].join('; ')}`);
+    throw new KeyCustodyError(`resharing needs one share from every dealer: ${[...missing.map((id) => `missing ${id}`), ...strangers.map((id) => `${id} is not a dealer`)].join('; ')}`);
   }
   return withThresholdContext(parametersOrContext, (context) => {
     const { keyLevel, polyModulusDegree } = context;
