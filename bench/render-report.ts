@@ -5,6 +5,7 @@ import { deriveFigure, type Figure } from './figures.js';
 import { formatBytes, formatFigure, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
 import { convergenceTables } from './convergence-report.js';
 import { verticalTables } from './vertical-report.js';
+import { tofnTable } from './tofn-costs.js';
 
 const cell = formatFigure;
 
@@ -244,5 +245,7 @@ export function renderReport(report: BenchReport): string {
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);
+  const tofn = tofnTable(report.tofn ?? null);
+  if (tofn) parts.push(typeof tofn === 'string' ? tofn : formatTable(tofn));
   return `${parts.join('\n\n')}\n`;
 }
