@@ -19,6 +19,7 @@ import {
   parseDecryptedChunk,
   toWireDecryptionShareChunk,
   toWireEvaluationReport,
+  toWireFailureReport,
   toWireFetchAggregateRequest,
   toWireJoinRequest,
   toWireKeySetupMessage,
@@ -205,6 +206,12 @@ export class GrpcFederationConnection implements FederationConnection {
   reportEvaluation(report: Parameters<FederationConnection['reportEvaluation']>[0]): Promise<Receipt> {
     return new Promise<Receipt>((resolve, reject) => {
       this.client.reportEvaluation(toWireEvaluationReport(report), (error, receipt) => this.settle(error, receipt, resolve, reject));
+    });
+  }
+
+  reportFailure(report: Parameters<FederationConnection['reportFailure']>[0]): Promise<Receipt> {
+    return new Promise<Receipt>((resolve, reject) => {
+      this.client.reportFailure(toWireFailureReport(report), (error, receipt) => this.settle(error, receipt, resolve, reject));
     });
   }
 

@@ -32,6 +32,9 @@ export async function joinJob(node: ParticipantNode, state: JobState, event: Eve
   await state.custody.openJob(job, floor);
   state.data = await loadData(node, job);
   if (state.saved) await restoreSaved(node, state, state.saved, event.resumed);
+  // Without saved state: the coordinator sends the key setup's signed outcome and each completed
+  // round's aggregate next; applying them in order rebuilds the same standardization and model.
+  else if (event.resumed) logger.info({ lastCompletedRound: event.resumed.lastCompletedRound }, 'no saved state: catching up on the aggregates of the completed rounds');
 }
 
 /**
