@@ -189,9 +189,12 @@ export class Coordinator {
     if (!this.roster.freshNonce(report.participantId, report.nonce)) return { accepted: false, reason: REPLAY };
     this.roster.recordFailure(report);
     const others = this.roster.connected().filter((id) => id !== report.participantId).length;
-    if (this.progress.status === 'running' && this.progress.phase !== 'idle' && others < this.custody.participantsNeeded) {
-      this.logger.warn({ participantId: report.participantId, phase: this.progress.phase }, 'a participant this step needs stopped; ending the step now instead of at its deadline');
-      this.events.abortWait(`participant "${report.participantId}" stopped (${report.code}, in ${report.phase}, round ${report.round})`);
+    const { phase } = this.progress;
+    if (this.progress.status === 'running' && phase !== 'idle' && others < this.custody.participantsNeeded) {
+      this.logger.warn({ participantId: report.participantId, phase }, 'a participant this step needs stopped; ending the step now instead of at its deadline');
+      const where = phase === 'key-setup' ? 'key setup' : `round ${report.round}`;
+      const missing = { 'key-setup': 'key-setup value', 'collecting-updates': 'update', decryption: 'decryption share', evaluation: 'evaluation' }[phase];
+      this.events.abortWait(`${where}: participant "${report.participantId}" stopped (${report.code}, in ${report.phase}), so no ${missing} can come from it`);
     }
     return { accepted: true };
   }

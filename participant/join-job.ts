@@ -28,6 +28,7 @@ export async function joinJob(node: ParticipantNode, state: JobState, event: Eve
     options.onRefusal?.('JobRefused', error instanceof Error ? error.message : String(error));
     throw error;
   }
+  state.accepted = true;
   logger.info({ jobId: job.jobId, ...describeFloor(job, floor) }, 'privacy floor this node enforces');
   await state.custody.openJob(job, floor);
   state.data = await loadData(node, job);

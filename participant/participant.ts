@@ -59,7 +59,7 @@ export class Participant {
   stop(reason = 'asked to stop'): void {
     this.stopReason = reason;
     const { connection } = this.options;
-    if (!this.state?.job || this.reported) return connection.close();
+    if (!this.state?.accepted || this.reported) return connection.close();
     this.reported = true;
     void reportFailure(this.node, { code: 'stopped-by-operator', ...failurePlaceOf(this.currentEvent, this.state.currentRound) }).finally(() => connection.close());
   }
@@ -124,9 +124,12 @@ export class Participant {
     }
   }
 
-  /** The one failure report of this run, unless the coordinator ended the job or is gone, or the operator stopped the node. */
+  /**
+   * The one failure report of this run, in a job this node accepted; not when the coordinator ended
+   * the job or is gone, or the operator stopped the node (stop() reported that).
+   */
   private async reportStop(state: JobState, event: CoordinatorEvent, error: unknown): Promise<void> {
-    if (this.reported || this.stopReason !== undefined || event.type === 'job-failed') return;
+    if (!state.accepted || this.reported || this.stopReason !== undefined || event.type === 'job-failed') return;
     if (error instanceof HeflError && error.code === 'COORDINATOR_UNREACHABLE') return;
     this.reported = true;
     await reportFailure(this.node, { code: failureCodeOf(error), ...failurePlaceOf(event, state.currentRound) });
