@@ -3,7 +3,9 @@ import type { DecryptedChunk, FetchAggregateRequest, Parsed, RoundKind } from '.
 /**
  * The aggregates a custody published: encrypted for the nodes to fetch, and decrypted where this
  * coordinator saw the sum. Every round's statistics and training aggregates are kept (a node that
- * restarted without saved state catches up on them); of the evaluation aggregates, the latest.
+ * restarted without saved state catches up on them): the decrypted sums where there are any (a few
+ * bytes per model parameter and round), else the ciphertexts (single-key custody); of the evaluation
+ * aggregates, the latest.
  */
 export class PublishedAggregates {
   private readonly encrypted = new Map<string, readonly Uint8Array[]>();
@@ -19,6 +21,8 @@ export class PublishedAggregates {
 
   publishDecrypted(kind: RoundKind, round: number, values: Float64Array): void {
     PublishedAggregates.keep(this.decrypted, kind, round, values);
+    // Where the sum is published decrypted, a node catches up on that: earlier ciphertexts of the kind go.
+    for (const key of [...this.encrypted.keys()]) if (key.endsWith(`:${kind}`) && Number(key.split(':')[0]) < round) this.encrypted.delete(key);
   }
 
   /** The encrypted aggregate a node asks for (the caller checked job and participant). */

@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankMarketingDataAvailable } from '../examples/bank-marketing/bank-marketing-data.js';
+import type { FederationConnection } from '../participant/federation-connection.js';
 import type { ParticipantConfig } from '../participant/participant-config.js';
 import { formatCsv } from '../participant/data/write-csv.js';
 import { DEFAULT_PRIVACY_POLICY } from '../participant/privacy-policy.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { bankJob, writeBankSlices } from './support/bank-slices.js';
+import { forwardConnection } from './support/forward-connection.js';
+import { runInProcessFederation } from './support/in-process-federation.js';
 import { HEFL_BIN, runHefl } from './support/run-hefl.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
@@ -96,8 +99,10 @@ describe.skipIf(!bankMarketingDataAvailable)('a participant that stops on an err
     const coordinator = hefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--ledger', ingress, '--dashboard', `127.0.0.1:${httpPort}`]);
     await coordinator.line((line) => line.includes('waiting for participants'));
     const reported = coordinator.line((line) => line.includes('participant reported a failure'));
+    // Bank alone: with everyone joined the coordinator would start key setup, which it then fails at
+    // once (key setup needs every node); alone, the job keeps waiting and its status can be read.
     const participants = await Promise.all(
-      IDS.map(async (id) => {
+      (['bank'] as const).map(async (id) => {
         const config: ParticipantConfig = {
           participantId: id,
           jobId: job.jobId,
@@ -133,12 +138,12 @@ describe.skipIf(!bankMarketingDataAvailable)('a participant that stops on an err
     await coordinator.line((text) => text.includes('participant disconnected') && text.includes('"bank"'));
     const status = (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as { participants: { id: string; state: string; failure: unknown }[] };
     expect(status.participants.find((participant) => participant.id === 'bank')).toMatchObject({ state: 'failed', failure: { code: 'dataset-invalid', phase: 'join', round: 0 } });
-    expect(status.participants.find((participant) => participant.id === 'ecommerce')?.failure).toBeNull();
+    expect(status.participants.find((participant) => participant.id === 'ecommerce')).toMatchObject({ state: 'waiting', failure: null });
     const printed = await runHefl(['status', '--http', `127.0.0.1:${httpPort}`]);
     expect(printed.stdout).toMatch(/bank: failed \(reported dataset-invalid in join, round 0\)/);
 
-    for (const process of [coordinator, ...participants.slice(1)]) process.child.kill('SIGKILL');
-    await Promise.all([coordinator.exit, ...participants.map((process) => process.exit)]);
+    coordinator.child.kill('SIGKILL');
+    await coordinator.exit;
 
     // What left bank: its Join and the failure report, both bounded metadata in its signed ledger.
     const egressFile = join(directory, 'outputs', 'bank', 'egress.jsonl');
@@ -156,5 +161,39 @@ describe.skipIf(!bankMarketingDataAvailable)('a participant that stops on an err
     const audit = await runHefl(['audit', 'verify', '--roster', roster, egressFile, ingress]);
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/bank: VERIFIED/);
+  }, scaledMs(120_000));
+
+  it('a node that throws mid-job: the round it is needed for ends at once, not at its deadline (N-of-N: it cannot finish without it)', async () => {
+    const slices = await writeBankSlices(join(directory, 'data-mid-job'), 120, 40);
+    // A round deadline far beyond the test's own timeout: the job can only end in time if the round ends early.
+    const midJob = bankJob({
+      jobId: 'throws-mid-job',
+      federation: { participants: [...IDS], minParticipants: 3, roundDeadlineSeconds: scaledSeconds(1_200), joinDeadlineSeconds: scaledSeconds(30), roundRetries: 0 },
+    });
+    const result = await runInProcessFederation(
+      midJob,
+      IDS.map((id) => ({
+        participantId: id,
+        dataCsv: slices.files[id],
+        ...(id === 'bank'
+          ? {
+              wrapConnection: (connection: FederationConnection): FederationConnection => ({
+                ...forwardConnection(connection),
+                submitUpdate: async (chunks) => {
+                  const list = [];
+                  for await (const chunk of chunks) list.push(chunk);
+                  if (list[0]?.round === 2) throw new Error(`disk full while reading ${SECRET_CELL}`);
+                  return connection.submitUpdate(list);
+                },
+              }),
+            }
+          : {}),
+      })),
+    );
+    await rm(result.keysDirectory, { recursive: true, force: true });
+    expect(result.report.status).toBe('failed');
+    expect(result.report.failure).toMatch(/^round 2: participant "bank" stopped \(internal, in training\), so no update can come from it$/);
+    expect(result.report.rounds.map((round) => round.round)).toEqual([0, 1]);
+    expect(result.failures.bank?.message).toContain(SECRET_CELL);
   }, scaledMs(120_000));
 });
