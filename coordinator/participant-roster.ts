@@ -139,7 +139,8 @@ export class ParticipantRoster {
       return `this node already applied round ${resumeAfterRound} of the job, but this coordinator has no state for it (start it with --resume)`;
     }
     if (resumeAfterRound === undefined) {
-      if (status === 'created' || status === 'waiting-for-participants') return undefined;
+      // A fresh job takes fresh nodes; a resumed one (rounds done) holds no aggregates to catch up on.
+      if ((status === 'created' || status === 'waiting-for-participants') && last === null) return undefined;
       const where = last === null ? 'the job is running' : `the job is under way (round ${last} completed)`;
       if (!catchUp) {
         return (
