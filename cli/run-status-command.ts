@@ -31,7 +31,7 @@ const statusViewSchema = z.object({
 export const STATUS_HELP = `Usage: hefl status --http HOST:PORT [--token TOKEN] [--json]
 
 Asks a running coordinator (started with --dashboard HOST:PORT) for its job status: state, participants
-connected, rounds completed with their metrics.
+connected (and the code, phase and round a stopped node reported), rounds completed with their metrics.
 
 Example:
   hefl status --http 127.0.0.1:8080`;
