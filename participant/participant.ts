@@ -87,6 +87,8 @@ export class Participant {
             catchUp: state.lastAppliedRound === undefined && catchUp,
           });
           for await (const event of events) {
+            // Asked to stop: no further event is handled while the failure report goes out.
+            if (this.stopReason !== undefined) break;
             attempt = 0;
             lostSince = undefined;
             this.currentEvent = event;

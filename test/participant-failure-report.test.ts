@@ -196,4 +196,45 @@ describe.skipIf(!bankMarketingDataAvailable)('a participant that stops on an err
     expect(result.report.rounds.map((round) => round.round)).toEqual([0, 1]);
     expect(result.failures.bank?.message).toContain(SECRET_CELL);
   }, scaledMs(120_000));
+
+  it('SIGTERM: the node tells the coordinator it was stopped by its operator, then leaves', async () => {
+    const slices = await writeBankSlices(join(directory, 'data-sigterm'), 120, 40);
+    const sigtermJob = bankJob({ ...job, jobId: 'sigterm' });
+    const jobFile = join(directory, 'sigterm-job.json');
+    await writeFile(jobFile, JSON.stringify(sigtermJob));
+    const keys = await initFederationKeys(sigtermJob, join(directory, 'sigterm-keys'));
+    const port = await freePort();
+    const coordinator = hefl(['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port)]);
+    await coordinator.line((line) => line.includes('waiting for participants'));
+    const config: ParticipantConfig = {
+      participantId: 'ecommerce',
+      jobId: sigtermJob.jobId,
+      coordinator: `127.0.0.1:${port}`,
+      dataCsv: slices.files.ecommerce,
+      keysDir: keys.participants.ecommerce as string,
+      outputDir: join(directory, 'sigterm-outputs', 'ecommerce'),
+      keepPayloads: false,
+      allowUnencryptedUpdates: false,
+      privacy: DEFAULT_PRIVACY_POLICY,
+      keepSecretShare: false,
+      compareWithLocalOnly: false,
+      allowPlaintextTransport: false,
+      connectTimeoutSeconds: scaledSeconds(30),
+      reconnectSeconds: 0,
+    };
+    const configFile = join(directory, 'sigterm-ecommerce.json');
+    await writeFile(configFile, JSON.stringify(config));
+    const node = hefl(['participant', '--config', configFile]);
+    try {
+      await node.line((line) => line.includes('local data loaded'));
+      const reported = coordinator.line((line) => line.includes('participant reported a failure'));
+      node.child.kill('SIGTERM');
+      expect(JSON.parse(await reported)).toMatchObject({ participantId: 'ecommerce', code: 'stopped-by-operator', phase: 'join', round: 0 });
+      expect(await node.exit).toBe(1);
+    } finally {
+      node.child.kill('SIGKILL');
+      coordinator.child.kill('SIGKILL');
+      await coordinator.exit;
+    }
+  }, scaledMs(90_000));
 });
