@@ -190,10 +190,12 @@ export class Coordinator {
     this.roster.recordFailure(report);
     const others = this.roster.connected().filter((id) => id !== report.participantId).length;
     const { phase } = this.progress;
-    if (this.progress.status === 'running' && phase !== 'idle' && others < this.custody.participantsNeeded) {
+    // A share already in still counts: that decryption can finish without the node.
+    const needed = phase === 'key-setup' || phase === 'collecting-updates' || (phase === 'decryption' && this.custody.awaitsDecryptionShareFrom(report.participantId));
+    if (this.progress.status === 'running' && needed && others < this.custody.participantsNeeded) {
       this.logger.warn({ participantId: report.participantId, phase }, 'a participant this step needs stopped; ending the step now instead of at its deadline');
       const where = phase === 'key-setup' ? 'key setup' : `round ${report.round}`;
-      const missing = { 'key-setup': 'key-setup value', 'collecting-updates': 'update', decryption: 'decryption share', evaluation: 'evaluation' }[phase];
+      const missing = phase === 'key-setup' ? 'key-setup value' : phase === 'decryption' ? 'decryption share' : 'update';
       this.events.abortWait(`${where}: participant "${report.participantId}" stopped (${report.code}, in ${report.phase}), so no ${missing} can come from it`);
     }
     return { accepted: true };
