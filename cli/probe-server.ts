@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { ConfigError } from '../protocols/errors.js';
 import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
-export interface ProbeServer {
+export interface ProbeServer extends AsyncDisposable {
   readonly address: string;
   close(): Promise<void>;
 }
@@ -39,12 +39,10 @@ export async function startProbeServer(options: {
   });
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : options.port;
-  return {
-    address: `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { address: `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, close, [Symbol.asyncDispose]: close };
 }
