@@ -282,7 +282,7 @@ describe('the vertical egress guard (real CKKS, PSI elements, sealed boxes and l
       refused(() => guard.check({ method: 'FetchVertical', bytes: fetchMethod.requestSerialize({ ...genuine, participantId: 'Telco exfiltrated 42' }) }), /participantId/);
       refused(() => guard.check({ method: 'FetchVertical', bytes: fetchMethod.requestSerialize({ ...genuine, jobId: 'job-secret-42' }) }), /names job "job-secret-42"; this node's requests are for "job-egress"/);
       const joinMethod = loadVerticalService().JoinVertical;
-      const join = { jobId: JOB, participantId: ME, protocolVersion: 3, keyFingerprint: 'f'.repeat(64), nonce: randomBytes(16), resuming: false, lastAppliedRound: 0 };
+      const join = { jobId: JOB, participantId: ME, protocolVersion: 3, keyFingerprint: 'f'.repeat(64), nonce: randomBytes(16), resuming: false, lastAppliedRound: 0, catchUp: false };
       refused(() => guard.check({ method: 'JoinVertical', bytes: joinMethod.requestSerialize({ ...join, nonce: randomBytes(100) }) }), /nonce/);
       const before = ledger().length;
       guard.check({ method: 'JoinVertical', bytes: joinMethod.requestSerialize(join) });
