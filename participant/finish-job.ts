@@ -17,7 +17,9 @@ export async function writeFinalModel(node: ParticipantNode, state: JobState): P
     const files = await writeModelBundle(model, job, standardization, modelDirectory);
     node.logger.info({ directory: modelDirectory, files: files.map((file) => basename(file)) }, 'final global model written');
   }
-  return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+  const privacy = state.trainer?.privacySummary();
+  if (privacy) node.logger.info({ ...privacy, maxEpsilon: privacy.maxEpsilon ?? 'none' }, 'differential privacy: ε this job spent on this node\'s rows');
+  return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount, ...(privacy ? { privacy } : {}) };
 }
 
 /**
