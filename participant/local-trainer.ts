@@ -5,7 +5,7 @@ import type { PrivacySpentFields } from '../protocols/ledger/privacy-spent.js';
 import { RdpAccountant, type AccountantState } from '../protocols/privacy/rdp-accountant.js';
 import { trainDpSgd } from './model/train-dp-sgd.js';
 import { trainLocally } from './model/train-locally.js';
-import type { ParticipantNode } from './participant-options.js';
+import type { ParticipantNode, ParticipantPrivacy } from './participant-options.js';
 import { assertJobWithinBudget, planDifferentialPrivacy, round4, type DpPlan } from './privacy-budget.js';
 import { DEFAULT_PRIVACY_POLICY } from './privacy-policy.js';
 
@@ -37,18 +37,6 @@ export interface LocalTrainerResult {
   sampleCount: number;
   /** The local loss that rides (weighted) inside the encrypted vector; 0 under DP (not released). */
   meanLoss: number;
-}
-
-/** This node's differential privacy in the job, as it accounts it. */
-export interface ParticipantPrivacy {
-  readonly mechanism: string;
-  readonly epsilon: number;
-  readonly delta: number;
-  readonly maxEpsilon: number | undefined;
-  readonly noiseMultiplier: number;
-  readonly clipNorm: number;
-  readonly sampleRate: number;
-  readonly steps: number;
 }
 
 /** Raised before a round that would take this node's ε above its maxEpsilon: it leaves the job. */

@@ -7,7 +7,6 @@ import type { CoordinatorEvent, RoundKind } from '../protocols/wire/federation-m
 import type { FederationConnection } from './federation-connection.js';
 import type { PrivacyPolicy } from './privacy-policy.js';
 import type { PrivacySpentFields } from '../protocols/ledger/privacy-spent.js';
-import type { ParticipantPrivacy } from './local-trainer.js';
 
 /*
  * The participant's public types, apart from the class (participant/participant.ts re-exports them),
@@ -96,6 +95,18 @@ export interface ParticipantOutcome {
   readonly privacy?: ParticipantPrivacy;
   /** With `localOnlyComparisonFile`: the federated vs local-only comparison it wrote. */
   readonly partnerGain?: PartnerGain;
+}
+
+/** This node's differential privacy in the job, as it accounts it. */
+export interface ParticipantPrivacy {
+  readonly mechanism: string;
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly maxEpsilon: number | undefined;
+  readonly noiseMultiplier: number;
+  readonly clipNorm: number;
+  readonly sampleRate: number;
+  readonly steps: number;
 }
 
 /** What every step of a participant's round reads: its options, its log and the strategy. */
