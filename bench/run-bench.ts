@@ -12,6 +12,7 @@ import { BENCH_REPORT_FORMAT, type BenchReport } from './bench-report.js';
 import { compareCkksWithPaillier } from './ckks-paillier-comparison.js';
 import { measureCkksThroughput } from './ckks-throughput.js';
 import { measureConvergence } from './convergence.js';
+import { measureDifferentialPrivacy } from './differential-privacy.js';
 import { measureCoordinatorMemory } from './coordinator-memory.js';
 import { measureSyntheticRound } from './in-process-round.js';
 import { machineInfo } from './machine-info.js';
@@ -43,6 +44,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const vertical = selected('vertical') ? await measureVertical(options.vertical, options.repeat, onProgress) : null;
   // Deterministic (seeded training, custody none): one run of each federation, whatever --repeat says.
   const convergence = selected('convergence') ? await measureConvergence(options.convergence, onProgress) : null;
+  const differentialPrivacy = selected('dp') ? await measureDifferentialPrivacy(options.differentialPrivacy, onProgress) : null;
   return {
     format: BENCH_REPORT_FORMAT,
     createdAt: new Date().toISOString(),
@@ -60,6 +62,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     threshold,
     vertical,
     convergence,
+    differentialPrivacy,
   };
 }
 
