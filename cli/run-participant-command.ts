@@ -37,7 +37,10 @@ train the same model on this node's rows alone and write federated vs local-only
 evaluationCsv to OUTPUT_DIR/partner-gain.json; nothing of it is sent), allowUnencryptedUpdates,
 allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors": 3,
 "verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every participant of the job,
-verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
+verification on, one retry); a job weaker than it is refused at join. Differential privacy:
+privacy.maxEpsilon and privacy.delta (this node's budget: a job whose DP-SGD would cost more is
+refused at join, and a round that would exceed it is not trained: the node leaves the job; exit 3)
+and privacy.requireDifferentialPrivacy. Without kitDir (mutual TLS),
 a coordinator address that is not loopback (127.0.0.0/8, ::1, localhost) is refused unless
 "allowPlaintextTransport": true.
 When the job ends, OUTPUT_DIR/model/ holds the final model: model.json + weights.bin (tfjs),
