@@ -32,7 +32,7 @@ export async function joinJob(node: ParticipantNode, state: JobState, event: Eve
   logger.info({ jobId: job.jobId, ...describeFloor(job, floor) }, 'privacy floor this node enforces');
   await state.custody.openJob(job, floor);
   state.data = await loadData(node, job);
-  state.trainer = chooseLocalTrainer(node, job, state.data.dataset.rowCount, state.saved?.dpAccountant);
+  state.trainer = await chooseLocalTrainer(node, job, state.data.dataset.rowCount, state.saved?.dpAccountant);
   if (state.saved) await restoreSaved(node, state, state.saved, event.resumed);
 }
 

@@ -3,6 +3,8 @@ import { ConfigError } from '../protocols/errors.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
 import type { PrivacySpentFields } from '../protocols/ledger/privacy-spent.js';
 import { RdpAccountant, type AccountantState } from '../protocols/privacy/rdp-accountant.js';
+import { jobSha256 } from '../protocols/job/job-sha256.js';
+import { accountantFileBeside, loadAccountantFile, saveAccountantFile } from './dp-accountant-file.js';
 import { trainDpSgd } from './model/train-dp-sgd.js';
 import { trainLocally } from './model/train-locally.js';
 import type { ParticipantNode, ParticipantPrivacy } from './participant-options.js';
@@ -46,7 +48,7 @@ export class PrivacyBudgetError extends ConfigError {}
  * The trainer for this job at this node: refuses (ConfigError, reported through onRefusal) a job
  * that its policy forbids; `saved` restores the accountant of a restarted node.
  */
-export function chooseLocalTrainer(node: ParticipantNode, job: JobSpec, rows: number, saved?: AccountantState): LocalTrainer {
+export async function chooseLocalTrainer(node: ParticipantNode, job: JobSpec, rows: number, saved?: AccountantState): Promise<LocalTrainer> {
   const policy = node.options.privacy ?? DEFAULT_PRIVACY_POLICY;
   let plan: DpPlan | undefined;
   try {
@@ -61,7 +63,10 @@ export function chooseLocalTrainer(node: ParticipantNode, job: JobSpec, rows: nu
     { mechanism: plan.mechanism, noiseMultiplier: round4(plan.noiseMultiplier), clipNorm: plan.clipNorm, sampleRate: round4(plan.sampleRate), stepsPerRound: plan.stepsPerRound, jobEpsilon: round4(plan.jobEpsilon), delta: plan.delta, maxEpsilon: plan.maxEpsilon ?? 'none' },
     'differential privacy: record-level DP-SGD; ε this job costs this node',
   );
-  return new DpSgdTrainer(node, job, plan, saved ? RdpAccountant.fromJSON(saved) : new RdpAccountant());
+  // The accountant file is written after every DP round; the saved state only after every applied one.
+  const file = node.options.stateFile ? accountantFileBeside(node.options.stateFile) : undefined;
+  const restored = (file ? await loadAccountantFile(file, jobSha256(job)) : undefined) ?? saved;
+  return new DpSgdTrainer(node, job, plan, restored ? RdpAccountant.fromJSON(restored) : new RdpAccountant(), file);
 }
 
 function plainTrainer(node: ParticipantNode, job: JobSpec): LocalTrainer {
@@ -83,6 +88,7 @@ class DpSgdTrainer implements LocalTrainer {
     private readonly job: JobSpec,
     private readonly plan: DpPlan,
     private readonly accountant: RdpAccountant,
+    private readonly accountantFile: string | undefined,
   ) {}
 
   async train(input: LocalTrainerInput): Promise<LocalTrainerResult> {
@@ -113,6 +119,7 @@ class DpSgdTrainer implements LocalTrainer {
       steps: summary.steps,
       roundSteps: result.steps,
     };
+    if (this.accountantFile) await saveAccountantFile(this.accountantFile, jobSha256(this.job), accountant.toJSON());
     // In the signed ledger before the update that spends it leaves (the CLI's onPrivacySpent).
     node.options.onPrivacySpent?.(fields);
     node.logger.info({ round: input.round, epsilon: round4(summary.epsilon), delta: summary.delta, steps: summary.steps }, 'differential privacy: ε spent so far');
