@@ -6,6 +6,7 @@ import { formatBytes, formatFigure, formatQuantity, formatRatio, formatSeconds, 
 import { convergenceTables } from './convergence-report.js';
 import { differentialPrivacyTables } from './differential-privacy-report.js';
 import { verticalTables } from './vertical-report.js';
+import { tofnTable } from './tofn-costs.js';
 
 const cell = formatFigure;
 
@@ -245,5 +246,7 @@ export function renderReport(report: BenchReport): string {
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);
+  const tofn = tofnTable(report.tofn ?? null);
+  if (tofn) parts.push(typeof tofn === 'string' ? tofn : formatTable(tofn));
   return `${parts.join('\n\n')}\n`;
 }

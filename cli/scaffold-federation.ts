@@ -137,7 +137,16 @@ Run these from this folder (\`npx hefl\` inside the HEFL checkout, or \`hefl\` w
    \`hefl participant --config nodes/bank.yaml\`
    \`hefl participant --config nodes/ecommerce.yaml\`
    \`hefl participant --config nodes/government.yaml\`
-   If the coordinator crashes, start it again with the same options plus \`--resume\`: the nodes rejoin by themselves.
+   If the coordinator crashes, start it again with the same options plus \`--resume\` (or always run it with
+   \`--resume auto\`, which starts the job the first time and resumes it after a crash): the nodes rejoin by themselves.
+
+   On separate machines: give the coordinator \`--host <its address or 0.0.0.0>\` and mutual TLS, which HEFL
+   requires off loopback. Between steps 2 and 3 the operator runs
+   \`hefl provision --federation federation.json --job job.yaml --roster keys/coordinator/keys.json --out kits\`
+   (federation.json names the coordinator's address as participants dial it; a node may instead make its own key
+   with \`hefl provision request\`), starts the coordinator with \`--kit kits/coordinator\`, and each node sets
+   \`coordinator: <address>:7700\` and \`kitDir: kits/<node>\` in its file. Ports, firewall, proxies, backups and
+   systemd units: DEPLOYMENT.md in the HEFL repository.
 5. When the job ends: \`outputs/report/\` holds report.json, model-card.md, rounds.csv, auc.svg and loss.svg; each
    node's final model is in \`outputs/<node>/model/\` and what it sent in \`outputs/<node>/egress.jsonl\`.
 6. An auditor checks every ledger:

@@ -111,10 +111,10 @@ afterAll(() => {
 });
 
 describe('the packed package, installed into an empty folder', () => {
-  it('ships compiled JavaScript, declarations, LICENSE and SECURITY.md, and no tests or TypeScript sources', async () => {
+  it('ships compiled JavaScript, declarations, LICENSE, SECURITY.md, DEPLOYMENT.md and the systemd units, and no tests or TypeScript sources', async () => {
     const listing = await run('tar', ['-tzf', tarball], work);
     const files = listing.stdout.split('\n').filter(Boolean).map((entry) => entry.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'SECURITY.md', 'README.md', 'package.json', 'bin/hefl.js', 'dist/cli/hefl.js', 'dist/protocols/index.d.ts', 'dist/proto/federation.proto', 'dist/proto/onnx-subset.proto']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'SECURITY.md', 'DEPLOYMENT.md', 'deploy/systemd/hefl-coordinator.service', 'README.md', 'package.json', 'bin/hefl.js', 'dist/cli/hefl.js', 'dist/protocols/index.d.ts', 'dist/proto/federation.proto', 'dist/proto/onnx-subset.proto']));
     expect(files.filter((file) => /\.test\.|^test\/|^bench\//.test(file))).toEqual([]);
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
   });
