@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { DP_VARIANTS } from './differential-privacy.js';
 import type { BankJobBenchOptions } from './bank-job-end-to-end.js';
 import type { ConvergenceBenchOptions } from './convergence.js';
+import type { DpBenchOptions } from './differential-privacy.js';
 import type { VerticalBenchOptions } from './vertical-section.js';
 
-export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'tofn', 'vertical', 'convergence'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'tofn', 'vertical', 'convergence', 'dp'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -36,6 +38,8 @@ export interface BenchOptions {
   readonly vertical: VerticalBenchOptions;
   /** Rounds for each server optimizer to come within 0.002 AUC of the centralized model on the bank data (see convergence.ts). */
   readonly convergence: ConvergenceBenchOptions;
+  /** Held-out AUC against ε for a few noise multipliers on the bank data (see differential-privacy.ts). */
+  readonly differentialPrivacy: DpBenchOptions;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--repeat N] [--out FILE] [--only SECTION,...] [--participants N,...] [--vertical-epochs N] [--convergence-rounds N]
@@ -58,7 +62,8 @@ Examples:
   npm run bench -- --only tofn         t-of-N custody: resharing bytes and seconds for N = 3, 5, 10, per-round decryption bytes
   npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)
   npm run bench -- --only vertical     PSI 3 × 100k ids (target ≤ 60 s) and the vertical job, threshold vs none
-  npm run bench -- --only convergence  rounds each server optimizer needs to come within 0.002 AUC of centralized`;
+  npm run bench -- --only convergence  rounds each server optimizer needs to come within 0.002 AUC of centralized
+  npm run bench -- --only dp           held-out AUC against each institution's ε with DP-SGD (z 0.8, 1, 1.5, 2, target ε 2.5)`;
 
 export class BenchUsageError extends Error {
   constructor(
@@ -145,5 +150,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     vertical: { psiIds: quick ? 2_000 : 100_000, maxCustomers: quick ? 3_000 : 0, epochs: verticalEpochs },
     // Full: the demo's whole split, fedavg also under threshold CKKS; quick: 300 rows per institution, custody none only.
     convergence: { maxRounds: convergenceRounds, rowsPerInstitution: quick ? 300 : 0, withThreshold: !quick },
+    // Full: the demo's whole split, 20 rounds (the issue's recipe), no DP, z 0.8/1/1.5/2 and targetEpsilon 2.5.
+    differentialPrivacy: quick ? { rounds: 2, rowsPerInstitution: 300, variants: [null, { noiseMultiplier: 1 }] } : { rounds: 20, rowsPerInstitution: 0, variants: DP_VARIANTS },
   };
 }

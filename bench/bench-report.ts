@@ -3,6 +3,7 @@ import type { CkksPaillierComparison } from './ckks-paillier-comparison.js';
 import type { CkksThroughputResult } from './ckks-throughput.js';
 import type { ConvergenceResult } from './convergence.js';
 import type { CoordinatorMemoryResult } from './coordinator-memory.js';
+import type { DpBenchResult } from './differential-privacy.js';
 import type { SyntheticRoundResult } from './in-process-round.js';
 import type { MachineInfo } from './machine-info.js';
 import type { ParallelEncryptionResult } from './parallel-encryption.js';
@@ -36,4 +37,6 @@ export interface BenchReport {
   readonly vertical: VerticalBenchResult | null;
   /** Rounds each server optimizer (and FedProx) needs to come within 0.002 AUC of the centralized model, bank data. */
   readonly convergence: ConvergenceResult | null;
+  /** Held-out AUC against each institution's ε with record-level DP-SGD, bank data (absent in older reports). */
+  readonly differentialPrivacy?: DpBenchResult | null;
 }

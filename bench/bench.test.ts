@@ -137,7 +137,7 @@ function figuresIn(value: unknown, path = '$'): [string, z.infer<typeof figure>]
 
 // The vertical section spawns two whole vertical jobs (8 processes): its own smoke test below; the
 // convergence section trains whole federations: bench/convergence.test.ts runs it on a tiny dataset.
-const SECTIONS_BUT_VERTICAL = BENCH_SECTIONS.filter((section) => section !== 'vertical' && section !== 'convergence').join(',');
+const SECTIONS_BUT_VERTICAL = BENCH_SECTIONS.filter((section) => section !== 'vertical' && section !== 'convergence' && section !== 'dp').join(',');
 
 function expectPositiveFigures(figures: readonly [string, z.infer<typeof figure>][], repeat: number): void {
   for (const [path, value] of figures) {

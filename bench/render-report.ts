@@ -4,6 +4,7 @@ import type { ParallelStage } from './parallel-encryption.js';
 import { deriveFigure, type Figure } from './figures.js';
 import { formatBytes, formatFigure, formatQuantity, formatRatio, formatSeconds, formatTable, type Table } from './format-table.js';
 import { convergenceTables } from './convergence-report.js';
+import { differentialPrivacyTables } from './differential-privacy-report.js';
 import { verticalTables } from './vertical-report.js';
 import { tofnTable } from './tofn-costs.js';
 
@@ -241,7 +242,7 @@ function machineLine(report: BenchReport): string {
 
 /** The whole report as plain-text tables for stdout. */
 export function renderReport(report: BenchReport): string {
-  const tables = [ckksTable(report), ...parallelTables(report), paillierTable(report), endToEndTable(report), memoryTable(report), ...verticalTables(report), ...convergenceTables(report)].filter((table): table is Table => table !== undefined);
+  const tables = [ckksTable(report), ...parallelTables(report), paillierTable(report), endToEndTable(report), memoryTable(report), ...verticalTables(report), ...convergenceTables(report), ...differentialPrivacyTables(report)].filter((table): table is Table => table !== undefined);
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);

@@ -12,6 +12,7 @@ import { BENCH_REPORT_FORMAT, type BenchReport } from './bench-report.js';
 import { compareCkksWithPaillier } from './ckks-paillier-comparison.js';
 import { measureCkksThroughput } from './ckks-throughput.js';
 import { measureConvergence } from './convergence.js';
+import { measureDifferentialPrivacy } from './differential-privacy.js';
 import { measureCoordinatorMemory } from './coordinator-memory.js';
 import { measureSyntheticRound } from './in-process-round.js';
 import { machineInfo } from './machine-info.js';
@@ -45,6 +46,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const vertical = selected('vertical') ? await measureVertical(options.vertical, options.repeat, onProgress) : null;
   // Deterministic (seeded training, custody none): one run of each federation, whatever --repeat says.
   const convergence = selected('convergence') ? await measureConvergence(options.convergence, onProgress) : null;
+  const differentialPrivacy = selected('dp') ? await measureDifferentialPrivacy(options.differentialPrivacy, onProgress) : null;
   return {
     format: BENCH_REPORT_FORMAT,
     createdAt: new Date().toISOString(),
@@ -63,6 +65,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     tofn,
     vertical,
     convergence,
+    differentialPrivacy,
   };
 }
 

@@ -13,14 +13,15 @@ import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.j
 import { parseConfigText } from '../protocols/job/read-config-file.js';
 import { verifyLedger, type LedgerVerification } from '../protocols/ledger/verify-ledger.js';
 import { matchEgressWithIngress } from '../protocols/ledger/match-egress-ingress.js';
+import { auditPrivacySpent, isPrivacySpentRecord } from '../protocols/ledger/privacy-spent.js';
 import { EXIT } from './exit-codes.js';
 import { checkVerticalReleases, isRefusedVerticalMessage, reclassifyVerticalRecords, VERTICAL_METHODS } from './reclassify-vertical-records.js';
 import { ConfigError } from '../protocols/errors.js';
 import { loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { UsageError } from './usage-error.js';
 
-export const AUDIT_HELP = `Usage: hefl audit verify --kit AUDITOR_KIT [--report REPORT.md] LEDGER...
-       hefl audit verify --roster KEYS_JSON [--report REPORT.md] LEDGER...
+export const AUDIT_HELP = `Usage: hefl audit verify --kit AUDITOR_KIT [--report REPORT.md] [--max-epsilon E] LEDGER...
+       hefl audit verify --roster KEYS_JSON [--report REPORT.md] [--max-epsilon E] LEDGER...
 
 Checks participants' egress ledgers (OUTPUT_DIR/egress.jsonl of each node) and the coordinator's
 ledger: every record's place in the hash chain, its hash and its signature by the node's key. The
@@ -34,7 +35,9 @@ from it must be in its ledger; messages the coordinator refused (a spoofed parti
 are filed under the sender its certificate proved and listed per sender, never counted as arrived from
 the id they claimed. Every partial decryption a participant released names the c1 it decrypts and
 the contributor set it was released for: a c1 decrypted for two different sets, by one node or
-several, fails the audit (one decryption set per c1). Prints a verdict per node and, with --report,
+several, fails the audit (one decryption set per c1). With differential privacy, each participant's
+PrivacySpent records give its final ε and δ; ε that decreases, a δ that changes, or ε above the node's
+recorded maxEpsilon (or above --max-epsilon, the auditor's own bound) fails the audit. Prints a verdict per node and, with --report,
 writes a Markdown report to file.
 Exit code 0 only when every ledger verifies.
 
@@ -66,7 +69,7 @@ async function reclassify(ledger: string, verification: LedgerVerification, para
     problems.push(...vertical.problems);
     checked += vertical.checked;
     for (const record of verification.records) {
-      if (VERTICAL_METHODS.includes(record.messageType) || isRefusedVerticalMessage(record)) continue;
+      if (VERTICAL_METHODS.includes(record.messageType) || isRefusedVerticalMessage(record) || isPrivacySpentRecord(record)) continue;
       const bytes = await readFile(join(directory, `${record.sha256}.bin`)).catch(() => undefined);
       if (!bytes) {
         problems.push(`record #${record.sequence}: payload not kept`);
@@ -135,7 +138,7 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { roster: { type: 'string' }, kit: { type: 'string' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { roster: { type: 'string' }, kit: { type: 'string' }, report: { type: 'string' }, 'max-epsilon': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help) {
     console.log(AUDIT_HELP);
@@ -143,6 +146,8 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   }
   if ((!values.roster && !values.kit) || positionals.length === 0) throw new UsageError('--kit (or --roster) and at least one ledger are required', AUDIT_HELP);
   if (values.roster && values.kit) throw new UsageError('give --kit or --roster, not both', AUDIT_HELP);
+  const maxEpsilon = values['max-epsilon'] === undefined ? undefined : Number(values['max-epsilon']);
+  if (maxEpsilon !== undefined && !(maxEpsilon > 0)) throw new UsageError('--max-epsilon must be a positive number', AUDIT_HELP);
   const trust = values.kit ? await trustFromKit(values.kit) : await trustFromRoster(values.roster as string);
   const keys = trust.keys;
   const manifest = { ckks: trust.ckks };
@@ -176,8 +181,10 @@ export async function runAuditCommand(argv: string[]): Promise<number> {
   lines.push(...decryptionSets.lines);
   const releases = checkVerticalReleases(verdicts.map((verdict) => verdict.verification));
   lines.push(...releases.lines);
+  const privacy = auditPrivacySpent(verdicts.map((verdict) => verdict.verification), maxEpsilon === undefined ? {} : { maxEpsilon });
+  lines.push(...privacy.lines);
   lines.push(...trust.notes(verdicts.map((verdict) => verdict.verification.nodeId).filter((id): id is string => id !== undefined)));
-  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent && decryptionSets.consistent && releases.consistent;
+  const allValid = verdicts.every((verdict) => verdict.verification.valid && verdict.reclassified.length === 0) && matching.consistent && decryptionSets.consistent && releases.consistent && privacy.consistent;
   lines.push(allValid ? 'verdict: every ledger verifies' : 'verdict: FAILED - at least one ledger does not verify');
   console.log(lines.join('\n'));
   if (values.report) {

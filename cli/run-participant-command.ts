@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LedgerWriter } from '../protocols/ledger/ledger-writer.js';
+import { PRIVACY_SPENT } from '../protocols/ledger/privacy-spent.js';
 import { EgressGuard } from '../participant/egress-guard.js';
 import { channelCredentialsFor, loadStartupKit } from '../protocols/trust/startup-kit.js';
 import { ConfigError, KeyCustodyError } from '../protocols/errors.js';
@@ -38,7 +39,10 @@ train the same model on this node's rows alone and write federated vs local-only
 evaluationCsv to OUTPUT_DIR/partner-gain.json; nothing of it is sent), allowUnencryptedUpdates,
 allowPlaintextTransport, and privacy: this node's floor, e.g. {"minContributors": 3,
 "verifyAggregate": true, "maxRoundRetries": 1} (the defaults: every participant of the job,
-verification on, one retry); a job weaker than it is refused at join. Without kitDir (mutual TLS),
+verification on, one retry); a job weaker than it is refused at join. Differential privacy:
+privacy.maxEpsilon and privacy.delta (this node's budget: a job whose DP-SGD would cost more is
+refused at join, and a round that would exceed it is not trained: the node leaves the job; exit 3)
+and privacy.requireDifferentialPrivacy. Without kitDir (mutual TLS),
 a coordinator address that is not loopback (127.0.0.0/8, ::1, localhost) is refused unless
 "allowPlaintextTransport": true.
 When the job ends, OUTPUT_DIR/model/ holds the final model: model.json + weights.bin (tfjs),
@@ -146,6 +150,8 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     decryptionGuardFile: join(outputDir, 'state', 'decryption-guard.jsonl'),
     // A refused decryption request is recorded in the signed ledger (nothing was sent).
     onRefusal: (messageType, reason) => egress.recordBytes('egress', messageType, new Uint8Array(0), 'refused', reason.slice(0, 2_000)),
+    // Differential privacy: the ε spent so far, signed into the ledger before the round's update leaves.
+    onPrivacySpent: (fields) => egress.recordBytes('egress', PRIVACY_SPENT, new Uint8Array(0), 'metadata', undefined, undefined, { ...fields }),
     pinnedJobSha256: kit?.manifest.jobSha256,
     // After the job: the local-only model compared with the federated one, in this folder only.
     localOnlyComparisonFile: config.compareWithLocalOnly ? join(outputDir, 'partner-gain.json') : undefined,
@@ -167,6 +173,6 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     keys.secretKey?.fill(0); // SEAL holds its own copy; the JS buffer should not outlive the job
   }
   const summary = egress.summary();
-  logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byType: summary.byType }, 'job finished; egress summary');
+  logger.info({ roundsCompleted: outcome.roundsCompleted, egressMessages: summary.messages, egressBytes: summary.bytes, byType: summary.byType, ...(outcome.privacy ? { epsilon: outcome.privacy.epsilon, delta: outcome.privacy.delta } : {}) }, 'job finished; egress summary');
   return EXIT.ok;
 }

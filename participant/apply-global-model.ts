@@ -128,6 +128,7 @@ async function saveState(node: ParticipantNode, state: JobState): Promise<void> 
     stds: Array.from(standardization.stds),
     ...state.custody.savedKey(),
     ...savedServerOptimizer(state.serverOptimizer),
+    ...(state.trainer?.accountantState() ? { dpAccountant: state.trainer.accountantState() } : {}),
     savedAt: new Date().toISOString(),
   });
 }

@@ -5,6 +5,7 @@ import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState } from './job-state.js';
 import type { ParticipantNode, ParticipantOutcome } from './participant-options.js';
 import { wipeSecretFile } from './wipe-secret-file.js';
+import { accountantFileBeside } from './dp-accountant-file.js';
 import { writeModelBundle } from './write-model-bundle.js';
 
 /** `job-finished`: the final global model written (when asked for), and what the job produced. */
@@ -17,7 +18,9 @@ export async function writeFinalModel(node: ParticipantNode, state: JobState): P
     const files = await writeModelBundle(model, job, standardization, modelDirectory);
     node.logger.info({ directory: modelDirectory, files: files.map((file) => basename(file)) }, 'final global model written');
   }
-  return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount };
+  const privacy = state.trainer?.privacySummary();
+  if (privacy) node.logger.info({ ...privacy, maxEpsilon: privacy.maxEpsilon ?? 'none' }, 'differential privacy: ε this job spent on this node\'s rows');
+  return { roundsCompleted: state.roundsCompleted, finalWeights: globalWeights, standardization, sampleCount: data.dataset.rowCount, ...(privacy ? { privacy } : {}) };
 }
 
 /**
@@ -27,6 +30,7 @@ export async function writeFinalModel(node: ParticipantNode, state: JobState): P
 export async function removeJobFiles(node: ParticipantNode): Promise<void> {
   const { stateFile, decryptionGuardFile, secretShareFile, keepSecretShare } = node.options;
   if (stateFile) await rm(stateFile, { force: true });
+  if (stateFile) await rm(accountantFileBeside(stateFile), { force: true });
   if (decryptionGuardFile) await rm(decryptionGuardFile, { force: true });
   if (secretShareFile && !keepSecretShare && (await wipeSecretFile(secretShareFile))) {
     node.logger.info({ file: secretShareFile }, 'secret key share wiped (overwritten, then removed): the job has ended');

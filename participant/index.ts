@@ -14,3 +14,6 @@ export { readCsvTable, parseCsvText, type CsvTable } from './data/read-csv-table
 export { parseDataset, type LocalDataset } from './data/parse-dataset.js';
 export { computeAuc } from './data/compute-auc.js';
 export { compareWithLocalOnly, type PartnerGain } from './compare-with-local-only.js';
+// Differential privacy: what a node's outcome states, and the ledger record it writes per DP round.
+export type { ParticipantPrivacy } from './participant-options.js';
+export { PRIVACY_SPENT, type PrivacySpentFields } from '../protocols/ledger/privacy-spent.js';

@@ -8,6 +8,7 @@ import type { ServerOptimizerState } from '../protocols/aggregation/server-optim
 import type { ParticipantCustody } from './custody/participant-custody.js';
 import type { ParticipantState } from './participant-state.js';
 import type { PrivacyFloor } from './privacy-policy.js';
+import type { LocalTrainer } from './local-trainer.js';
 
 /**
  * What a participant knows about its job, filled in step by step: join-job.ts, run-local-round.ts,
@@ -30,6 +31,8 @@ export interface JobState {
   currentRound: number;
   /** The last round whose aggregate this node applied (0 = statistics); what it rejoins with. */
   lastAppliedRound: number | undefined;
+  /** How this node trains in this job (plain or DP-SGD), chosen once at join (local-trainer.ts). */
+  trainer: LocalTrainer | undefined;
   /** The privacy floor this node enforces in this job (its policy resolved against the job). */
   floor: PrivacyFloor | undefined;
   /**
@@ -64,6 +67,7 @@ export function createJobState(custody: ParticipantCustody): JobState {
     roundsCompleted: 0,
     currentRound: -1,
     lastAppliedRound: undefined,
+    trainer: undefined,
     floor: undefined,
     accepted: false,
     acknowledged: new Set(),

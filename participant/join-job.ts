@@ -10,6 +10,7 @@ import type { ParticipantCustody, ResumedJob } from './custody/participant-custo
 import { useStandardization, type JobState, type PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';
 import { restoreServerOptimizer } from './next-global-model.js';
+import { chooseLocalTrainer } from './local-trainer.js';
 import { base64ToFloat32, type ParticipantState } from './participant-state.js';
 import { assertJobMeetsFloor, DEFAULT_PRIVACY_POLICY, describeFloor, resolvePrivacyFloor } from './privacy-policy.js';
 
@@ -32,6 +33,12 @@ export async function joinJob(node: ParticipantNode, state: JobState, event: Eve
   logger.info({ jobId: job.jobId, ...describeFloor(job, floor) }, 'privacy floor this node enforces');
   await state.custody.openJob(job, floor);
   state.data = await loadData(node, job);
+  try {
+    state.trainer = await chooseLocalTrainer(node, job, state.data.dataset.rowCount, state.saved?.dpAccountant);
+  } catch (error) {
+    state.accepted = false; // refused by this node's DP budget: like the floor, nothing but the Join leaves (no failure report)
+    throw error;
+  }
   if (state.saved) await restoreSaved(node, state, state.saved, event.resumed);
   // Without saved state: the coordinator sends the key setup's signed outcome and each completed
   // round's aggregate next; applying them in order rebuilds the same standardization and model.

@@ -6,6 +6,7 @@ import type { ParticipantKeys } from '../protocols/keys/read-key-folder.js';
 import type { CoordinatorEvent, RoundKind } from '../protocols/wire/federation-messages.js';
 import type { FederationConnection } from './federation-connection.js';
 import type { PrivacyPolicy } from './privacy-policy.js';
+import type { PrivacySpentFields } from '../protocols/ledger/privacy-spent.js';
 
 /*
  * The participant's public types, apart from the class (participant/participant.ts re-exports them),
@@ -60,6 +61,11 @@ export interface ParticipantOptions {
    * stopped job always keeps it, for a resume).
    */
   readonly keepSecretShare?: boolean;
+  /**
+   * Differential privacy: after each DP-SGD round, before its update leaves, the ε spent so far on
+   * this node's rows (with z, C, q, steps); the CLI records it in the signed ledger (PrivacySpent).
+   */
+  readonly onPrivacySpent?: (fields: PrivacySpentFields) => void;
   /** Called when the node refuses to release something (a partial decryption): the CLI records it in the ledger. */
   readonly onRefusal?: (messageType: string, reason: string) => void;
   /**
@@ -85,8 +91,22 @@ export interface ParticipantOutcome {
   readonly finalWeights: Float32Array;
   readonly standardization: Standardization;
   readonly sampleCount: number;
+  /** With `training.differentialPrivacy`: the ε this node spent on its rows, at its δ, and how. */
+  readonly privacy?: ParticipantPrivacy;
   /** With `localOnlyComparisonFile`: the federated vs local-only comparison it wrote. */
   readonly partnerGain?: PartnerGain;
+}
+
+/** This node's differential privacy in the job, as it accounts it. */
+export interface ParticipantPrivacy {
+  readonly mechanism: string;
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly maxEpsilon: number | undefined;
+  readonly noiseMultiplier: number;
+  readonly clipNorm: number;
+  readonly sampleRate: number;
+  readonly steps: number;
 }
 
 /** What every step of a participant's round reads: its options, its log and the strategy. */

@@ -27,6 +27,14 @@ export const participantStateSchema = z.strictObject({
   collectiveKeySha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   /** The job's server optimizer state (training.serverOptimizer other than fedavg): float64 little-endian, base64. */
   serverOptimizer: z.strictObject({ step: z.number().int().min(0), momentum: base64, secondMoment: base64.nullable() }).optional(),
+  /** Differential privacy: this node's RDP accountant history (its ε so far), so a restart does not forget spent ε. */
+  dpAccountant: z
+    .strictObject({
+      orders: z.array(z.number().gt(1)).min(1),
+      conversion: z.enum(['balle2020', 'classic']),
+      history: z.array(z.strictObject({ noiseMultiplier: z.number().min(0), sampleRate: z.number().gt(0).max(1), steps: z.number().int().min(0) })),
+    })
+    .optional(),
   savedAt: z.string(),
 });
 

@@ -23,6 +23,17 @@ export const privacyPolicySchema = z
     verificationSampleChunks: z.number().int().min(1).max(100_000).optional(),
     /** The most times a round may run again; each retry is one more decryption against the smudging budget. */
     maxRoundRetries: z.number().int().min(0).max(5).default(1),
+    /**
+     * Differential privacy (participant/privacy-budget.ts): the most ε (at `delta`) this node lets one
+     * job spend on its rows. Implies requireDifferentialPrivacy. A job whose full cost (every round)
+     * would exceed it is refused at join; a round that would take it over (retries spend too) is not
+     * trained: the node stops contributing and leaves the job.
+     */
+    maxEpsilon: z.number().positive().max(1_000).optional(),
+    /** δ at which this node states and bounds its ε (default: the job's `differentialPrivacy.delta`). */
+    delta: z.number().gt(0).lt(0.5).optional(),
+    /** Refuse any job without `training.differentialPrivacy` (also implied by maxEpsilon). */
+    requireDifferentialPrivacy: z.boolean().optional(),
   })
   .default({ verifyAggregate: true, maxRoundRetries: 1 });
 

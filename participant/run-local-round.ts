@@ -11,7 +11,6 @@ import { clipUpdate } from '../protocols/model/clip-update.js';
 import { computeUpdateDelta } from '../protocols/model/compute-update-delta.js';
 import { evaluateLoss } from '../protocols/model/evaluate-model.js';
 import { predictScores } from './model/predict-scores.js';
-import { trainLocally } from './model/train-locally.js';
 import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState, PreparedData } from './job-state.js';
 import type { EventOf, ParticipantNode } from './participant-options.js';
@@ -52,17 +51,17 @@ function statisticsVector(dataset: PreparedData['dataset'], job: JobSpec): Float
 /** Local epochs from the global model, the clipped delta weighted before encryption (n_i · Δ_i: the coordinator only adds). */
 async function trainingUpdate(node: ParticipantNode, state: JobState, job: JobSpec, data: PreparedData, round: number): Promise<Float64Array> {
   if (!data.train || !state.globalWeights) throw new WireMessageError('training round before the statistics round');
+  if (!state.trainer) throw new WireMessageError('training round before the job was accepted');
   state.model ??= buildModel(job.model, data.train.width);
-  const trained = await trainLocally({
+  // Plain local epochs or DP-SGD: the trainer chosen at join (local-trainer.ts).
+  const trained = await state.trainer.train({
     model: state.model,
     globalWeights: state.globalWeights,
     features: data.train.features,
     labels: data.train.labels,
     rowCount: data.train.rowCount,
     width: data.train.width,
-    settings: job.training,
     round,
-    onEpochEnd: (epoch) => node.options.onProgress?.({ type: 'training-epoch', round, epoch, epochs: job.training.localEpochs }),
   });
   const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
   const weighted = node.strategy.weightUpdate(delta, trained.sampleCount);

@@ -1,5 +1,6 @@
 import { featureNames } from '../protocols/data/feature-names.js';
 import type { JobSpec } from '../protocols/job/job-spec.js';
+import { computeEpsilon } from '../protocols/privacy/rdp-accountant.js';
 import type { SoftwareVersions } from '../protocols/wire/software-versions.js';
 
 /** The per-round figures a report shows (a subset of the coordinator's round summaries). */
@@ -22,8 +23,22 @@ export interface ModelCardInput {
   readonly dataset?: string;
   readonly ckksParametersFingerprint: string;
   readonly generatedAt: string;
+  /**
+   * Differential privacy: the ε each participant reported for its own rows (its outcome, or its
+   * ledger's last PrivacySpent record); the card computes it from the job and the node's row count
+   * where one is known and none is reported, and otherwise points to the node's ledger.
+   */
+  readonly privacyByParticipant?: Readonly<Record<string, ReportedPrivacy>>;
   /** What ran the job (the coordinator's report has them); the card names them when given. */
   readonly versions?: SoftwareVersions;
+}
+
+export interface ReportedPrivacy {
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly noiseMultiplier: number;
+  readonly sampleRate: number;
+  readonly steps: number;
 }
 
 const format = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
@@ -75,7 +90,7 @@ export function renderModelCard(input: ModelCardInput): string {
     job.custody.mode === 'none'
       ? '- **Updates left the participants unencrypted** (custody none); each node\'s egress log records them as plaintext and an audit fails on them.'
       : '- Only CKKS ciphertexts and bounded metadata (sample counts, local loss, evaluation metrics) left the participants; each node keeps an egress log.',
-    '- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.',
+    ...privacyLines(input),
     '',
     ...(input.versions
       ? [
@@ -86,6 +101,34 @@ export function renderModelCard(input: ModelCardInput): string {
       : []),
   ];
   return lines.join('\n');
+}
+
+/** The card's differential-privacy lines: mechanism, C, z, q, steps and ε per institution, and what ε does not cover. */
+function privacyLines(input: ModelCardInput): string[] {
+  const { job } = input;
+  const dp = job.training.differentialPrivacy;
+  if (!dp) return ['- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.'];
+  const { batchSize, localEpochs, rounds } = job.training;
+  const rows = input.participants.map(({ id, sampleCount }) => {
+    const reported = input.privacyByParticipant?.[id];
+    if (reported) return `| ${id} | ${format(reported.noiseMultiplier, 4)} | ${format(reported.sampleRate, 5)} | ${reported.steps} | **${format(reported.epsilon, 3)}** | ${reported.delta} | reported by the node |`;
+    if (sampleCount && sampleCount >= batchSize && dp.noiseMultiplier !== undefined) {
+      const sampleRate = batchSize / sampleCount;
+      const steps = rounds * Math.ceil((localEpochs * sampleCount) / batchSize);
+      const epsilon = computeEpsilon({ noiseMultiplier: dp.noiseMultiplier, sampleRate, steps, delta: dp.delta });
+      return `| ${id} | ${dp.noiseMultiplier} | ${format(sampleRate, 5)} | ${steps} | ${format(epsilon, 3)} | ${dp.delta} | computed from its row count (every round once) |`;
+    }
+    return `| ${id} | ${dp.noiseMultiplier ?? `for ε ≤ ${dp.targetEpsilon}`} | ${batchSize}/rows | - | - | - | in its signed ledger (\`hefl audit verify\`) |`;
+  });
+  return [
+    `- **Differential privacy: record-level DP-SGD** in every participant (Abadi et al. 2016): each step trains on a Poisson sample of the node's rows with rate q = batch ${batchSize} / its rows, clips each example's gradient to L2 norm C = ${dp.clipNorm} and adds Gaussian noise of std z·C (${dp.noiseMultiplier !== undefined ? `z = ${dp.noiseMultiplier}` : `z chosen by each node for ε ≤ ${dp.targetEpsilon} over the whole job`}), sampled exactly from a CSPRNG. Each node accounts its own ε (RDP, Balle et al. 2020 conversion) from its q, z and steps = rounds × ⌈epochs · rows / batch⌉; the guarantee holds for each customer's row against the coordinator and all other participants together, and covers every model released from the training rounds.`,
+    '',
+    '| participant | z | q | steps | ε | δ | source |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '- **Not covered by ε**: the round-0 standardization statistics (per-column sums, sums of squares and row counts, decrypted exactly as a federation-wide sum), each node\'s row count, and the evaluation rounds\' ROC counts on held-out rows. Under DP the local training loss is not released (sent as 0).',
+  ];
 }
 
 /** The server step of the job, as the model card names it. */

@@ -61,4 +61,33 @@ describe('writeTrainingReport', () => {
     expect(card).toMatch(/node-seal \d+\.\d+\.\d+, tfjs \d+\.\d+\.\d+/);
     expect(await readFile(join(directory, 'auc.svg'), 'utf8')).toContain('centralized baseline');
   });
+
+  it('the model card states DP-SGD: mechanism, C, z, q, steps and ε per institution, and that round-0 statistics are not covered', async () => {
+    const { renderModelCard } = await import('./render-model-card.js');
+    const job = jobSpecSchema.parse({
+      jobId: 'dp-card',
+      model: { kind: 'logistic-regression' },
+      features: { numeric: ['age'], label: { column: 'y', positive: 'yes', negative: 'no' } },
+      training: { rounds: 20, batchSize: 256, differentialPrivacy: { noiseMultiplier: 1.5, clipNorm: 1 } },
+      federation: { participants: ['bank', 'shop', 'gov'], minParticipants: 3 },
+    });
+    const card = renderModelCard({
+      job,
+      rounds: [],
+      participants: [{ id: 'bank', sampleCount: null }, { id: 'shop', sampleCount: 10_260 }, { id: 'gov', sampleCount: null }],
+      privacyByParticipant: { bank: { epsilon: 2.4836, delta: 1e-5, noiseMultiplier: 1.5, sampleRate: 0.02495, steps: 820 } },
+      finalAuc: null,
+      ckksParametersFingerprint: 'f'.repeat(64),
+      generatedAt: '2026-12-03T00:00:00Z',
+    });
+    expect(card).toContain('**Differential privacy: record-level DP-SGD**');
+    expect(card).toContain('C = 1');
+    expect(card).toContain('z = 1.5');
+    expect(card).toContain('| bank | 1.5000 | 0.02495 | 820 | **2.484** | 0.00001 | reported by the node |');
+    expect(card).toMatch(/\| shop \| 1\.5 \| 0\.02495 \| 820 \| 2\.48\d \| 0\.00001 \| computed from its row count/);
+    expect(card).toContain('| gov | 1.5 | 256/rows | - | - | - | in its signed ledger');
+    expect(card).toMatch(/Not covered by ε\*\*: the round-0 standardization statistics/);
+    expect(card).not.toContain('No differential privacy was applied');
+  });
 });
+

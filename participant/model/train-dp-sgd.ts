@@ -21,7 +21,7 @@ import { setFlatWeights } from './unflatten-weights.js';
  *   gradient, so anything it does with it is post-processing and spends no privacy.
  *
  * With noiseMultiplier 0 there is no noise and no grid (ε = ∞): plain Poisson-batch SGD with
- * clipping, which is what the tests compare against. Not yet wired into jobs (issue #17).
+ * clipping, which is what the tests compare against. Jobs use it through participant/local-trainer.ts.
  */
 export interface DpSgdSettings {
   /** z: noise std is z·C per coordinate of the summed gradient. 0 disables noise (ε = ∞). */

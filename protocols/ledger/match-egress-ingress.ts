@@ -1,3 +1,4 @@
+import { isPrivacySpentRecord } from './privacy-spent.js';
 import type { LedgerRecord } from './ledger-record.js';
 import type { LedgerVerification } from './verify-ledger.js';
 
@@ -28,7 +29,8 @@ export function matchEgressWithIngress(verifications: readonly LedgerVerificatio
       list.push(record);
       arrived.set(key(record, participant), list);
     }
-    const sent = egress.records.filter((record) => record.classification !== 'refused');
+    // Refused messages never left; a PrivacySpent record is the node's own account, not a message.
+    const sent = egress.records.filter((record) => record.classification !== 'refused' && !isPrivacySpentRecord(record));
     let matched = 0;
     let matchedRefused = 0;
     const unmatched: string[] = [];

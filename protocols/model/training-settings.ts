@@ -33,6 +33,32 @@ export const serverOptimizerSchema = z.discriminatedUnion('kind', [
 
 export type ServerOptimizerSettings = z.infer<typeof serverOptimizerSchema>;
 
+/**
+ * `training.differentialPrivacy`: record-level DP-SGD (Abadi et al., CCS 2016) in every participant
+ * (participant/model/train-dp-sgd.ts). Each step trains on a Poisson sample of the node's rows with
+ * rate q = batchSize / rows (so q differs per node), clips each example's gradient to `clipNorm` and adds
+ * N(0, z²C²) noise drawn exactly from a CSPRNG. Each node accounts its own ε (RDP, Balle et al. 2020
+ * conversion) from its q, z and steps = rounds × ⌈localEpochs · rows / batchSize⌉. Absent = no DP.
+ */
+export const differentialPrivacySchema = z
+  .strictObject({
+    /** `record-level`: each participant runs DP-SGD; the guarantee holds against everyone else together. */
+    mechanism: z.literal('record-level').default('record-level'),
+    /** z: noise std z·C on each step's summed clipped gradients. Give this or `targetEpsilon`. */
+    noiseMultiplier: z.number().positive().max(1_000).optional(),
+    /** Instead of z: each node picks the smallest z whose ε over the whole job stays at or below this (at `delta`). */
+    targetEpsilon: z.number().positive().max(1_000).optional(),
+    /** C: per-example L2 clipping norm of the gradient. */
+    clipNorm: z.number().positive().max(1e6).default(1),
+    /** δ at which ε is stated (a node's own `privacy.delta` overrides it for that node's budget). */
+    delta: z.number().gt(0).lt(0.5).default(1e-5),
+  })
+  .refine((dp) => (dp.noiseMultiplier === undefined) !== (dp.targetEpsilon === undefined), {
+    message: 'give exactly one of noiseMultiplier and targetEpsilon',
+  });
+
+export type DifferentialPrivacySettings = z.infer<typeof differentialPrivacySchema>;
+
 /** The job file's `training`: rounds and each participant's local optimisation. */
 export const trainingSchema = z.strictObject({
   rounds: z.number().int().min(1).max(10_000),
@@ -50,6 +76,11 @@ export const trainingSchema = z.strictObject({
   fedProx: z.strictObject({ mu: z.number().min(0).max(1_000) }).optional(),
   // End the job early once the federated held-out AUC has not improved for this many training rounds.
   stopAfterRoundsWithoutImprovement: z.number().int().min(1).max(10_000).optional(),
+  // Record-level DP-SGD in every participant (above); absent = no differential privacy.
+  differentialPrivacy: differentialPrivacySchema.optional(),
+}).refine((training) => !(training.differentialPrivacy && training.fedProx && training.fedProx.mu > 0), {
+  message: 'differentialPrivacy and fedProx cannot be combined (DP-SGD trains without the proximal term)',
+  path: ['fedProx'],
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;

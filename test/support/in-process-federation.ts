@@ -8,6 +8,7 @@ import { GrpcFederationConnection } from '../../participant/grpc-federation-conn
 import { Participant, type ParticipantOutcome } from '../../participant/participant.js';
 import type { FederatedStrategy } from '../../protocols/aggregation/federated-strategy.js';
 import type { PrivacyPolicy } from '../../participant/privacy-policy.js';
+import type { PrivacySpentFields } from '../../protocols/ledger/privacy-spent.js';
 import type { Standardization } from '../../participant/data/standardization-from-totals.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
 import { initFederationKeys } from '../../protocols/keys/init-federation-keys.js';
@@ -32,6 +33,8 @@ export interface InProcessNode {
   readonly decryptionGuardFile?: string;
   /** Where the node's refusals go (its ledger, in the CLI). */
   readonly onRefusal?: (messageType: string, reason: string) => void;
+  /** Differential privacy: where the node's ε after each round goes (its ledger, in the CLI). */
+  readonly onPrivacySpent?: (fields: PrivacySpentFields) => void;
 }
 
 export interface InProcessResult {
@@ -90,6 +93,7 @@ export async function runInProcessFederation(
           ...(node.keepSecretShare ? { keepSecretShare: true } : {}),
           ...(node.decryptionGuardFile ? { decryptionGuardFile: node.decryptionGuardFile } : {}),
           ...(node.onRefusal ? { onRefusal: node.onRefusal } : {}),
+          ...(node.onPrivacySpent ? { onPrivacySpent: node.onPrivacySpent } : {}),
           secretShareFile: secretShareFiles[node.participantId],
           keys: await readParticipantKeys(folders.participants[node.participantId] as string),
           connection,

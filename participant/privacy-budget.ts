@@ -1,0 +1,63 @@
+import { ConfigError } from '../protocols/errors.js';
+import type { JobSpec } from '../protocols/job/job-spec.js';
+import type { DifferentialPrivacySettings } from '../protocols/model/training-settings.js';
+import { computeEpsilon, noiseMultiplierFor } from '../protocols/privacy/rdp-accountant.js';
+import type { PrivacyPolicy } from './privacy-policy.js';
+
+/**
+ * What record-level DP-SGD costs this node in one job, from its own row count: q = batchSize / rows,
+ * steps per round = ⌈localEpochs · rows / batchSize⌉, z from the job (or, with `targetEpsilon`, the
+ * smallest z that keeps the whole job at or below the target), ε at this node's δ.
+ */
+export interface DpPlan {
+  readonly mechanism: DifferentialPrivacySettings['mechanism'];
+  readonly noiseMultiplier: number;
+  readonly clipNorm: number;
+  readonly sampleRate: number;
+  readonly stepsPerRound: number;
+  /** δ at which this node states and bounds ε (its policy's, else the job's). */
+  readonly delta: number;
+  /** ε the whole job (every training round once) would cost this node. */
+  readonly jobEpsilon: number;
+  /** This node's budget at `delta`, when its policy sets one. */
+  readonly maxEpsilon: number | undefined;
+}
+
+export function planDifferentialPrivacy(job: JobSpec, policy: PrivacyPolicy, rows: number): DpPlan | undefined {
+  const dp = job.training.differentialPrivacy;
+  if (!dp) return undefined;
+  const { batchSize, localEpochs, rounds } = job.training;
+  if (batchSize > rows) throw new ConfigError(`job ${job.jobId}: DP-SGD needs batchSize (${batchSize}) at most this node's ${rows} rows (q = batchSize / rows ≤ 1)`);
+  const sampleRate = batchSize / rows;
+  const stepsPerRound = Math.ceil((localEpochs * rows) / batchSize);
+  const delta = policy.delta ?? dp.delta;
+  const steps = rounds * stepsPerRound;
+  const noiseMultiplier = dp.noiseMultiplier ?? noiseMultiplierFor({ targetEpsilon: dp.targetEpsilon as number, delta: dp.delta, sampleRate, steps });
+  const jobEpsilon = computeEpsilon({ noiseMultiplier, sampleRate, steps, delta });
+  return { mechanism: dp.mechanism, noiseMultiplier, clipNorm: dp.clipNorm, sampleRate, stepsPerRound, delta, jobEpsilon, maxEpsilon: policy.maxEpsilon };
+}
+
+/**
+ * Refuses (ConfigError: the exit status of every privacy-policy refusal; nothing but the Join has
+ * left) a job without DP when this node demands it, or one whose full cost exceeds its budget.
+ */
+export function assertJobWithinBudget(job: JobSpec, policy: PrivacyPolicy, plan: DpPlan | undefined): void {
+  const refuse = (what: string): never => {
+    throw new ConfigError(`job ${job.jobId} is weaker than this node's privacy policy: ${what}; refusing to take part`);
+  };
+  const demanded = policy.requireDifferentialPrivacy === true || policy.maxEpsilon !== undefined;
+  if (!plan) {
+    if (demanded) refuse(`it has no training.differentialPrivacy, and this node's privacy policy requires differential privacy${policy.maxEpsilon === undefined ? '' : ` (maxEpsilon ${policy.maxEpsilon})`}`);
+    return;
+  }
+  if (plan.maxEpsilon !== undefined && plan.jobEpsilon > plan.maxEpsilon) {
+    refuse(
+      `its ${job.training.rounds} rounds of DP-SGD (z ${round4(plan.noiseMultiplier)}, C ${plan.clipNorm}, q ${round4(plan.sampleRate)} from this node's rows, ` +
+        `${plan.stepsPerRound} steps per round) would cost ε ${round4(plan.jobEpsilon)} at δ ${plan.delta}, above privacy.maxEpsilon ${plan.maxEpsilon}`,
+    );
+  }
+}
+
+export function round4(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
+}
