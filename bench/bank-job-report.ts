@@ -14,6 +14,10 @@ const STAGES: readonly [keyof BankJobStages, string][] = [
   ['finalizeMs', 'coordinator: serializing the sum'],
   ['publishMs', 'coordinator: publishing the sum (threshold: joint decryption)'],
   ['decryptionSharesMs', '  joint decryption: request → every share in'],
+  ['shareFetchMs', '    each node: fetching the aggregate'],
+  ['shareVerifyMs', '    each node: checks + verifyAggregate (re-summing the signed contributions)'],
+  ['shareComputeMs', '    each node: its partial decryption (worker pool)'],
+  ['shareSubmitMs', '    each node: sending its share'],
   ['combineMs', '  joint decryption: combining the shares + decoding'],
   ['evaluationMs', 'federated evaluation of the new model (ROC counts, encrypted, decrypted)'],
   ['totalMs', 'whole training round (coordinator)'],
@@ -28,9 +32,9 @@ function share(stage: Figure | null, total: Figure | null): string {
 }
 
 /** Where a training round's time goes, threshold CKKS against custody none, stage by stage. */
-export function bankJobStagesTable(title: string, job: BankJobResult | null, repeat: number): Table | undefined {
+export function bankJobStagesTable(title: string, job: BankJobResult | null, repeat: number, { showSkipped = true } = {}): Table | undefined {
   if (!job) return undefined;
-  if (job.status !== 'measured') return { title, headers: ['what', ''], rows: [['bank job', `skipped: ${job.reason}`]] };
+  if (job.status !== 'measured') return showSkipped ? { title, headers: ['what', ''], rows: [['bank job', `skipped: ${job.reason}`]] } : undefined;
   const { encrypted, plaintext } = job;
   const loads = (run: BankJobRun): string => run.loadAverageBeforeJobs.map((load) => (load[0] as number).toFixed(2)).join(', ');
   const rows: string[][] = STAGES.map(([key, label]) => [

@@ -25,6 +25,13 @@ export interface EncryptionVersusNative {
   readonly poolSeconds: Figure;
   readonly poolParamsPerSecond: Figure;
   readonly singleThreadParamsPerSecond: Figure;
+  /** Process CPU seconds (every thread) of the one-thread run: less sensitive to other load than wall time. */
+  readonly singleThreadCpuSeconds: Figure;
+  /** Process CPU seconds of the pool run (workers + main thread): the pool's whole cost. */
+  readonly poolCpuSeconds: Figure;
+  /** native seconds (one core, so ≈ its CPU seconds) / HEFL one thread's CPU seconds: the cost per parameter, like for like. */
+  readonly singleThreadCpuVersusNative: Figure | null;
+  readonly poolCpuVersusNative: Figure | null;
   /** Serialized bytes of the whole update. */
   readonly serializedBytes: number;
   /** 1, 5, 15-minute load averages right before each run (the machine is shared: read every figure with them). */
@@ -42,6 +49,12 @@ export const VERSUS_NATIVE_PARAMETER_SETS: readonly { readonly label: string; re
   { label: 'reference parameters (DEFAULT_CKKS_PARAMETERS of the bench)', parameters: DEFAULT_CKKS_PARAMETERS },
   { label: 'threshold default (DEFAULT_THRESHOLD_CKKS, what the product uses)', parameters: DEFAULT_THRESHOLD_CKKS },
 ];
+
+/** CPU seconds of this process, every thread, since `before`. */
+function cpuSecondsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
 
 /** native / HEFL per run; another update size than the reference's (123 ct) compares per ciphertext. */
 function versus(native: number | undefined, hefl: Figure, nativeCiphertexts: number, ciphertexts: number): Figure | null {
@@ -74,19 +87,22 @@ export async function measureEncryptionVersusNative(
     const warmUp = syntheticWeightedUpdate(8 * encrypting.slotCount, 4_245);
     encrypting.encryptVector(warmUp);
     await pool.encryptVector(warmUp);
-    const runs = await repeatRuns(repeat, { single: 's', serialize: 's', pool: 's' }, async (runIndex) => {
+    const runs = await repeatRuns(repeat, { single: 's', singleCpu: 's', serialize: 's', pool: 's', poolCpu: 's' }, async (runIndex) => {
       onProgress(`encryption vs native SEAL, primes ${parameters.coeffModulusBits.join('+')}: ${parameterCount} parameters, run ${runIndex + 1}/${repeat}`);
       loads.push(loadavg());
+      const singleCpu = process.cpuUsage();
       const single = timeSecondsSync(() => encrypting.encryptVector(values));
+      const singleCpuSeconds = cpuSecondsSince(singleCpu);
       serializedBytes = single.result.reduce((total, chunk) => total + chunk.length, 0);
       const loaded = single.result.map((bytes, index) => encrypting.loadCiphertext(bytes, `chunk ${index}`));
       single.result.length = 0;
       const serialize = timeSecondsSync(() => loaded.map((ciphertext) => encrypting.serializeCiphertext(ciphertext)));
       for (const ciphertext of loaded) encrypting.release(ciphertext);
+      const poolCpu = process.cpuUsage();
       const pooled = await timeSeconds(async () => {
         for await (const chunk of pool.encryptChunks(values)) void chunk;
       });
-      return { single: single.seconds, serialize: serialize.seconds, pool: pooled.seconds };
+      return { single: single.seconds, singleCpu: singleCpuSeconds, serialize: serialize.seconds, pool: pooled.seconds, poolCpu: cpuSecondsSince(poolCpu) };
     });
     const encodeEncrypt = figure('s', runs.single.samples.map((seconds, index) => seconds - (runs.serialize.samples[index] as number)));
     const native = nativeSealReferenceFor(parameters, 2) ?? null;
@@ -105,6 +121,10 @@ export async function measureEncryptionVersusNative(
       poolSeconds: runs.pool,
       poolParamsPerSecond: perSecond(runs.pool),
       singleThreadParamsPerSecond: perSecond(runs.single),
+      singleThreadCpuSeconds: runs.singleCpu,
+      poolCpuSeconds: runs.poolCpu,
+      singleThreadCpuVersusNative: versus(native?.totalSeconds, runs.singleCpu, nativeCount, ciphertexts),
+      poolCpuVersusNative: versus(native?.totalSeconds, runs.poolCpu, nativeCount, ciphertexts),
       serializedBytes,
       loadAverageBeforeRuns: loads,
       native,

@@ -250,7 +250,8 @@ export function renderReport(report: BenchReport): string {
     ...parallelTables(report),
     paillierTable(report),
     endToEndTable(report),
-    bankJobStagesTable('Where a whole round goes, bank job', report.bankJob, report.repeat),
+    // The bank-job table above says when it skipped.
+    bankJobStagesTable('Where a whole round goes, bank job', report.bankJob, report.repeat, { showSkipped: false }),
     bankJobStagesTable('WHOLE ROUND AT ~1M PARAMETERS, bank job', report.bankJobLarge, report.repeat),
     memoryTable(report),
     ...verticalTables(report),

@@ -15,7 +15,12 @@ describe('roundStageTimes', () => {
   ];
   const participants = [
     [line({ msg: 'round stage times', round: 0, kind: 'statistics', localMs: 1, encryptMs: 1, uploadMs: 1 }), line({ msg: 'round stage times', round: 1, kind: 'training', localMs: 2000, encryptMs: 600, uploadMs: 300 })],
-    [line({ msg: 'round stage times', round: 1, kind: 'evaluation', localMs: 5, encryptMs: 5, uploadMs: 5 }), line({ msg: 'round stage times', round: 1, kind: 'training', localMs: 1000, encryptMs: 400, uploadMs: 100 })],
+    [
+      line({ msg: 'round stage times', round: 1, kind: 'evaluation', localMs: 5, encryptMs: 5, uploadMs: 5 }),
+      line({ msg: 'round stage times', round: 1, kind: 'training', localMs: 1000, encryptMs: 400, uploadMs: 100 }),
+      line({ msg: 'decryption share times', round: 1, kind: 'training', fetchMs: 10, verifyMs: 300, shareMs: 60, submitMs: 4 }),
+      line({ msg: 'decryption share times', round: 1, kind: 'evaluation', fetchMs: 1, verifyMs: 1, shareMs: 1, submitMs: 1 }),
+    ],
   ];
 
   it('takes the training rounds, the mean of the participants and the training aggregate\'s joint decryption', () => {
@@ -30,6 +35,10 @@ describe('roundStageTimes', () => {
         finalizeMs: 40,
         publishMs: 500,
         decryptionSharesMs: 400,
+        shareFetchMs: 10,
+        shareVerifyMs: 300,
+        shareComputeMs: 60,
+        shareSubmitMs: 4,
         combineMs: 90,
         evaluationMs: 800,
         totalMs: 4350,
@@ -40,5 +49,6 @@ describe('roundStageTimes', () => {
   it('without joint decryption (custody none) the decryption stages are null', () => {
     const plain = coordinator.filter((text) => !text.includes('joint decryption'));
     expect(roundStageTimes(plain, participants)[0]).toMatchObject({ decryptionSharesMs: null, combineMs: null, publishMs: 500 });
+    expect(roundStageTimes(plain, participants.slice(0, 1))[0]).toMatchObject({ shareFetchMs: null, shareVerifyMs: null, shareComputeMs: null });
   });
 });

@@ -25,6 +25,14 @@ export interface RoundStageTimes {
   readonly publishMs: number;
   /** Threshold: decryption requested → every share in (each node fetches the aggregate, decrypts its part). */
   readonly decryptionSharesMs: number | null;
+  /** Threshold, each node (mean): fetching the aggregate for its share. */
+  readonly shareFetchMs: number | null;
+  /** Threshold, each node (mean): c1 digests, the decryption guard and verifyAggregate (re-summing the signed contributions). */
+  readonly shareVerifyMs: number | null;
+  /** Threshold, each node (mean): the partial decryption itself (worker pool). */
+  readonly shareComputeMs: number | null;
+  /** Threshold, each node (mean): sending the share to the coordinator's receipt. */
+  readonly shareSubmitMs: number | null;
   /** Threshold: combining the shares and decoding. */
   readonly combineMs: number | null;
   /** Coordinator: the federated evaluation of the new model (its own collect, aggregation and decryption). */
@@ -60,12 +68,15 @@ export function roundStageTimes(coordinatorLines: readonly string[], participant
   const phases = records(coordinatorLines, 'round phase times').filter((record) => record.kind === 'training');
   const decryptions = records(coordinatorLines, 'joint decryption times').filter((record) => record.kind === 'training');
   const stages = participantLines.map((lines) => records(lines, 'round stage times').filter((record) => record.kind === 'training'));
+  const shares = participantLines.map((lines) => records(lines, 'decryption share times').filter((record) => record.kind === 'training'));
   return phases.map((phase) => {
     const round = numberOf(phase, 'round') as number;
     // A round that ran again (retries) logs twice: the last lines are the round that counted.
     const decryption = decryptions.filter((record) => record.round === round).at(-1);
     const own = stages.map((list) => list.filter((record) => record.round === round).at(-1)).filter((record): record is LogRecord => record !== undefined);
     const participantMean = (key: string): number => mean(own.map((record) => numberOf(record, key) ?? Number.NaN));
+    const ownShares = shares.map((list) => list.filter((record) => record.round === round).at(-1)).filter((record): record is LogRecord => record !== undefined);
+    const shareMean = (key: string): number | null => (ownShares.length === 0 ? null : mean(ownShares.map((record) => numberOf(record, key) ?? Number.NaN)));
     return {
       round,
       localTrainingMs: participantMean('localMs'),
@@ -76,6 +87,10 @@ export function roundStageTimes(coordinatorLines: readonly string[], participant
       finalizeMs: numberOf(phase, 'finalizeMs') ?? Number.NaN,
       publishMs: numberOf(phase, 'publishMs') ?? Number.NaN,
       decryptionSharesMs: numberOf(decryption, 'sharesMs') ?? null,
+      shareFetchMs: shareMean('fetchMs'),
+      shareVerifyMs: shareMean('verifyMs'),
+      shareComputeMs: shareMean('shareMs'),
+      shareSubmitMs: shareMean('submitMs'),
       combineMs: numberOf(decryption, 'combineMs') ?? null,
       evaluationMs: numberOf(phase, 'evaluationMs') ?? Number.NaN,
       totalMs: numberOf(phase, 'totalMs') ?? Number.NaN,

@@ -36,6 +36,14 @@ export function versusNativeTable(results: readonly EncryptionVersusNative[], re
         cell(result.poolParamsPerSecond, (value) => `${formatQuantity(value)}/s`),
         orDash(result.poolVersusNative, formatRatio),
       ],
+      [
+        '  CPU seconds (every thread): one thread / pool',
+        '',
+        '',
+        `${cell(result.singleThreadCpuSeconds, formatSeconds)} / ${cell(result.poolCpuSeconds, formatSeconds)}`,
+        '',
+        `${orDash(result.singleThreadCpuVersusNative, formatRatio)} / ${orDash(result.poolCpuVersusNative, formatRatio)}`,
+      ],
       ['  one thread, stage by stage vs native', orDash(result.singleThreadEncodeEncryptVersusNative, formatRatio), orDash(result.singleThreadSerializeVersusNative, formatRatio), '', '', ''],
     );
   }
@@ -49,6 +57,7 @@ export function versusNativeTable(results: readonly EncryptionVersusNative[], re
       'native: bench/native-seal-reference.ts — issue #19, Microsoft SEAL 4.1.2 -O3 -march=native, ONE core of this machine class, 123 ct = 1M params at',
       '  2 values per slot, public-key encryption, medians of 3 (not re-measured here). Ratios > 1: HEFL faster; at other sizes (--quick) per ciphertext.',
       "HEFL one thread: serialize = serializeCiphertext on the same ciphertexts loaded back, alone; encode+encrypt = encryptVector − that (2 encodes, 1 encrypt, pack).",
+      'CPU seconds: process CPU time of the run; native ran on one core, so its seconds are its CPU seconds: the CPU ratio compares cost per parameter and moves less with load.',
       `1-minute load average before each run: ${loads.join(', ')} (a 2-core machine shared with other work: figures move with it).`,
     ],
   };
