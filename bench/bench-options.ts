@@ -3,7 +3,7 @@ import type { BankJobBenchOptions } from './bank-job-end-to-end.js';
 import type { ConvergenceBenchOptions } from './convergence.js';
 import type { VerticalBenchOptions } from './vertical-section.js';
 
-export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'bank-job-1m', 'round', 'memory', 'threshold', 'vertical', 'convergence'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'bank-job-1m', 'round', 'memory', 'threshold', 'tofn', 'vertical', 'convergence'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Aggregate size and party count of the threshold decryption costs. */
   readonly thresholdParameters: number;
   readonly thresholdParties: number;
+  /** Federation sizes N of the t-of-N section (t = ⌊N/2⌋+1). */
+  readonly tofnParties: readonly number[];
   /** PSI sizes and the vertical bank-marketing job, threshold vs custody none (see vertical-section.ts). */
   readonly vertical: VerticalBenchOptions;
   /** Rounds for each server optimizer to come within 0.002 AUC of the centralized model on the bank data (see convergence.ts). */
@@ -55,6 +57,7 @@ Prints the tables on stdout and writes every sample and median as JSON.
 Examples:
   npm run bench                        (or: hefl bench) every section, 3 runs per figure
   npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes
+  npm run bench -- --only tofn         t-of-N custody: resharing bytes and seconds for N = 3, 5, 10, per-round decryption bytes
   npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)
   npm run bench -- --only bank-job-1m --repeat 1
                                        the same at 999,945 parameters, with where each round's time goes
@@ -143,6 +146,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     memoryLimitSeconds: quick ? 60 : 300,
     thresholdParameters: quick ? 10_000 : 1_000_000,
     thresholdParties: 3,
+    tofnParties: [3, 5, 10],
     // Quick: PSI on 2,000 ids and the vertical job on the table's first 3,000 customers (one batch per epoch).
     vertical: { psiIds: quick ? 2_000 : 100_000, maxCustomers: quick ? 3_000 : 0, epochs: verticalEpochs },
     // Full: the demo's whole split, fedavg also under threshold CKKS; quick: 300 rows per institution, custody none only.

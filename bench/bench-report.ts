@@ -8,6 +8,7 @@ import type { MachineInfo } from './machine-info.js';
 import type { ParallelEncryptionResult } from './parallel-encryption.js';
 import type { PaillierResult } from './paillier-comparison.js';
 import type { ThresholdCostsResult } from './threshold-costs.js';
+import type { TofnCostsResult } from './tofn-costs.js';
 import type { VerticalBenchResult } from './vertical-section.js';
 
 export const BENCH_REPORT_FORMAT = 'hefl-bench/1';
@@ -31,6 +32,8 @@ export interface BenchReport {
   readonly syntheticRound: SyntheticRoundResult | null;
   readonly coordinatorMemory: CoordinatorMemoryResult | null;
   readonly threshold: ThresholdCostsResult | null;
+  /** t-of-N custody: resharing bytes and seconds for N = 3, 5, 10; per-round decryption bytes (scale with t). */
+  readonly tofn?: TofnCostsResult | null;
   /** PSI at 3 × 100k and bank-marketing sizes; the vertical job, threshold CKKS vs custody none. */
   readonly vertical: VerticalBenchResult | null;
   /** Rounds each server optimizer (and FedProx) needs to come within 0.002 AUC of the centralized model, bank data. */

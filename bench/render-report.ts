@@ -7,6 +7,7 @@ import { convergenceTables } from './convergence-report.js';
 import { verticalTables } from './vertical-report.js';
 import { versusNativeTable } from './versus-native-report.js';
 import { bankJobStagesTable } from './bank-job-report.js';
+import { tofnTable } from './tofn-costs.js';
 
 const cell = formatFigure;
 
@@ -260,5 +261,7 @@ export function renderReport(report: BenchReport): string {
   const parts = [machineLine(report), ...tables.map(formatTable)];
   const threshold = thresholdSection(report);
   if (threshold) parts.push(threshold);
+  const tofn = tofnTable(report.tofn ?? null);
+  if (tofn) parts.push(typeof tofn === 'string' ? tofn : formatTable(tofn));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: HEFL's performance figures — CKKS stage throughput, wire size, Paillier
- * comparison, rounds over gRPC, coordinator memory, vertical learning (PSI; threshold CKKS vs custody
+ * comparison, rounds over gRPC, coordinator memory, t-of-N threshold custody, vertical learning (PSI; threshold CKKS vs custody
  * none), rounds to the centralized AUC per server optimizer — as tables on stdout and JSON (every sample plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { measureParallelEncryption } from './parallel-encryption.js';
 import { measurePaillier } from './paillier-comparison.js';
 import { renderReport } from './render-report.js';
 import { measureThresholdCosts } from './threshold-costs.js';
+import { measureTofnCosts } from './tofn-costs.js';
 import { measureVertical } from './vertical-section.js';
 
 /** Runs the selected sections in turn; `onProgress` gets one line per step (stderr in the CLI). */
@@ -45,6 +46,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
   const threshold = selected('threshold')
     ? await measureThresholdCosts(options.thresholdParameters, options.thresholdParties, options.repeat, onProgress)
     : null;
+  const tofn = selected('tofn') ? await measureTofnCosts(options.tofnParties, options.repeat, onProgress) : null;
   const vertical = selected('vertical') ? await measureVertical(options.vertical, options.repeat, onProgress) : null;
   // Deterministic (seeded training, custody none): one run of each federation, whatever --repeat says.
   const convergence = selected('convergence') ? await measureConvergence(options.convergence, onProgress) : null;
@@ -64,6 +66,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     syntheticRound,
     coordinatorMemory,
     threshold,
+    tofn,
     vertical,
     convergence,
   };

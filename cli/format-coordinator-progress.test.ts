@@ -8,9 +8,9 @@ describe('formatCoordinatorProgress', () => {
       trainingRoundsCompleted: 2,
       roundsPlanned: 5,
       participants: [
-        { id: 'bank', state: 'uploading', connected: true, lastSeenUnixMs: 1, sampleCount: 10, upload: { chunksReceived: 3, chunkCount: 8 } },
-        { id: 'ecommerce', state: 'submitted', connected: true, lastSeenUnixMs: 1, sampleCount: 10, upload: null },
-        { id: 'government', state: 'waiting', connected: false, lastSeenUnixMs: null, sampleCount: null, upload: null },
+        { id: 'bank', state: 'uploading', connected: true, lastSeenUnixMs: 1, sampleCount: 10, upload: { chunksReceived: 3, chunkCount: 8 }, failure: null },
+        { id: 'ecommerce', state: 'submitted', connected: true, lastSeenUnixMs: 1, sampleCount: 10, upload: null, failure: null },
+        { id: 'government', state: 'waiting', connected: false, lastSeenUnixMs: null, sampleCount: null, upload: null, failure: null },
       ],
     });
     expect(line).toBe('running · 2/5 training rounds · bank uploading 3/8, ecommerce submitted, government waiting');

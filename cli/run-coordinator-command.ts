@@ -28,6 +28,7 @@ import { EXIT } from './exit-codes.js';
 import { roundTableHeader, roundTableRow } from './round-table.js';
 import { UsageError } from './usage-error.js';
 import { takeResumeOption } from './resume-option.js';
+import { parseHostPort } from './parse-host-port.js';
 import { isLoopbackHost } from '../protocols/net/loopback-host.js';
 
 export const COORDINATOR_HELP = `Usage: hefl coordinator --job JOB --keys DIR [options]
@@ -208,11 +209,8 @@ export async function runCoordinatorCommand(argv: string[]): Promise<number> {
   logger.info({ address: server.address, jobId: job.jobId }, 'coordinator listening');
   let http: Awaited<ReturnType<typeof startCoordinatorHttpServer>> | undefined;
   if (dashboardAddress) {
-    const match = /^(.+):(\d{1,5})$/.exec(dashboardAddress);
-    if (!match) throw new UsageError(`--dashboard must be HOST:PORT, got "${dashboardAddress}"`, COORDINATOR_HELP);
     http = await startCoordinatorHttpServer(coordinator, {
-      host: match[1] as string,
-      port: Number(match[2]),
+      ...parseHostPort(dashboardAddress, values.dashboard ? '--dashboard' : '--http', COORDINATOR_HELP),
       audit: audit.status,
       ...(values['http-token'] ? { token: values['http-token'] } : {}),
     });

@@ -16,6 +16,8 @@ import { formatParticipantProgress } from './format-participant-progress.js';
 import { ProgressLine } from './progress-line.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
+import { startProbeServer } from './probe-server.js';
+import { parseHostPort } from './parse-host-port.js';
 import { runVerticalParticipant } from './run-vertical-participant.js';
 
 export const PARTICIPANT_HELP = `Usage: hefl participant --config NODE_CONFIG [--log-format json|pretty] [--no-progress]
@@ -50,6 +52,8 @@ Options:
   --log-format FORMAT  json (default: one JSON line per event on stderr) or pretty (for people)
   --no-progress        no progress line (round, local epoch, upload bytes); it is shown only when
                        stderr is a terminal
+  --health HOST:PORT   loopback probes for a supervisor: GET /healthz (200 while running) and
+                       /readyz (200 while the node takes part in the job, 503 otherwise)
 
 Example:
   hefl participant --config federation/nodes/bank.json`;
@@ -61,6 +65,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       'log-format': { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
+      health: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +74,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!values.config) throw new UsageError('--config is required', PARTICIPANT_HELP);
+  const health = values.health === undefined ? undefined : parseHostPort(values.health, '--health', PARTICIPANT_HELP);
   const logFormat = parseLogFormat(values['log-format'], PARTICIPANT_HELP);
   const config = await readConfigFile(values.config, participantConfigSchema);
   // Refused before any connection attempt: plain gRPC off loopback must be asked for.
@@ -108,6 +114,10 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   if (kit && kit.nodeId !== config.participantId) {
     throw new KeyCustodyError(`the startup kit in ${fromConfig(config.kitDir as string)} is for "${kit.nodeId}", this node is "${config.participantId}"`);
   }
+  // Up before the first connection attempt, so a supervisor sees a live process that is not ready yet.
+  let node: Participant | undefined;
+  await using probe = health ? await startProbeServer({ ...health, status: () => node?.status ?? 'connecting', ready: new Set(['training']) }) : undefined;
+  if (probe) logger.info({ address: probe.address }, 'health probes listening (/healthz, /readyz)');
   const connection = await GrpcFederationConnection.connect({
     address: config.coordinator,
     ...(kit ? { credentials: channelCredentialsFor(kit) } : {}),
@@ -148,6 +158,7 @@ export async function runParticipantCommand(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', () => leave('SIGINT'));
   process.once('SIGTERM', () => leave('SIGTERM'));
+  node = participant;
   let outcome;
   try {
     outcome = await participant.run();

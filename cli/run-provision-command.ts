@@ -17,7 +17,8 @@ import { ConfigError } from '../protocols/errors.js';
 import { keyFolderManifestSchema } from '../protocols/keys/key-folder-manifest.js';
 import { UsageError } from './usage-error.js';
 
-export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB [--roster KEYS_JSON] [--requests CSR_DIR] --out KITS_DIR
+export const PROVISION_HELP = `Usage: hefl provision --federation FEDERATION_JSON --job JOB [--roster KEYS_JSON] [--requests CSR_DIR]
+                      [--external-root ROOT_PEM ... --external-certs CERT_DIR] --out KITS_DIR
        hefl provision revoke --kits KITS_DIR --node NODE_ID [--reason TEXT]
        hefl provision request --federation-id ID --node NODE_ID --out KIT_DIR      (on the node's own host)
        hefl provision install --from RECEIVED_DIR --kit KIT_DIR                     (on the node's own host)
@@ -34,6 +35,10 @@ to KIT_DIR/node.key, mode 0600, and never leaves; KIT_DIR/NODE_ID.csr goes to th
 operator passes --requests CSR_DIR (files NODE_ID.csr): those nodes' certificates are issued for the
 requested keys (signature and node id checked) and their kit folders hold no node.key. The operator
 returns that folder; the institution runs "install" to put it beside its key and check the result.
+An institution with its own CA: it signs the node's request itself and sends the certificate
+(CERT_DIR/NODE_ID.crt, SAN URI hefl://FEDERATION/participant/NODE_ID, clientAuth); the operator names
+that CA's root with --external-root (repeatable; roots only, no intermediates). The signed manifest
+then lists the root, and pins the certificate by its SHA-256 like every other; "install" as above.
 
 federation.json: {"federationId": "banks", "coordinator": {"address": "127.0.0.1:7700"},
                   "participants": ["bank", "ecommerce", "government"], "auditors": ["auditor"]}
@@ -69,12 +74,24 @@ async function runInstall(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-/** NODE_ID.csr files of a folder, keyed by node id. */
-async function readRequests(folder: string): Promise<Record<string, { pem: string; source: string }>> {
-  const names = (await readdir(folder)).filter((name) => name.endsWith('.csr'));
-  if (names.length === 0) throw new ConfigError(`${folder} holds no NODE_ID.csr file`);
-  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -'.csr'.length), { pem: await readFile(join(folder, name), 'utf8'), source: join(folder, name) }] as const));
+/** NODE_ID<extension> files of a folder, keyed by node id. */
+async function readNodeFiles(folder: string, extension: string): Promise<Record<string, { pem: string; source: string }>> {
+  const names = (await readdir(folder)).filter((name) => name.endsWith(extension));
+  if (names.length === 0) throw new ConfigError(`${folder} holds no NODE_ID${extension} file`);
+  const entries = await Promise.all(names.map(async (name) => [name.slice(0, -extension.length), { pem: await readFile(join(folder, name), 'utf8'), source: join(folder, name) }] as const));
   return Object.fromEntries(entries);
+}
+
+const readRequests = (folder: string) => readNodeFiles(folder, '.csr');
+
+/** --external-root files and --external-certs NODE_ID.crt files, which only make sense together. */
+async function readExternal(roots: readonly string[], certificates: string | undefined) {
+  if ((roots.length > 0) !== (certificates !== undefined)) throw new UsageError('--external-root and --external-certs go together', PROVISION_HELP);
+  if (certificates === undefined) return {};
+  return {
+    externalRoots: await Promise.all(roots.map(async (file) => ({ pem: await readFile(file, 'utf8'), source: file }))),
+    externalCertificates: await readNodeFiles(certificates, '.crt'),
+  };
 }
 
 export async function runProvisionCommand(argv: string[]): Promise<number> {
@@ -97,6 +114,8 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
       job: { type: 'string' },
       roster: { type: 'string' },
       requests: { type: 'string' },
+      'external-root': { type: 'string', multiple: true },
+      'external-certs': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -124,7 +143,11 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
   const { kits, caDirectory } = await provisionFederation(
     { ...federation, ...(job ? { ckks: job.ckks, jobSha256: jobSha256(job) } : {}), ckksParametersFingerprint: pinned },
     values.out,
-    { ...(ledgerKeys ? { ledgerKeys } : {}), ...(values.requests ? { requests: await readRequests(values.requests) } : {}) },
+    {
+      ...(ledgerKeys ? { ledgerKeys } : {}),
+      ...(values.requests ? { requests: await readRequests(values.requests) } : {}),
+      ...(await readExternal(values['external-root'] ?? [], values['external-certs'])),
+    },
   );
   console.log(`CKKS parameters pinned: ${pinned}`);
   if (job) console.log(`job ${job.jobId} pinned: SHA-256 ${jobSha256(job)}`);

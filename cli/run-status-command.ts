@@ -22,6 +22,8 @@ const statusViewSchema = z.object({
       state: z.string(),
       lastSeenUnixMs: z.number().nullable(),
       upload: z.object({ chunksReceived: z.number(), chunkCount: z.number() }).nullable(),
+      // Why the node stopped, as it reported (a code and phase from closed lists); older coordinators omit it.
+      failure: z.object({ code: z.string(), phase: z.string(), round: z.number() }).nullable().optional(),
     }),
   ),
 });
@@ -29,7 +31,7 @@ const statusViewSchema = z.object({
 export const STATUS_HELP = `Usage: hefl status --http HOST:PORT [--token TOKEN] [--json]
 
 Asks a running coordinator (started with --dashboard HOST:PORT) for its job status: state, participants
-connected, rounds completed with their metrics.
+connected (and the code, phase and round a stopped node reported), rounds completed with their metrics.
 
 Example:
   hefl status --http 127.0.0.1:8080`;
@@ -77,7 +79,8 @@ export async function runStatusCommand(argv: string[]): Promise<number> {
   for (const participant of status.participants) {
     const seen = participant.lastSeenUnixMs === null ? 'never' : `${Math.max(0, Math.round((Date.now() - participant.lastSeenUnixMs) / 1000))} s ago`;
     const upload = participant.upload ? ` ${participant.upload.chunksReceived}/${participant.upload.chunkCount} chunks` : '';
-    console.log(`  ${participant.id}: ${participant.state}${upload}, last seen ${seen}`);
+    const failure = participant.failure ? ` (reported ${participant.failure.code} in ${participant.failure.phase}, round ${participant.failure.round})` : '';
+    console.log(`  ${participant.id}: ${participant.state}${upload}${failure}, last seen ${seen}`);
   }
   console.log(`training rounds completed: ${status.roundsCompleted}`);
   const last = status.rounds.at(-1);

@@ -11,6 +11,8 @@ export class CoordinatorEvents {
   private readonly changed = new EventEmitter();
   private readonly observers = new Set<(observation: CoordinatorObservation) => void>();
   private stopReason: string | undefined;
+  /** Set only while abortWait() runs: the waits pending at that moment fail with it. */
+  private abortReason: string | undefined;
 
   constructor(private readonly logger: Logger) {
     this.changed.setMaxListeners(0);
@@ -47,6 +49,19 @@ export class CoordinatorEvents {
     this.touched();
   }
 
+  /**
+   * The waits in progress now (not later ones) fail with this reason: the round, or the key setup,
+   * cannot finish (a node it needs reported that it stopped).
+   */
+  abortWait(reason: string): void {
+    this.abortReason = reason;
+    try {
+      this.changed.emit('change');
+    } finally {
+      this.abortReason = undefined;
+    }
+  }
+
   /** Resolves true when `predicate` holds, false at the deadline; re-checked on every state change. */
   waitFor(predicate: () => boolean, deadlineUnixMs: number): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
@@ -54,6 +69,9 @@ export class CoordinatorEvents {
         if (this.stopReason) {
           cleanup();
           reject(new RoundFailedError(this.stopReason));
+        } else if (this.abortReason) {
+          cleanup();
+          reject(new RoundFailedError(this.abortReason));
         } else if (predicate()) {
           cleanup();
           resolve(true);

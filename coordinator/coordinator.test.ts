@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CkksSession } from '../protocols/ckks/ckks-session.js';
 import { countStatisticsValues } from '../protocols/job/count-model-parameters.js';
+import { jobSha256 } from '../protocols/job/job-sha256.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
@@ -110,5 +111,59 @@ describe('Coordinator', () => {
     Array.from(sum).forEach((value, index) => expect(value).toBeCloseTo([2, 3, 4][index] ?? 0, 4)); // the rest of the vector was zero
     coordinator.stop('test finished');
     expect((await running).status).toBe('stopped');
+  });
+
+  it('takes a failure report only from a node that joined, once per nonce, and shows it until the node joins again', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-failure-'));
+    directories.push(directory);
+    const folders = await initFederationKeys(job, directory);
+    const coordinatorKeys = await readCoordinatorKeys(folders.coordinator);
+    const coordinator = await Coordinator.create({ job, keys: coordinatorKeys });
+    const sink = { send: () => undefined, close: () => undefined };
+    const joinRequest = { jobId: job.jobId, participantId: 'bank', protocolVersion: PROTOCOL_VERSION, keyFingerprint: coordinatorKeys.manifest.keyFingerprint };
+    const report = { jobId: job.jobId, participantId: 'bank', code: 'dataset-invalid', phase: 'join', round: 0, nonce: new Uint8Array(16).fill(7) } as const;
+    expect(coordinator.reportFailure(report)).toEqual({ accepted: false, reason: 'participant has not joined' });
+    expect(coordinator.join(joinRequest, sink)).toEqual({ accepted: true });
+    expect(coordinator.reportFailure(report)).toEqual({ accepted: true });
+    expect(coordinator.reportFailure(report).accepted).toBe(false); // the same nonce again: a replay
+    coordinator.leave('bank');
+    const bank = (): unknown => coordinator.participantActivity().find((participant) => participant.id === 'bank');
+    expect(bank()).toMatchObject({ state: 'failed', connected: false, failure: { code: 'dataset-invalid', phase: 'join', round: 0 } });
+    expect(coordinator.join(joinRequest, sink)).toEqual({ accepted: true });
+    expect(bank()).toMatchObject({ state: 'connected', failure: null });
+    coordinator.stop('test finished');
+  });
+
+  it('lets a node without saved state catch up only where the coordinator still holds what was published', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'hefl-coordinator-catch-up-'));
+    directories.push(directory);
+    const folders = await initFederationKeys(job, directory);
+    const coordinatorKeys = await readCoordinatorKeys(folders.coordinator);
+    const round0 = { round: 0, kind: 'statistics' as const, contributors: ['bank', 'shop'], meanLocalLoss: null, heldOutAuc: null, heldOutLoss: null, evaluationCount: 0, totalWeight: 10, bytesReceived: 0, bytesSent: 0, seconds: 1 };
+    const resume = {
+      format: 'hefl-coordinator-state/1' as const,
+      jobId: job.jobId,
+      jobSha256: jobSha256(job),
+      lastCompletedRound: 0,
+      collectiveKeySha256: null,
+      rounds: [round0],
+      sampleCounts: { bank: null, shop: null },
+      bytesReceived: 0,
+      bytesSent: 0,
+      startedAt: new Date().toISOString(),
+      savedAt: new Date().toISOString(),
+    };
+    // Resumed from its state file: round 0 is done, but its aggregate is no longer held here.
+    const coordinator = await Coordinator.create({ job, keys: coordinatorKeys, resume });
+    const sink = { send: () => undefined, close: () => undefined };
+    const joinRequest = { jobId: job.jobId, participantId: 'bank', protocolVersion: PROTOCOL_VERSION, keyFingerprint: coordinatorKeys.manifest.keyFingerprint };
+    const withoutKeys = coordinator.join(joinRequest, sink);
+    expect(withoutKeys.accepted).toBe(false);
+    if (!withoutKeys.accepted) expect(withoutKeys.reason).toMatch(/round 0 completed\); a node rejoins only with its saved state .* or its key material, and this node has neither/);
+    const catchingUp = coordinator.join({ ...joinRequest, catchUp: true }, sink);
+    expect(catchingUp.accepted).toBe(false);
+    if (!catchingUp.accepted) expect(catchingUp.reason).toMatch(/no longer holds the published aggregates of round 0 \(it resumed from its state file\); the node can rejoin only with its saved state/);
+    expect(coordinator.join({ ...joinRequest, resumeAfterRound: 0 }, sink)).toEqual({ accepted: true });
+    coordinator.stop('test finished');
   });
 });

@@ -10,6 +10,7 @@ import type {
   DecryptedChunk,
   DecryptionShareChunk,
   EvaluationReport,
+  FailureReport,
   FetchAggregateRequest,
   JoinRequest,
   KeySetupMessage,
@@ -173,6 +174,30 @@ export class Coordinator {
     this.roster.seen(report.participantId);
     this.progress.evaluations.set(report.round, reports);
     this.events.touched();
+    return { accepted: true };
+  }
+
+  /**
+   * A node's one message about why it stops (a code, the phase, the round): recorded for the
+   * dashboard and logged. When the wait in progress (a round, or key setup) cannot end without that
+   * node (custody.participantsNeeded), it ends now instead of at its deadline; the round then runs
+   * again once the node rejoined (runRoundWithRetries), the key setup fails the job.
+   */
+  reportFailure(report: FailureReport): Receipt {
+    if (report.jobId !== this.options.job.jobId) return { accepted: false, reason: `unknown job "${report.jobId}"` };
+    if (!this.roster.member(report.participantId)) return { accepted: false, reason: 'participant has not joined' };
+    if (!this.roster.freshNonce(report.participantId, report.nonce)) return { accepted: false, reason: REPLAY };
+    this.roster.recordFailure(report);
+    const others = this.roster.connected().filter((id) => id !== report.participantId).length;
+    const { phase } = this.progress;
+    // A share already in still counts: that decryption can finish without the node.
+    const needed = phase === 'key-setup' || phase === 'collecting-updates' || (phase === 'decryption' && this.custody.awaitsDecryptionShareFrom(report.participantId));
+    if (this.progress.status === 'running' && needed && others < this.custody.participantsNeeded) {
+      this.logger.warn({ participantId: report.participantId, phase }, 'a participant this step needs stopped; ending the step now instead of at its deadline');
+      const where = phase === 'key-setup' ? 'key setup' : `round ${report.round}`;
+      const missing = phase === 'key-setup' ? 'key-setup value' : phase === 'decryption' ? 'decryption share' : 'update';
+      this.events.abortWait(`${where}: participant "${report.participantId}" stopped (${report.code}, in ${report.phase}), so no ${missing} can come from it`);
+    }
     return { accepted: true };
   }
 

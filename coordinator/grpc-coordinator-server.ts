@@ -9,6 +9,7 @@ import type { FetchAggregateRequest, Parsed, Receipt } from '../protocols/wire/f
 import {
   parseDecryptionShareChunk,
   parseEvaluationReport,
+  parseFailureReport,
   parseFetchAggregateRequest,
   parseJoinRequest,
   parseKeySetupMessage,
@@ -322,6 +323,10 @@ export async function startGrpcCoordinatorServer(
 
     ReportEvaluation(call, callback) {
       answerWithReceipt(call, callback, parseEvaluationReport, (report) => coordinator.reportEvaluation(report));
+    },
+
+    ReportFailure(call, callback) {
+      answerWithReceipt(call, callback, parseFailureReport, (report) => coordinator.reportFailure(report));
     },
 
     SubmitKeySetup(call, callback) {

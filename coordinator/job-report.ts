@@ -52,7 +52,7 @@ export function participantActivity({ job, progress, roster, custody, published 
     const upload = chunksReceived !== undefined && round ? { chunksReceived, chunkCount: round.layout.chunkCount } : null;
     const state = ((): ParticipantActivityState => {
       if (!participant) return 'waiting';
-      if (!participant.connected) return 'left';
+      if (!participant.connected) return roster.failureOf(id) ? 'failed' : 'left';
       switch (progress.phase) {
         case 'key-setup':
           return 'key-setup';
@@ -68,7 +68,7 @@ export function participantActivity({ job, progress, roster, custody, published 
           return 'connected';
       }
     })();
-    return { id, state, connected: participant?.connected ?? false, lastSeenUnixMs: roster.lastSeenOf(id), sampleCount: participant?.sampleCount ?? null, upload };
+    return { id, state, connected: participant?.connected ?? false, lastSeenUnixMs: roster.lastSeenOf(id), sampleCount: participant?.sampleCount ?? null, upload, failure: roster.failureOf(id) };
   });
 }
 

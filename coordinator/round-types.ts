@@ -12,6 +12,8 @@ import type {
   CoordinatorEvent,
   DecryptionShareChunk,
   EvaluationReport,
+  FailureCode,
+  FailurePhase,
   Receipt,
   RoundKind,
   UpdateChunk,
@@ -81,7 +83,7 @@ export interface JobReport {
 export type CoordinatorObservation =
   | { readonly type: 'round-completed'; readonly summary: RoundSummary }
   | { readonly type: 'refused'; readonly what: 'update' | 'decryption-share' | 'key-setup' }
-  | { readonly type: 'participant'; readonly participantId: string; readonly state: 'joined' | 'left' }
+  | { readonly type: 'participant'; readonly participantId: string; readonly state: 'joined' | 'left' | 'failed' }
   | { readonly type: 'status'; readonly status: CoordinatorStatus }
   /** Something a participant did (joined, uploaded a chunk, reported); read participantActivity(). */
   | { readonly type: 'activity' };
@@ -96,7 +98,16 @@ export type ParticipantActivityState =
   | 'submitted'
   | 'decrypting'
   | 'evaluating'
-  | 'left';
+  | 'left'
+  | 'failed'; // left after reporting why (ReportFailure): see ParticipantActivity.failure
+
+/** A node's report of why it stopped: a code and a phase from closed lists, the round, when it came. */
+export interface ParticipantFailure {
+  readonly code: FailureCode;
+  readonly phase: FailurePhase;
+  readonly round: number;
+  readonly atUnixMs: number;
+}
 
 export interface ParticipantActivity {
   readonly id: string;
@@ -106,6 +117,8 @@ export interface ParticipantActivity {
   readonly sampleCount: number | null;
   /** While uploading: ciphertext chunks received of the update's total. */
   readonly upload: { readonly chunksReceived: number; readonly chunkCount: number } | null;
+  /** The failure the node reported last (cleared when it joins again). */
+  readonly failure: ParticipantFailure | null;
 }
 
 export type Phase = 'idle' | 'key-setup' | 'collecting-updates' | 'decryption' | 'evaluation';

@@ -4,6 +4,7 @@ import type {
   CoordinatorEvent,
   DecryptionShareChunk,
   EvaluationReport,
+  FailureReport,
   KeySetupMessage,
   FetchAggregateRequest,
   JoinRequest,
@@ -30,6 +31,8 @@ export interface FederationConnection {
   fetchDecryptedAggregate(request: FetchAggregateRequest): Promise<Float64Array[]>;
   /** Threshold custody with verifyAggregate: every signed contribution to the round's aggregate. */
   fetchContributions(request: FetchAggregateRequest): AsyncIterable<ContributionChunk>;
+  /** Once, when this node stops on an error: a code, the phase and the round (no text). */
+  reportFailure(report: FailureReport): Promise<Receipt>;
   close(): void;
 }
 

@@ -19,6 +19,7 @@ import {
   parseDecryptedChunk,
   toWireDecryptionShareChunk,
   toWireEvaluationReport,
+  toWireFailureReport,
   toWireFetchAggregateRequest,
   toWireJoinRequest,
   toWireKeySetupMessage,
@@ -50,6 +51,8 @@ function describeCallFailure(error: unknown, address: string): HeflError {
 export class GrpcFederationConnection implements FederationConnection {
   private readonly client: FederationClient;
   private readonly address: string;
+  /** Open event streams: close() cancels them (grpc-js lets calls in progress run on after a close). */
+  private readonly streams = new Set<{ cancel(): void }>();
 
   private constructor(options: GrpcConnectionOptions) {
     this.address = options.address;
@@ -91,6 +94,7 @@ export class GrpcFederationConnection implements FederationConnection {
 
   async *join(request: Parameters<FederationConnection['join']>[0]): AsyncIterable<CoordinatorEvent> {
     const call = this.client.join(toWireJoinRequest(request));
+    this.streams.add(call);
     try {
       for await (const wire of call) {
         const event = parseCoordinatorEvent(wire);
@@ -101,6 +105,7 @@ export class GrpcFederationConnection implements FederationConnection {
       if (error instanceof HeflError) throw error;
       throw describeCallFailure(error, this.address);
     } finally {
+      this.streams.delete(call);
       call.cancel();
     }
   }
@@ -208,7 +213,14 @@ export class GrpcFederationConnection implements FederationConnection {
     });
   }
 
+  reportFailure(report: Parameters<FederationConnection['reportFailure']>[0]): Promise<Receipt> {
+    return new Promise<Receipt>((resolve, reject) => {
+      this.client.reportFailure(toWireFailureReport(report), (error, receipt) => this.settle(error, receipt, resolve, reject));
+    });
+  }
+
   close(): void {
+    for (const stream of this.streams) stream.cancel();
     this.client.close();
   }
 }

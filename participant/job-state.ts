@@ -32,6 +32,11 @@ export interface JobState {
   lastAppliedRound: number | undefined;
   /** The privacy floor this node enforces in this job (its policy resolved against the job). */
   floor: PrivacyFloor | undefined;
+  /**
+   * The job met this node's pin, keys and privacy floor: from here on it takes part, and would tell
+   * the coordinator why it stops. A refused job gets nothing beyond the Join.
+   */
+  accepted: boolean;
   /** `round:kind` of the updates the coordinator acknowledged in the current attempt of each round. */
   acknowledged: Set<string>;
   /** The latest training round's federation-wide sample count and mean local loss (from its decrypted sum). */
@@ -60,6 +65,7 @@ export function createJobState(custody: ParticipantCustody): JobState {
     currentRound: -1,
     lastAppliedRound: undefined,
     floor: undefined,
+    accepted: false,
     acknowledged: new Set(),
     lastTraining: undefined,
   };

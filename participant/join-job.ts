@@ -28,10 +28,14 @@ export async function joinJob(node: ParticipantNode, state: JobState, event: Eve
     options.onRefusal?.('JobRefused', error instanceof Error ? error.message : String(error));
     throw error;
   }
+  state.accepted = true;
   logger.info({ jobId: job.jobId, ...describeFloor(job, floor) }, 'privacy floor this node enforces');
   await state.custody.openJob(job, floor);
   state.data = await loadData(node, job);
   if (state.saved) await restoreSaved(node, state, state.saved, event.resumed);
+  // Without saved state: the coordinator sends the key setup's signed outcome and each completed
+  // round's aggregate next; applying them in order rebuilds the same standardization and model.
+  else if (event.resumed) logger.info({ lastCompletedRound: event.resumed.lastCompletedRound }, 'no saved state: catching up on the aggregates of the completed rounds');
 }
 
 /**

@@ -13,6 +13,7 @@ import { createJobState, type JobState } from './job-state.js';
 import { checkResumedJob, joinJob } from './join-job.js';
 import type { ParticipantNode, ParticipantOptions, ParticipantOutcome, ParticipantStatus } from './participant-options.js';
 import { loadParticipantState } from './participant-state.js';
+import { failureCodeOf, failurePlaceOf, reportFailure } from './report-failure.js';
 import { runLocalRound } from './run-local-round.js';
 
 export type { ParticipantOptions, ParticipantOutcome, ParticipantProgress, ParticipantStatus } from './participant-options.js';
@@ -28,6 +29,10 @@ export class Participant {
   private readonly node: ParticipantNode;
   private state: JobState | undefined;
   private stopReason: string | undefined;
+  /** The event being handled: where a failure report says the node was. */
+  private currentEvent: CoordinatorEvent | undefined;
+  /** Set once this node told the coordinator why it stops (one report per run). */
+  private reported = false;
 
   constructor(private readonly options: ParticipantOptions) {
     this.node = { options, logger: options.logger ?? pino({ level: 'silent' }), strategy: options.strategy ?? federatedAveraging };
@@ -47,10 +52,16 @@ export class Participant {
     return this.state?.standardization;
   }
 
-  /** Leaves the job now (SIGINT/SIGTERM): the coordinator sees a disconnect; no rejoining after it. */
+  /**
+   * Leaves the job now (SIGINT/SIGTERM): once joined, it first tells the coordinator it was stopped
+   * by its operator (waiting at most a few seconds); no rejoining after it.
+   */
   stop(reason = 'asked to stop'): void {
     this.stopReason = reason;
-    this.options.connection.close();
+    const { connection } = this.options;
+    if (!this.state?.accepted || this.reported) return connection.close();
+    this.reported = true;
+    void reportFailure(this.node, { code: 'stopped-by-operator', ...failurePlaceOf(this.currentEvent, this.state.currentRound) }).finally(() => connection.close());
   }
 
   async run(): Promise<ParticipantOutcome> {
@@ -62,6 +73,8 @@ export class Participant {
       await initializeTfBackend();
       state.saved = this.options.stateFile ? await loadParticipantState(this.options.stateFile, this.options.participantId) : undefined;
       state.lastAppliedRound = state.saved?.lastAppliedRound;
+      // No saved state but the key material: a job under way lets this node catch up on its published aggregates.
+      const catchUp = state.saved === undefined && (await state.custody.holdsKeyMaterial());
       this.statusValue = 'joining';
       for (;;) {
         try {
@@ -71,11 +84,22 @@ export class Participant {
             protocolVersion: PROTOCOL_VERSION,
             keyFingerprint: keys.manifest.keyFingerprint,
             resumeAfterRound: state.lastAppliedRound,
+            catchUp: state.lastAppliedRound === undefined && catchUp,
           });
           for await (const event of events) {
+            // Asked to stop: no further event is handled while the failure report goes out.
+            if (this.stopReason !== undefined) break;
             attempt = 0;
             lostSince = undefined;
-            const outcome = await this.onEvent(state, event);
+            this.currentEvent = event;
+            let outcome: ParticipantOutcome | undefined;
+            try {
+              outcome = await this.onEvent(state, event);
+            } catch (error) {
+              // While the event stream is still open (the coordinator knows this node): say why, then stop.
+              await this.reportStop(state, event, error);
+              throw error;
+            }
             if (outcome) return outcome;
           }
           throw new HeflError('COORDINATOR_UNREACHABLE', 'the coordinator closed the connection before the job finished');
@@ -100,6 +124,17 @@ export class Participant {
       await state.custody.dispose();
       connection.close();
     }
+  }
+
+  /**
+   * The one failure report of this run, in a job this node accepted; not when the coordinator ended
+   * the job or is gone, or the operator stopped the node (stop() reported that).
+   */
+  private async reportStop(state: JobState, event: CoordinatorEvent, error: unknown): Promise<void> {
+    if (!state.accepted || this.reported || this.stopReason !== undefined || event.type === 'job-failed') return;
+    if (error instanceof HeflError && error.code === 'COORDINATOR_UNREACHABLE') return;
+    this.reported = true;
+    await reportFailure(this.node, { code: failureCodeOf(error), ...failurePlaceOf(event, state.currentRound) });
   }
 
   /**

@@ -46,7 +46,8 @@ export type FederationMethodName =
   | 'SubmitKeySetup'
   | 'SubmitDecryptionShare'
   | 'FetchDecryptedAggregate'
-  | 'FetchContributions';
+  | 'FetchContributions'
+  | 'ReportFailure';
 
 /** What a service's observed copy reports (see observeService). */
 export interface ServiceObserver<Name extends string> {

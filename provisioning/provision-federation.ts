@@ -15,6 +15,8 @@ import {
   type NodeRole,
 } from '../protocols/trust/federation-manifest.js';
 import { readCertificateRequest } from './certificate-request.js';
+import { checkExternalNodeCertificate, checkExternalRoots, type ProvidedPem } from './external-certificates.js';
+import type { CertificateFacts } from '../protocols/trust/certificate-facts.js';
 import { issueNodeCertificate } from './issue-node-certificate.js';
 import { writeManifestFiles } from './write-manifest-files.js';
 import { writePrivateFile } from './write-private-file.js';
@@ -36,6 +38,10 @@ export interface ProvisionOptions {
    * node.key; the node adds its own with `hefl provision install`.
    */
   readonly requests?: Readonly<Record<string, { readonly pem: string; readonly source: string }>>;
+  /** Root certificates of institutions' own CAs, named in the manifest (external-certificates.ts). */
+  readonly externalRoots?: readonly ProvidedPem[];
+  /** node id -> a certificate issued by one of `externalRoots` for that node's own key; its kit gets no node.key. */
+  readonly externalCertificates?: Readonly<Record<string, ProvidedPem>>;
 }
 
 export interface ProvisionedFederation {
@@ -102,7 +108,15 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
   for (const folder of [caDirectory, ...nodes.map((node) => join(outDirectory, node.id))]) {
     if (await exists(folder)) throw new ConfigError(`${folder} already exists; provision a federation into a new folder (or revoke nodes with \`hefl provision revoke\`)`);
   }
-  // Every request is checked before anything is issued, so a bad one leaves no half-made kits behind.
+  // Every request and external certificate is checked before anything is issued, so a bad one leaves no half-made kits behind.
+  const externalRoots = checkExternalRoots(options.externalRoots ?? []);
+  const external = new Map<string, CertificateFacts>();
+  for (const [id, file] of Object.entries(options.externalCertificates ?? {})) {
+    const node = nodes.find((candidate) => candidate.id === id);
+    if (!node) throw new ConfigError(`${file.source} is a certificate for "${id}", which is not a node of this federation`);
+    if (options.requests?.[id]) throw new ConfigError(`"${id}" has both a signing request and an external certificate; give one`);
+    external.set(id, checkExternalNodeCertificate(file, node, federation.federationId, externalRoots));
+  }
   const requestedKeys = new Map<string, Awaited<ReturnType<typeof readCertificateRequest>>>();
   for (const [id, request] of Object.entries(options.requests ?? {})) requestedKeys.set(id, await readCertificateRequest(request.pem, id, request.source));
   await mkdir(outDirectory, { recursive: true });
@@ -120,6 +134,16 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
   const kits: Record<string, string> = {};
   const listed: FederationManifest['nodes'] = [];
   for (const node of nodes) {
+    const externalFacts = external.get(node.id);
+    if (externalFacts) {
+      const kit = join(outDirectory, node.id);
+      await makePrivateDirectory(kit);
+      await writeFile(join(kit, KIT_FILES.certificate), (options.externalCertificates?.[node.id] as ProvidedPem).pem);
+      await writeFile(join(kit, KIT_FILES.ca), ca.certificatePem);
+      kits[node.id] = kit;
+      listed.push({ id: node.id, role: node.role, certificateSha256: externalFacts.sha256, serialNumber: externalFacts.serialNumber });
+      continue;
+    }
     const requested = requestedKeys.get(node.id);
     const issued = await issueNodeCertificate({
       ca,
@@ -147,6 +171,7 @@ export async function provisionFederation(input: FederationInputIn, outDirectory
     ...(federation.ckks ? { ckks: federation.ckks } : {}),
     ...(federation.jobSha256 ? { jobSha256: federation.jobSha256 } : {}),
     ...(options.ledgerKeys ? { ledgerKeys: { ...options.ledgerKeys } } : {}),
+    ...(options.externalRoots?.length ? { externalRoots: options.externalRoots.map((root) => root.pem.trim()) } : {}),
     revoked: [],
     issuedAt: new Date(now).toISOString(),
   };

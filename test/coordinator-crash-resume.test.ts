@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -101,6 +101,8 @@ async function runWithCrash(
   name: string,
   victim: 'coordinator' | 'bank',
   killWhen: (line: string) => boolean,
+  /** Between the kill and the restart (the job's folder): e.g. take the victim's saved state away. */
+  beforeRestart: (work: string) => Promise<void> = async () => undefined,
 ): Promise<{ report: JobReport; weights: Float32Array[]; exits: (number | null)[]; logs: string }> {
   const work = join(directory, name);
   const logs = join(work, 'logs');
@@ -153,6 +155,7 @@ async function runWithCrash(
   await crashed;
   expect(await exitOf(victimProcess as ChildProcess)).toBeNull(); // killed by SIGKILL, no exit code
   const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { lastCompletedRound: number };
+  await beforeRestart(work);
   let exits: (number | null)[];
   if (victim === 'coordinator') {
     const resumed = hefl(coordinatorArgs, join(logs, 'coordinator-2.log'));
@@ -212,5 +215,30 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
     for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
     expect(await readFile(join(run.logs, 'bank-2.log'), 'utf8')).toMatch(/restored this node's saved state; rejoining the job/);
+  }, scaledMs(150_000));
+
+  it('a participant killed after round 2 without its saved state: refused without its key share, and with it catches up and the job ends with the uninterrupted model', async () => {
+    let refused = '';
+    const run = await runWithCrash('participant-catch-up', 'bank', (line) => /^\s+2\s+training\s+3\s/.test(line), async (work) => {
+      const state = join(work, 'outputs', 'bank', 'state');
+      const share = join(state, 'secret-share.key');
+      const away = join(work, 'secret-share.key.away');
+      // Its model and standardization are gone; its secret key share (and decryption guard) stay.
+      await rm(join(state, 'participant-state.json'));
+      // First without the share as well: the coordinator refuses it, saying what is missing.
+      await rename(share, away);
+      const log = join(work, 'logs', 'bank-without-share.log');
+      expect(await exitOf(hefl(['participant', '--config', join(work, 'bank.json')], log))).not.toBe(0);
+      refused = await readFile(log, 'utf8');
+      await rename(away, share);
+    });
+    expect(refused).toMatch(/this node has neither: under threshold custody its secret key share \(outputDir\/state\/secret-share\.key\) is missing/);
+    expect(run.exits).toEqual([0, 0, 0, 0]);
+    expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
+    for (const round of run.report.rounds) expect([...round.contributors].sort()).toEqual([...IDS].sort());
+    for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
+    const restarted = await readFile(join(run.logs, 'bank-2.log'), 'utf8');
+    expect(restarted).toMatch(/no saved state: catching up on the aggregates of the completed rounds/);
+    expect(restarted).toMatch(/collective public key rebuilt from the signed key-setup values/);
   }, scaledMs(150_000));
 });

@@ -50,6 +50,7 @@ function seedMessages(): Record<FederationMethodName, object> {
     SubmitDecryptionShare: { jobId: 'fuzz', participantId: 'bank', round: 0, chunkIndex: 0, share: bytes, aggregateSha256: 'b'.repeat(64), nonce },
     FetchDecryptedAggregate: { jobId: 'fuzz', participantId: 'bank', round: 0 },
     FetchContributions: { jobId: 'fuzz', participantId: 'bank', round: 0 },
+    ReportFailure: { jobId: 'fuzz', participantId: 'bank', code: 'FAILURE_CODE_DATASET_INVALID', phase: 'FAILURE_PHASE_JOIN', round: 0, nonce },
   };
 }
 

@@ -1,9 +1,12 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../cli/exit-codes.js';
 import { loadStartupKit } from '../protocols/trust/load-startup-kit.js';
+import { readCertificateRequest } from '../provisioning/certificate-request.js';
+import { createFederationCa } from '../provisioning/create-federation-ca.js';
+import { issueNodeCertificate } from '../provisioning/issue-node-certificate.js';
 import { hasStackTrace, runHefl } from './support/run-hefl.js';
 import { scaledMs } from './support/time-scale.js';
 
@@ -60,5 +63,31 @@ describe('hefl provision request / --requests / install', () => {
     expect(damaged.code).toBe(EXIT.config);
     expect(damaged.stderr).toContain(`${join(requests, 'shop.csr')} is not a PEM certificate signing request`);
     expect(hasStackTrace(damaged.stderr)).toBe(false);
+  }, scaledMs(60_000));
+
+  it('an institution with its own CA: the operator names its root and pins the certificate it issued; install and load work', async () => {
+    const host = join(directory, 'shop-host');
+    expect((await runHefl(['provision', 'request', '--federation-id', 'banks', '--node', 'shop', '--out', host])).code).toBe(EXIT.ok);
+    // The shop's corporate CA signs the request (here in code; in practice the shop's PKI).
+    const window = { notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 30 * 86_400_000) };
+    const shopCa = await createFederationCa({ federationId: 'shop-corporate', ...window });
+    const publicKey = await readCertificateRequest(await readFile(join(host, 'shop.csr'), 'utf8'), 'shop', 'shop.csr');
+    const issued = await issueNodeCertificate({ ca: shopCa, federationId: 'banks', node: { id: 'shop', role: 'participant' }, publicKey, ...window });
+    const certificates = join(directory, 'external-certs');
+    await mkdir(certificates, { recursive: true });
+    await writeFile(join(certificates, 'shop.crt'), issued.certificatePem);
+    await writeFile(join(directory, 'shop-root.pem'), shopCa.certificatePem);
+
+    const kits = join(directory, 'kits-external');
+    const lonely = await runHefl(['provision', '--federation', join(directory, 'federation.json'), '--external-certs', certificates, '--out', kits]);
+    expect(lonely.code).toBe(EXIT.usage);
+    expect(lonely.stderr).toContain('--external-root and --external-certs go together');
+    const provisioned = await runHefl(['provision', '--federation', join(directory, 'federation.json'), '--external-root', join(directory, 'shop-root.pem'), '--external-certs', certificates, '--out', kits]);
+    expect(provisioned.code, provisioned.stderr).toBe(EXIT.ok);
+    const installed = await runHefl(['provision', 'install', '--from', join(kits, 'shop'), '--kit', host]);
+    expect(installed.code, installed.stderr).toBe(EXIT.ok);
+    const kit = await loadStartupKit(host);
+    expect(kit).toMatchObject({ nodeId: 'shop', role: 'participant' });
+    expect(kit.manifest.externalRoots).toEqual([shopCa.certificatePem.trim()]);
   }, scaledMs(60_000));
 });

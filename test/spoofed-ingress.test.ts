@@ -63,6 +63,10 @@ describe('the ingress ledger files a spoofed message under the sender its certif
         connectTimeoutMs: 5_000,
       });
       await expect(spoofer.join(joinAsGovernment)[Symbol.asyncIterator]().next()).rejects.toThrow(/certificate is "ecommerce"/);
+      // Nor can it report a failure in government's name: the dashboard never shows one for government.
+      const spoofedFailure = await spoofer.reportFailure({ jobId: job.jobId, participantId: 'government', code: 'internal', phase: 'training', round: 1 });
+      expect(spoofedFailure).toMatchObject({ accepted: false, reason: expect.stringMatching(/certificate is "ecommerce"/) });
+      expect(coordinator.participantActivity().find((participant) => participant.id === 'government')?.failure).toBeNull();
       spoofer.close();
 
       // The honest government joins, every message it sends going through its egress guard and ledger.
@@ -89,6 +93,9 @@ describe('the ingress ledger files a spoofed message under the sender its certif
     expect(joins).toContainEqual(
       expect.objectContaining({ peer: 'ecommerce', peerAuthenticated: true, claimedPeer: 'government', refused: true, refusedBecause: expect.stringMatching(/certificate is "ecommerce"/) }),
     );
+    expect(records.filter((record) => record.messageType === 'ReportFailure')).toEqual([
+      expect.objectContaining({ peer: 'ecommerce', peerAuthenticated: true, claimedPeer: 'government', refused: true, classification: 'metadata' }),
+    ]);
     const governmentJoins = joins.filter((record) => record.peer === 'government');
     expect(governmentJoins).toHaveLength(1);
     expect(governmentJoins[0]).toMatchObject({ peerAuthenticated: true });
@@ -98,7 +105,8 @@ describe('the ingress ledger files a spoofed message under the sender its certif
     const audit = await runHefl(['audit', 'verify', '--roster', join(keys.coordinator, 'keys.json'), egressPath, ingressPath]);
     expect(audit.stdout).toMatch(/government -> coordinator: 1 of 1 sent messages found in the ingress ledger/);
     expect(audit.stdout).not.toMatch(/arrived as "government"/);
-    expect(audit.stdout).toMatch(/refused by the coordinator, from "ecommerce": 1 messages/);
+    expect(audit.stdout).toMatch(/refused by the coordinator, from "ecommerce": 2 messages/);
+    expect(audit.stdout).toMatch(/ReportFailure, claiming to be "government": the message names participant "government", but the client certificate is "ecommerce"/);
     expect(audit.stdout).toMatch(/Join, claiming to be "government": the message names participant "government", but the client certificate is "ecommerce"/);
     expect(audit.stdout).toContain('verdict: every ledger verifies');
     expect(audit.code, audit.stdout + audit.stderr).toBe(EXIT.ok);

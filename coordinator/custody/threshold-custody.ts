@@ -74,7 +74,8 @@ export class ThresholdCustody implements CoordinatorCustody {
     progress.collectiveKeySha256 = collective.sha256;
     logger.info({ collectiveKeySha256: collective.sha256 }, 'collective public key assembled from every participant\'s share');
     progress.phase = 'idle';
-    roster.broadcast({ type: 'key-setup-complete', publicShares: previous, collectiveKeySha256: collective.sha256 });
+    // The seed reveals ride along: a node that later catches up without saved state rebuilds the key from these signed values.
+    roster.broadcast({ type: 'key-setup-complete', publicShares: previous, collectiveKeySha256: collective.sha256, seedReveals: keySetup.valuesOf('seed-reveal') });
   }
 
   createAggregator(layout: AggregateLayout): EncryptedSumAggregator {

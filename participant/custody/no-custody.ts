@@ -58,6 +58,11 @@ export class NoCustody implements ParticipantCustody {
     throw notThresholdCustody();
   }
 
+  /** The key folder this node started with is all it needs. */
+  async holdsKeyMaterial(): Promise<boolean> {
+    return true;
+  }
+
   checkResumed(): void {}
 
   async restore(): Promise<void> {}

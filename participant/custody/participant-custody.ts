@@ -51,6 +51,11 @@ export interface ParticipantCustody {
     round: { current: number; ownUpdateAcknowledged: boolean },
   ): Promise<void>;
 
+  /**
+   * Whether this node still holds the key material the job needs, so it may catch up without saved
+   * state (threshold: its secret share file; the other modes: the key folder it was started with).
+   */
+  holdsKeyMaterial(): Promise<boolean>;
   /** Rejoining in the same process: the coordinator must still name this node's key. */
   checkResumed(resumed: ResumedJob): void;
   /** Rejoining after a restart: the key material this node saved (`source` names the state file). */

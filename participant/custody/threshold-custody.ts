@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import type { EncryptedChunk } from '../../protocols/ckks/parallel/ckks-worker-pool.js';
 import { ConfigError, WireMessageError } from '../../protocols/errors.js';
 import { signUpdate, type UpdateSigningContext } from '../../protocols/identity/participant-identity.js';
@@ -90,6 +91,16 @@ export class ThresholdCustody implements ParticipantCustody {
     const { connection, participantId } = this.node.options;
     await this.requireHolder().onDecryptionRequested(event, round, () =>
       connection.fetchAggregate({ jobId: job.jobId, participantId, round: event.round, kind: event.kind }),
+    );
+  }
+
+  /** Its secret key share, made at key setup: without it the federation cannot decrypt, and no new one can be made. */
+  async holdsKeyMaterial(): Promise<boolean> {
+    const file = this.node.options.secretShareFile;
+    if (!file) return false;
+    return access(file).then(
+      () => true,
+      () => false,
     );
   }
 

@@ -110,6 +110,8 @@ export class ThresholdKeyHolder {
 
   /** Re-sums every signed share itself and checks the coordinator's collective key against it. */
   async onKeySetupComplete(event: Event<'key-setup-complete'>): Promise<Uint8Array> {
+    // This node did not take part in the steps before: it restarted without saved state and catches up.
+    if (!this.seen.has('share-commitment')) return this.rebuildCollectiveKey(event);
     const share = this.requireKeyShare();
     const shares = this.checkRelayed('public-share', event.publicShares, share.publicShare);
     const commitments = this.seen.get('share-commitment') ?? [];
@@ -126,6 +128,24 @@ export class ThresholdKeyHolder {
       throw protocolViolation('the coordinator\'s collective public key differs from the sum of the signed shares; refusing to encrypt under it');
     }
     this.logger.info({ collectiveKeySha256: sha256 }, 'collective public key verified');
+    return collective;
+  }
+
+  /**
+   * Catching up after a restart without saved state: this node's secret share from its file, and the
+   * collective key rebuilt from signed values only (every seed reveal and public-key share must carry
+   * its owner's identity signature, so the coordinator can neither forge nor swap one), checked
+   * against the hash the coordinator names.
+   */
+  private async rebuildCollectiveKey(event: Event<'key-setup-complete'>): Promise<Uint8Array> {
+    if (!this.keyShare) await this.restore();
+    const reveals = this.checkSigned('seed-reveal', event.seedReveals ?? []);
+    const shares = this.checkSigned('public-share', event.publicShares);
+    this.commonSeed = deriveCommonSeed(this.job.jobId, reveals.map((reveal) => ({ participantId: reveal.participantId, seed: reveal.value })));
+    const collective = await combinePublicShares(await this.thresholdContext(), this.commonSeed, shares.map((entry) => entry.value));
+    const sha256 = createHash('sha256').update(collective).digest('hex');
+    if (sha256 !== event.collectiveKeySha256) throw protocolViolation('the collective public key named by the coordinator differs from the sum of the signed shares; refusing to encrypt under it');
+    this.logger.info({ collectiveKeySha256: sha256 }, 'collective public key rebuilt from the signed key-setup values; caught up with the key setup');
     return collective;
   }
 
@@ -230,6 +250,15 @@ export class ThresholdKeyHolder {
 
   /** Every participant's value for a step, each signed by its identity, ours unchanged. */
   private checkRelayed(step: KeySetupStep, values: readonly SignedValue[], own: Uint8Array): readonly SignedValue[] {
+    this.checkSigned(step, values);
+    const mine = values.find((value) => value.participantId === this.participantId);
+    if (!mine || Buffer.compare(Buffer.from(mine.value), Buffer.from(own)) !== 0) throw protocolViolation(`our own ${step} was altered in relay`);
+    this.seen.set(step, values);
+    return values;
+  }
+
+  /** Every participant's value for a step, one each, each signed by its identity. */
+  private checkSigned(step: KeySetupStep, values: readonly SignedValue[]): readonly SignedValue[] {
     const ids = values.map((value) => value.participantId).sort();
     const expected = [...this.job.federation.participants].sort();
     if (ids.join(',') !== expected.join(',')) throw protocolViolation(`the relayed ${step} values are from ${ids.join(', ')}, expected ${expected.join(', ')}`);
@@ -239,9 +268,6 @@ export class ThresholdKeyHolder {
         throw protocolViolation(`the relayed ${step} of ${value.participantId} is not signed by its identity`);
       }
     }
-    const mine = values.find((value) => value.participantId === this.participantId);
-    if (!mine || Buffer.compare(Buffer.from(mine.value), Buffer.from(own)) !== 0) throw protocolViolation(`our own ${step} was altered in relay`);
-    this.seen.set(step, values);
     return values;
   }
 

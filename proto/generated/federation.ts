@@ -11,6 +11,7 @@ import type { DecryptionRequested as _hefl_v1_DecryptionRequested, DecryptionReq
 import type { DecryptionShareChunk as _hefl_v1_DecryptionShareChunk, DecryptionShareChunk__Output as _hefl_v1_DecryptionShareChunk__Output } from './hefl/v1/DecryptionShareChunk.js';
 import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from './hefl/v1/EvaluationReceipt.js';
 import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from './hefl/v1/EvaluationReport.js';
+import type { FailureReport as _hefl_v1_FailureReport, FailureReport__Output as _hefl_v1_FailureReport__Output } from './hefl/v1/FailureReport.js';
 import type { FederationClient as _hefl_v1_FederationClient, FederationDefinition as _hefl_v1_FederationDefinition } from './hefl/v1/Federation.js';
 import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from './hefl/v1/FetchAggregateRequest.js';
 import type { JobAccepted as _hefl_v1_JobAccepted, JobAccepted__Output as _hefl_v1_JobAccepted__Output } from './hefl/v1/JobAccepted.js';
@@ -48,6 +49,9 @@ export interface ProtoGrpcType {
       DecryptionShareChunk: MessageTypeDefinition<_hefl_v1_DecryptionShareChunk, _hefl_v1_DecryptionShareChunk__Output>
       EvaluationReceipt: MessageTypeDefinition<_hefl_v1_EvaluationReceipt, _hefl_v1_EvaluationReceipt__Output>
       EvaluationReport: MessageTypeDefinition<_hefl_v1_EvaluationReport, _hefl_v1_EvaluationReport__Output>
+      FailureCode: EnumTypeDefinition
+      FailurePhase: EnumTypeDefinition
+      FailureReport: MessageTypeDefinition<_hefl_v1_FailureReport, _hefl_v1_FailureReport__Output>
       Federation: SubtypeConstructor<typeof grpc.Client, _hefl_v1_FederationClient> & { service: _hefl_v1_FederationDefinition }
       FetchAggregateRequest: MessageTypeDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_FetchAggregateRequest__Output>
       JobAccepted: MessageTypeDefinition<_hefl_v1_JobAccepted, _hefl_v1_JobAccepted__Output>

@@ -5,6 +5,7 @@ import type { CkksParameters } from '../job/job-spec.js';
 import {
   parseDecryptionShareChunk,
   parseEvaluationReport,
+  parseFailureReport,
   parseFetchAggregateRequest,
   parseJoinRequest,
   parseKeySetupMessage,
@@ -87,6 +88,9 @@ export function classifyEgress(
       return fromParsed(parseFetchAggregateRequest(message as never), 'metadata');
     case 'ReportEvaluation':
       return fromParsed(parseEvaluationReport(message as never), 'metadata');
+    case 'ReportFailure':
+      // A code and a phase from closed lists and a round number: bounded metadata, no text field exists.
+      return fromParsed(parseFailureReport(message as never), 'metadata');
     case 'SubmitUpdate': {
       const chunk = parseUpdateChunk(message as never);
       if (!chunk.success) return { refused: chunk.reason };

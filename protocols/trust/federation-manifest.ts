@@ -111,6 +111,12 @@ export const federationManifestSchema = z
      * roster (`provision --roster`): with it, an auditor's kit alone says whose signature is whose.
      */
     ledgerKeys: z.record(nodeId, z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(1_000)).optional(),
+    /**
+     * Root certificates (PEM) of institutions' own CAs: a participant's certificate may chain to one of
+     * these instead of the federation CA. Trusted because this manifest, signed by the federation CA,
+     * names them; the node's certificate itself is still pinned by its SHA-256 in `nodes`.
+     */
+    externalRoots: z.array(z.string().startsWith('-----BEGIN CERTIFICATE-----').max(20_000)).max(32).optional(),
     revoked: z.array(revocationSchema),
     issuedAt: z.iso.datetime(),
   })

@@ -14,7 +14,8 @@ export function serverCredentialsFor(kit: StartupKit): grpc.ServerCredentials {
   // Only the coordinator certificate carries serverAuth and the host names clients dial.
   if (kit.role !== 'coordinator') throw new KeyCustodyError(`the kit of ${kit.role} "${kit.nodeId}" cannot serve; only the coordinator's kit can`);
   return grpc.ServerCredentials.createSsl(
-    Buffer.from(kit.caPem),
+    // The federation CA, and the institutions' own roots the signed manifest names (their nodes' certificates are pinned there too).
+    Buffer.from([kit.caPem, ...(kit.manifest.externalRoots ?? [])].join('\n')),
     [{ cert_chain: Buffer.from(kit.certificatePem), private_key: Buffer.from(kit.keyPem) }],
     true, // require and verify client certificates
   );

@@ -62,9 +62,14 @@ export async function loadStartupKit(folder: string, options: { now?: Date } = {
   if (!ca.ca || !ca.checkIssued(ca) || !ca.verify(ca.publicKey)) throw new ConfigError(`${path(KIT_FILES.ca)} is not a self-signed CA certificate`);
   checkValidity(`the federation CA certificate ${path(KIT_FILES.ca)}`, readCertificateFacts(caPem), now);
 
+  // The manifest first: it says which external roots (institutions' own CAs) are trusted besides the kit's CA.
+  const manifest = verifyManifest(manifestJson, signature, caPem, path(KIT_FILES.manifest));
   const certificate = parse(certificatePem, KIT_FILES.certificate);
-  if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) {
-    throw new ConfigError(`${path(KIT_FILES.certificate)} is not issued by the kit's CA (${KIT_FILES.ca}); the kit mixes two federations`);
+  const issuers = [ca, ...(manifest.externalRoots ?? []).map((pem) => new X509Certificate(pem))];
+  if (!issuers.some((issuer) => certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey))) {
+    throw new ConfigError(
+      `${path(KIT_FILES.certificate)} is not issued by the kit's CA (${KIT_FILES.ca})${manifest.externalRoots?.length ? ' nor by an external root the manifest names' : ''}; the kit mixes two federations`,
+    );
   }
   const facts = readCertificateFacts(certificatePem);
   checkValidity(`${path(KIT_FILES.certificate)}`, facts, now);
@@ -77,7 +82,6 @@ export async function loadStartupKit(folder: string, options: { now?: Date } = {
   }
   if (!certificate.checkPrivateKey(key)) throw new KeyCustodyError(`${path(KIT_FILES.key)} does not belong to ${KIT_FILES.certificate}`);
 
-  const manifest = verifyManifest(manifestJson, signature, caPem, path(KIT_FILES.manifest));
   const entry = manifest.nodes.find((node) => node.certificateSha256 === facts.sha256);
   if (!entry) throw new ConfigError(`${path(KIT_FILES.certificate)} (SHA-256 ${facts.sha256}) is not listed in the federation manifest`);
   const uri = facts.nodeUri;

@@ -27,6 +27,11 @@ export interface JoinRequest {
   readonly keyFingerprint: string;
   /** A node already in this job (rejoining): the last round whose aggregate it applied. */
   readonly resumeAfterRound?: number | undefined;
+  /**
+   * A restarted node without saved state that still holds its key material (threshold custody: its
+   * secret key share): it catches up on the published aggregates of the completed rounds.
+   */
+  readonly catchUp?: boolean | undefined;
   /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
   readonly nonce?: Uint8Array | undefined;
 }
@@ -61,7 +66,13 @@ export type CoordinatorEvent =
   | { readonly type: 'job-finished'; readonly roundsCompleted: number }
   | { readonly type: 'job-failed'; readonly reason: string }
   | { readonly type: 'key-setup-requested'; readonly step: KeySetupStep; readonly previous: readonly SignedValue[] }
-  | { readonly type: 'key-setup-complete'; readonly publicShares: readonly SignedValue[]; readonly collectiveKeySha256: string }
+  | {
+      readonly type: 'key-setup-complete';
+      readonly publicShares: readonly SignedValue[];
+      readonly collectiveKeySha256: string;
+      /** Every participant's signed seed reveal: what a node catching up without saved state rebuilds the key from. */
+      readonly seedReveals?: readonly SignedValue[] | undefined;
+    }
   | {
       readonly type: 'decryption-requested';
       readonly round: number;
@@ -169,6 +180,36 @@ export interface EvaluationReport {
   readonly loss: number;
   readonly totalSamples: number;
   readonly meanTrainingLoss: number;
+  /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
+  readonly nonce?: Uint8Array | undefined;
+}
+
+/**
+ * Why a participant stopped, from a closed list (protocols/wire/failure-report-mapping.ts maps
+ * errors to it). No text travels: a dataset's error message names cell values.
+ */
+export const FAILURE_CODES = [
+  'dataset-invalid',
+  'config-invalid',
+  'custody-violation',
+  'protocol-violation',
+  'out-of-memory',
+  'internal',
+  'stopped-by-operator',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** Where in the job the participant was when it stopped. */
+export const FAILURE_PHASES = ['join', 'key-setup', 'statistics', 'training', 'evaluation', 'decryption', 'finish'] as const;
+export type FailurePhase = (typeof FAILURE_PHASES)[number];
+
+/** A participant's one message about why it stops: bounded, structured, no free text. */
+export interface FailureReport {
+  readonly jobId: string;
+  readonly participantId: string;
+  readonly code: FailureCode;
+  readonly phase: FailurePhase;
+  readonly round: number;
   /** Replay protection: 16 fresh random bytes (stamped by the wire mapping when absent). */
   readonly nonce?: Uint8Array | undefined;
 }

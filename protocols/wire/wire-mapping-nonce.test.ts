@@ -34,7 +34,7 @@ describe('nonces on state-changing messages', () => {
   });
 
   it('refuses a message without a nonce, with a short one, and a later chunk that carries one', () => {
-    const missing = parseJoinRequest({ ...join, nonce: Buffer.alloc(0), resuming: false, lastAppliedRound: 0 });
+    const missing = parseJoinRequest({ ...join, nonce: Buffer.alloc(0), resuming: false, lastAppliedRound: 0, catchUp: false });
     expect(missing.success).toBe(false);
     expect(!missing.success && missing.reason).toMatch(/nonce: is not a 16-byte nonce/);
     expect(parseEvaluationReport({ jobId: 'job', participantId: 'bank', round: 1, evaluationCount: 3, auc: 0.5, loss: 0.2, totalSamples: 9, meanTrainingLoss: 0.3, nonce: Buffer.alloc(8) }).success).toBe(false);

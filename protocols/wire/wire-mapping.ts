@@ -17,15 +17,18 @@ import { identifier, round, bytes, wireRoundKind, wireKeySetupStep, KEY_SETUP_ST
 
 // Threshold custody's messages: key setup, partial decryptions, relayed contributions, decrypted sums.
 export * from './threshold-wire-mapping.js';
+// A participant's report of why it stopped (a closed code list, no text).
+export * from './failure-report-mapping.js';
 
 // --- JoinRequest (participant -> coordinator)
 export function toWireJoinRequest(request: JoinRequest): WireJoinRequest {
-  const { resumeAfterRound, ...rest } = request;
+  const { resumeAfterRound, catchUp, ...rest } = request;
   return {
     ...rest,
     nonce: freshNonce(request.nonce),
     resuming: resumeAfterRound !== undefined,
     lastAppliedRound: resumeAfterRound ?? 0,
+    catchUp: catchUp ?? false,
   };
 }
 const joinRequestSchema = z.object({
@@ -36,14 +39,15 @@ const joinRequestSchema = z.object({
   nonce,
   resuming: z.boolean(),
   lastAppliedRound: round,
+  catchUp: z.boolean(),
 });
 export function parseJoinRequest(wire: JoinRequest__Output): Parsed<JoinRequest> {
   const malformed = undecodable(wire, 'join request');
   if (malformed) return malformed;
   const result = joinRequestSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'join request');
-  const { resuming, lastAppliedRound, ...rest } = result.data;
-  return { success: true, data: { ...rest, resumeAfterRound: resuming ? lastAppliedRound : undefined } };
+  const { resuming, lastAppliedRound, catchUp, ...rest } = result.data;
+  return { success: true, data: { ...rest, resumeAfterRound: resuming ? lastAppliedRound : undefined, ...(catchUp ? { catchUp } : {}) } };
 }
 
 // --- CoordinatorEvent (coordinator -> participant)
@@ -94,7 +98,11 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
       return { keySetupRequested: { step: KEY_SETUP_STEP_TO_WIRE[event.step], previous: event.previous.map(toWireSignedValue) } };
     case 'key-setup-complete':
       return {
-        keySetupComplete: { publicShares: event.publicShares.map(toWireSignedValue), collectiveKeySha256: event.collectiveKeySha256 },
+        keySetupComplete: {
+          publicShares: event.publicShares.map(toWireSignedValue),
+          collectiveKeySha256: event.collectiveKeySha256,
+          seedReveals: (event.seedReveals ?? []).map(toWireSignedValue),
+        },
       };
     case 'decryption-requested':
       return { decryptionRequested: { ...toWireAggregateSummary(event), aggregateSha256: event.aggregateSha256 } };
@@ -126,7 +134,11 @@ const coordinatorEventSchema = z.union([
   }),
   z.object({
     event: z.literal('keySetupComplete'),
-    keySetupComplete: z.object({ publicShares: z.array(signedValueSchema).min(1).max(1_000), collectiveKeySha256: sha256Hex }),
+    keySetupComplete: z.object({
+      publicShares: z.array(signedValueSchema).min(1).max(1_000),
+      collectiveKeySha256: sha256Hex,
+      seedReveals: z.array(signedValueSchema).max(1_000),
+    }),
   }),
   z.object({
     event: z.literal('decryptionRequested'),
@@ -186,8 +198,10 @@ export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<Co
         success: true,
         data: { type: 'key-setup-requested', step: fromWireKeySetupStep(message.keySetupRequested.step), previous: message.keySetupRequested.previous },
       };
-    case 'keySetupComplete':
-      return { success: true, data: { type: 'key-setup-complete', ...message.keySetupComplete } };
+    case 'keySetupComplete': {
+      const { seedReveals, ...complete } = message.keySetupComplete;
+      return { success: true, data: { type: 'key-setup-complete', ...complete, ...(seedReveals.length > 0 ? { seedReveals } : {}) } };
+    }
     case 'decryptionRequested':
       return {
         success: true,

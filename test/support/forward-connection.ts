@@ -7,6 +7,7 @@ export function forwardConnection(connection: FederationConnection): FederationC
     submitUpdate: (chunks) => connection.submitUpdate(chunks),
     fetchAggregate: (request) => connection.fetchAggregate(request),
     reportEvaluation: (report) => connection.reportEvaluation(report),
+    reportFailure: (report) => connection.reportFailure(report),
     submitKeySetup: (message) => connection.submitKeySetup(message),
     submitDecryptionShare: (chunks) => connection.submitDecryptionShare(chunks),
     fetchDecryptedAggregate: (request) => connection.fetchDecryptedAggregate(request),

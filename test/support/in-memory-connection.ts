@@ -8,6 +8,7 @@ import type {
   CoordinatorEvent,
   DecryptionShareChunk,
   EvaluationReport,
+  FailureReport,
   FetchAggregateRequest,
   JoinRequest,
   KeySetupMessage,
@@ -22,6 +23,7 @@ import {
   parseDecryptedChunk,
   parseDecryptionShareChunk,
   parseEvaluationReport,
+  parseFailureReport,
   parseFetchAggregateRequest,
   parseJoinRequest,
   parseKeySetupMessage,
@@ -32,6 +34,7 @@ import {
   toWireDecryptedChunk,
   toWireDecryptionShareChunk,
   toWireEvaluationReport,
+  toWireFailureReport,
   toWireFetchAggregateRequest,
   toWireJoinRequest,
   toWireKeySetupMessage,
@@ -153,6 +156,10 @@ export class InMemoryFederationConnection implements FederationConnection {
 
   async reportEvaluation(report: EvaluationReport): Promise<Receipt> {
     return this.coordinator.reportEvaluation(this.request('ReportEvaluation', report, toWireEvaluationReport, parseEvaluationReport));
+  }
+
+  async reportFailure(report: FailureReport): Promise<Receipt> {
+    return this.coordinator.reportFailure(this.request('ReportFailure', report, toWireFailureReport, parseFailureReport));
   }
 
   async fetchAggregate(request: FetchAggregateRequest): Promise<Uint8Array[]> {

@@ -126,6 +126,7 @@ function fillDefinitions(list, entries) {
 
 function describeState(participant) {
   if (participant.state === 'uploading' && participant.upload) return `uploading ${participant.upload.chunksReceived}/${participant.upload.chunkCount} chunks`;
+  if (participant.failure) return `${participant.state}: ${participant.failure.code} (${participant.failure.phase}, round ${participant.failure.round})`;
   return participant.state;
 }
 

@@ -2,7 +2,8 @@
  * The compact wire format of one RNS polynomial from a peer (a public-key share b_i or one chunk of a
  * decryption share d_i). Little-endian, 88-byte header so the data is 8-aligned:
  *
- *   0  'HTCK' magic            4  u8 version (1)     5  u8 kind (1 public-key share, 2 decryption share)
+ *   0  'HTCK' magic            4  u8 version (1)     5  u8 kind (1 public-key share, 2 decryption share,
+ *                                                    3 Shamir share of a key share, t-of-N custody)
  *   6  u16 reserved (0)        8  u32 N              12 u32 prime count k
  *   16 parms_id (32 bytes)     48 u32 chunk index    52 u32 chunk count
  *   56 binding (32 bytes): SHA-256 naming what the share is for (the common seed / the ciphertext)
@@ -28,8 +29,13 @@ export const SHARE_PRIME_COUNT_OFFSET = 12;
 export const SHARE_CHUNK_INDEX_OFFSET = 48;
 export const SHARE_CHUNK_COUNT_OFFSET = 52;
 
-export type ShareKind = 'public-key-share' | 'decryption-share';
-const KIND_CODES: Record<ShareKind, number> = { 'public-key-share': 1, 'decryption-share': 2 };
+export type ShareKind = 'public-key-share' | 'decryption-share' | 'shamir-share';
+const KIND_CODES: Record<ShareKind, number> = { 'public-key-share': 1, 'decryption-share': 2, 'shamir-share': 3 };
+const BINDING_MISMATCH: Record<ShareKind, string> = {
+  'public-key-share': 'made for another common seed',
+  'decryption-share': 'made for another ciphertext',
+  'shamir-share': 'made for another job, key epoch, collective key, sender or receiver',
+};
 
 /** The header fields a share claims, read without any expectation; undefined when it has no share header. */
 export interface ShareHeader {
@@ -108,7 +114,7 @@ export function decodeShare(bytes: Uint8Array, expected: Omit<ShareFields, 'word
   if (view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true) !== expected.chunkIndex) problems.push(`chunk index ${view.getUint32(SHARE_CHUNK_INDEX_OFFSET, true)}, expected ${expected.chunkIndex}`);
   if (view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true) !== expected.chunkCount) problems.push(`chunk count ${view.getUint32(SHARE_CHUNK_COUNT_OFFSET, true)}, expected ${expected.chunkCount}`);
   if (!equalBytes(bytes.subarray(56, 88), expected.binding)) {
-    problems.push(expected.kind === 'decryption-share' ? 'made for another ciphertext' : 'made for another common seed');
+    problems.push(BINDING_MISMATCH[expected.kind]);
   }
   if (problems.length > 0) throw new CiphertextError(`${where}: ${problems.join('; ')}`);
   const words = copyWords(bytes, SHARE_HEADER_BYTES, wordCount);

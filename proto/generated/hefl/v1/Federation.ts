@@ -9,6 +9,7 @@ import type { DecryptedChunk as _hefl_v1_DecryptedChunk, DecryptedChunk__Output 
 import type { DecryptionShareChunk as _hefl_v1_DecryptionShareChunk, DecryptionShareChunk__Output as _hefl_v1_DecryptionShareChunk__Output } from '../../hefl/v1/DecryptionShareChunk.js';
 import type { EvaluationReceipt as _hefl_v1_EvaluationReceipt, EvaluationReceipt__Output as _hefl_v1_EvaluationReceipt__Output } from '../../hefl/v1/EvaluationReceipt.js';
 import type { EvaluationReport as _hefl_v1_EvaluationReport, EvaluationReport__Output as _hefl_v1_EvaluationReport__Output } from '../../hefl/v1/EvaluationReport.js';
+import type { FailureReport as _hefl_v1_FailureReport, FailureReport__Output as _hefl_v1_FailureReport__Output } from '../../hefl/v1/FailureReport.js';
 import type { FetchAggregateRequest as _hefl_v1_FetchAggregateRequest, FetchAggregateRequest__Output as _hefl_v1_FetchAggregateRequest__Output } from '../../hefl/v1/FetchAggregateRequest.js';
 import type { JoinRequest as _hefl_v1_JoinRequest, JoinRequest__Output as _hefl_v1_JoinRequest__Output } from '../../hefl/v1/JoinRequest.js';
 import type { KeySetupMessage as _hefl_v1_KeySetupMessage, KeySetupMessage__Output as _hefl_v1_KeySetupMessage__Output } from '../../hefl/v1/KeySetupMessage.js';
@@ -44,6 +45,15 @@ export interface FederationClient extends grpc.Client {
   reportEvaluation(argument: _hefl_v1_EvaluationReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
   reportEvaluation(argument: _hefl_v1_EvaluationReport, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
   reportEvaluation(argument: _hefl_v1_EvaluationReport, callback: grpc.requestCallback<_hefl_v1_EvaluationReceipt__Output>): grpc.ClientUnaryCall;
+  
+  ReportFailure(argument: _hefl_v1_FailureReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  ReportFailure(argument: _hefl_v1_FailureReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  ReportFailure(argument: _hefl_v1_FailureReport, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  ReportFailure(argument: _hefl_v1_FailureReport, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  reportFailure(argument: _hefl_v1_FailureReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  reportFailure(argument: _hefl_v1_FailureReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  reportFailure(argument: _hefl_v1_FailureReport, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
+  reportFailure(argument: _hefl_v1_FailureReport, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientUnaryCall;
   
   SubmitDecryptionShare(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_DecryptionShareChunk>;
   SubmitDecryptionShare(metadata: grpc.Metadata, callback: grpc.requestCallback<_hefl_v1_SubmitReceipt__Output>): grpc.ClientWritableStream<_hefl_v1_DecryptionShareChunk>;
@@ -85,6 +95,8 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   
   ReportEvaluation: grpc.handleUnaryCall<_hefl_v1_EvaluationReport__Output, _hefl_v1_EvaluationReceipt>;
   
+  ReportFailure: grpc.handleUnaryCall<_hefl_v1_FailureReport__Output, _hefl_v1_SubmitReceipt>;
+  
   SubmitDecryptionShare: grpc.handleClientStreamingCall<_hefl_v1_DecryptionShareChunk__Output, _hefl_v1_SubmitReceipt>;
   
   SubmitKeySetup: grpc.handleUnaryCall<_hefl_v1_KeySetupMessage__Output, _hefl_v1_SubmitReceipt>;
@@ -99,6 +111,7 @@ export interface FederationDefinition extends grpc.ServiceDefinition {
   FetchDecryptedAggregate: MethodDefinition<_hefl_v1_FetchAggregateRequest, _hefl_v1_DecryptedChunk, _hefl_v1_FetchAggregateRequest__Output, _hefl_v1_DecryptedChunk__Output>
   Join: MethodDefinition<_hefl_v1_JoinRequest, _hefl_v1_CoordinatorEvent, _hefl_v1_JoinRequest__Output, _hefl_v1_CoordinatorEvent__Output>
   ReportEvaluation: MethodDefinition<_hefl_v1_EvaluationReport, _hefl_v1_EvaluationReceipt, _hefl_v1_EvaluationReport__Output, _hefl_v1_EvaluationReceipt__Output>
+  ReportFailure: MethodDefinition<_hefl_v1_FailureReport, _hefl_v1_SubmitReceipt, _hefl_v1_FailureReport__Output, _hefl_v1_SubmitReceipt__Output>
   SubmitDecryptionShare: MethodDefinition<_hefl_v1_DecryptionShareChunk, _hefl_v1_SubmitReceipt, _hefl_v1_DecryptionShareChunk__Output, _hefl_v1_SubmitReceipt__Output>
   SubmitKeySetup: MethodDefinition<_hefl_v1_KeySetupMessage, _hefl_v1_SubmitReceipt, _hefl_v1_KeySetupMessage__Output, _hefl_v1_SubmitReceipt__Output>
   SubmitUpdate: MethodDefinition<_hefl_v1_UpdateChunk, _hefl_v1_SubmitReceipt, _hefl_v1_UpdateChunk__Output, _hefl_v1_SubmitReceipt__Output>

@@ -9,6 +9,7 @@ export interface JoinRequest {
   'nonce'?: (Buffer | Uint8Array | string);
   'resuming'?: (boolean);
   'lastAppliedRound'?: (number);
+  'catchUp'?: (boolean);
 }
 
 export interface JoinRequest__Output {
@@ -19,4 +20,5 @@ export interface JoinRequest__Output {
   'nonce': (Buffer);
   'resuming': (boolean);
   'lastAppliedRound': (number);
+  'catchUp': (boolean);
 }
