@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from '../examples/bank-marketing/bank-marketing-data.js';
 import { splitInstitutions } from '../examples/bank-marketing/split-institutions.js';
@@ -9,6 +9,34 @@ import { formatCsv } from '../participant/data/write-csv.js';
 import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
 import { bankJob } from '../test/support/bank-slices.js';
 import { figure, ratioFigure, type Figure } from './figures.js';
+import { readRoundStageTimes, type RoundStageTimes } from './round-stage-times.js';
+
+/** Milliseconds per stage of every training round (the product's own log lines, see round-stage-times.ts); null where the custody has no such stage. */
+export type BankJobStages = { readonly [Stage in Exclude<keyof RoundStageTimes, 'round'>]: Figure | null };
+
+function stageFigures(rounds: readonly RoundStageTimes[]): BankJobStages {
+  const stage = (pick: (round: RoundStageTimes) => number | null): Figure | null => {
+    const values = rounds.map(pick);
+    return values.every((value): value is number => value !== null && Number.isFinite(value)) && values.length > 0 ? figure('ms', values) : null;
+  };
+  return {
+    localTrainingMs: stage((round) => round.localTrainingMs),
+    encryptionMs: stage((round) => round.encryptionMs),
+    uploadMs: stage((round) => round.uploadMs),
+    collectMs: stage((round) => round.collectMs),
+    aggregationMs: stage((round) => round.aggregationMs),
+    finalizeMs: stage((round) => round.finalizeMs),
+    publishMs: stage((round) => round.publishMs),
+    decryptionSharesMs: stage((round) => round.decryptionSharesMs),
+    shareFetchMs: stage((round) => round.shareFetchMs),
+    shareVerifyMs: stage((round) => round.shareVerifyMs),
+    shareComputeMs: stage((round) => round.shareComputeMs),
+    shareSubmitMs: stage((round) => round.shareSubmitMs),
+    combineMs: stage((round) => round.combineMs),
+    evaluationMs: stage((round) => round.evaluationMs),
+    totalMs: stage((round) => round.totalMs),
+  };
+}
 
 /** One custody mode's job: every training round's seconds (coordinator RoundSummary), run after run. */
 export interface BankJobRun {
@@ -20,6 +48,10 @@ export interface BankJobRun {
   readonly bytesReceivedPerTrainingRound: Figure;
   /** Held-out AUC after the last round: HE must not change the model's quality. */
   readonly finalHeldOutAuc: Figure;
+  /** Where each training round's time went, every training round of every run. */
+  readonly stages: BankJobStages;
+  /** 1, 5, 15-minute load averages right before each job (a shared 2-core machine). */
+  readonly loadAverageBeforeJobs: readonly (readonly number[])[];
 }
 
 export type BankJobResult =
@@ -29,6 +61,8 @@ export type BankJobResult =
       /** Rows per institution (0 = each institution's whole share of the data). */
       readonly rowsPerInstitution: number;
       readonly modelParameters: number;
+      /** Units of each hidden layer ([] = logistic regression). */
+      readonly hiddenLayers: readonly number[];
       readonly trainingRounds: number;
       readonly encrypted: BankJobRun;
       readonly plaintext: BankJobRun;
@@ -42,8 +76,8 @@ const INSTITUTIONS = ['bank', 'ecommerce', 'government'] as const;
 export interface BankJobBenchOptions {
   /** 0: each institution's whole share of the 41,188 rows (the demo's split). */
   readonly rowsPerInstitution: number;
-  /** Hidden units of the one-hidden-layer MLP (1,536 on 62 inputs: 98,305 parameters); 0 = logistic regression. */
-  readonly hiddenUnits: number;
+  /** Units of each hidden layer of the MLP ([1536] on 62 inputs: 98,305 parameters; [968, 968]: 999,945); [] = logistic regression. */
+  readonly hiddenLayers: readonly number[];
   readonly trainingRounds: number;
 }
 
@@ -66,7 +100,10 @@ export async function writeInstitutionFiles(directory: string, rowsPerInstitutio
 function jobFor(options: BankJobBenchOptions, custody: 'threshold' | 'none'): JobSpec {
   const base = bankJob({
     jobId: `bench-bank-${custody}`,
-    model: options.hiddenUnits > 0 ? { kind: 'sequential', hiddenLayers: [{ type: 'dense', units: options.hiddenUnits, activation: 'relu' }] } : { kind: 'logistic-regression' },
+    model:
+      options.hiddenLayers.length > 0
+        ? { kind: 'sequential', hiddenLayers: options.hiddenLayers.map((units) => ({ type: 'dense' as const, units, activation: 'relu' as const })) }
+        : { kind: 'logistic-regression' },
     training: { rounds: options.trainingRounds, localEpochs: 1, batchSize: 64, learningRate: 0.001, optimizer: 'adam', seed: 7 },
     federation: { participants: [...INSTITUTIONS], minParticipants: 3, roundDeadlineSeconds: 300, joinDeadlineSeconds: 120 },
   });
@@ -88,14 +125,15 @@ export async function measureBankJob(options: BankJobBenchOptions, repeat: numbe
     const { files, testFile } = await writeInstitutionFiles(join(directory, 'data'), options.rowsPerInstitution);
     let modelParameters = 0;
     const samples = {
-      threshold: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[] },
-      none: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[] },
+      threshold: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[], stages: [] as RoundStageTimes[], loads: [] as number[][] },
+      none: { rounds: [] as number[], first: [] as number[], bytes: [] as number[], auc: [] as number[], stages: [] as RoundStageTimes[], loads: [] as number[][] },
     };
     for (let run = 0; run < repeat; run += 1) {
       for (const custody of ['threshold', 'none'] as const) {
         onProgress(`bank job over gRPC (4 processes), custody ${custody}: run ${run + 1}/${repeat}`);
         const work = join(directory, `${custody}-${run}`);
-        const { report } = await launchLocalFederation({
+        samples[custody].loads.push(loadavg());
+        const { report, logDirectory } = await launchLocalFederation({
           workDirectory: work,
           job: jobFor(options, custody),
           nodes: INSTITUTIONS.map((participantId) => ({ participantId, dataCsv: files[participantId] as string, ...(participantId === 'bank' ? { evaluationCsv: testFile } : {}) })),
@@ -111,6 +149,7 @@ export async function measureBankJob(options: BankJobBenchOptions, repeat: numbe
         bucket.first.push((training[0] as (typeof training)[number]).seconds);
         bucket.bytes.push(...training.map((round) => round.bytesReceived));
         bucket.auc.push(training.at(-1)?.heldOutAuc ?? Number.NaN);
+        bucket.stages.push(...(await readRoundStageTimes(logDirectory)));
         await rm(work, { recursive: true, force: true });
       }
     }
@@ -120,6 +159,8 @@ export async function measureBankJob(options: BankJobBenchOptions, repeat: numbe
       firstTrainingRoundSeconds: figure('s', samples[custody].first),
       bytesReceivedPerTrainingRound: figure('bytes', samples[custody].bytes),
       finalHeldOutAuc: figure('auc', samples[custody].auc),
+      stages: stageFigures(samples[custody].stages),
+      loadAverageBeforeJobs: samples[custody].loads,
     });
     const encrypted = runOf('threshold');
     const plaintext = runOf('none');
@@ -127,6 +168,7 @@ export async function measureBankJob(options: BankJobBenchOptions, repeat: numbe
       status: 'measured',
       rowsPerInstitution: options.rowsPerInstitution,
       modelParameters,
+      hiddenLayers: options.hiddenLayers,
       trainingRounds: options.trainingRounds,
       encrypted,
       plaintext,

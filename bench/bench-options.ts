@@ -5,7 +5,7 @@ import type { ConvergenceBenchOptions } from './convergence.js';
 import type { DpBenchOptions } from './differential-privacy.js';
 import type { VerticalBenchOptions } from './vertical-section.js';
 
-export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'round', 'memory', 'threshold', 'tofn', 'vertical', 'convergence', 'dp'] as const;
+export const BENCH_SECTIONS = ['ckks', 'parallel', 'paillier', 'bank-job', 'bank-job-1m', 'round', 'memory', 'threshold', 'tofn', 'vertical', 'convergence', 'dp'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchOptions {
@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly paillierSampleSize: number;
   /** The whole-round HE cost: the bank job under threshold CKKS and with HE off (see bank-job-end-to-end.ts). */
   readonly bankJob: BankJobBenchOptions;
+  /** The same at about 1M parameters (issue #19), with per-stage times; null with --quick (skipped: bank-job covers its code). */
+  readonly bankJobLarge: BankJobBenchOptions | null;
   /** P and N of the synthetic round over gRPC. */
   readonly roundParameters: number;
   readonly roundParticipants: number;
@@ -61,6 +63,8 @@ Examples:
   npm run bench -- --only memory       coordinator peak RSS with 3, 10 and 20 participant processes
   npm run bench -- --only tofn         t-of-N custody: resharing bytes and seconds for N = 3, 5, 10, per-round decryption bytes
   npm run bench -- --only bank-job     one whole round, threshold CKKS vs HE switched off (custody none)
+  npm run bench -- --only bank-job-1m --repeat 1
+                                       the same at 999,945 parameters, with where each round's time goes
   npm run bench -- --only vertical     PSI 3 × 100k ids (target ≤ 60 s) and the vertical job, threshold vs none
   npm run bench -- --only convergence  rounds each server optimizer needs to come within 0.002 AUC of centralized
   npm run bench -- --only dp           held-out AUC against each institution's ε with DP-SGD (z 0.8, 1, 1.5, 2, target ε 2.5)`;
@@ -136,7 +140,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     parallelParameters: quick ? 50_000 : 1_000_000,
     paillierSampleSize: quick ? 10 : 200,
     // Full: each institution's whole share of the data and a 98,305-parameter MLP (the issue's 100k), 3 training rounds.
-    bankJob: quick ? { rowsPerInstitution: 300, hiddenUnits: 0, trainingRounds: 1 } : { rowsPerInstitution: 0, hiddenUnits: 1_536, trainingRounds: 3 },
+    bankJob: quick ? { rowsPerInstitution: 300, hiddenLayers: [], trainingRounds: 1 } : { rowsPerInstitution: 0, hiddenLayers: [1_536], trainingRounds: 3 },
+    // Two hidden layers of 968 units on 62 inputs: 999,945 parameters, 123 ciphertexts (the native reference's 1M); 2,000 rows per institution, 2 rounds.
+    bankJobLarge: quick ? null : { rowsPerInstitution: 2_000, hiddenLayers: [968, 968], trainingRounds: 2 },
     roundParameters: quick ? 10_000 : 100_000,
     roundParticipants: 3,
     memoryParameters: quick ? 10_000 : 1_000_000,

@@ -28,6 +28,8 @@ export interface BenchReport {
   readonly paillier: PaillierResult | null;
   readonly ckksVersusPaillier: CkksPaillierComparison | null;
   readonly bankJob: BankJobResult | null;
+  /** The bank job at about 1M parameters, threshold vs none, with per-stage times (issue #19). */
+  readonly bankJobLarge: BankJobResult | null;
   readonly syntheticRound: SyntheticRoundResult | null;
   readonly coordinatorMemory: CoordinatorMemoryResult | null;
   readonly threshold: ThresholdCostsResult | null;

@@ -16,15 +16,9 @@ import {
 import type { CkksParameters } from '../protocols/job/job-spec.js';
 import { DEFAULT_CKKS_PARAMETERS } from './ckks-throughput.js';
 import { deriveFigure, figure, ratioFigure, repeatRuns, timeSeconds, timeSecondsSync, type Figure } from './figures.js';
+import { measureEncryptionVersusNative, VERSUS_NATIVE_PARAMETER_SETS, type EncryptionVersusNative } from './encryption-versus-native.js';
+import { nativeSealReferenceFor, type NativeSealReference } from './native-seal-reference.js';
 import { maxAbsoluteError, syntheticWeightedUpdate } from './synthetic-update.js';
-
-/**
- * Native (C++) Microsoft SEAL 4.1 on ONE core of this 2-core machine class: encode + encrypt +
- * serialize (zstd) at N = 8192, primes 60+40+40+60, scale 2^40 runs at 0.75 M params/s. The figure
- * comes from the performance issue (measured there, natively, on this machine class); this bench does
- * not build native SEAL and does not re-measure it. It is the bar the two-core pool should reach.
- */
-export const NATIVE_SEAL_SINGLE_CORE_PARAMS_PER_SECOND = 750_000;
 
 export interface ParallelEncryptionResult {
   readonly parameters: CkksParameters;
@@ -52,9 +46,12 @@ export interface ParallelEncryptionResult {
   readonly singleThreadCpuSecondsPerMillion: Figure;
   /** Single-thread seconds / pool seconds, paired run by run. */
   readonly speedUp: Figure;
-  readonly nativeSealParamsPerSecond: number;
-  /** Pool params/s / NATIVE_SEAL_SINGLE_CORE_PARAMS_PER_SECOND. */
-  readonly ratioToNativeSeal: Figure;
+  /** Native SEAL on one core for these parameters and packing (bench/native-seal-reference.ts); null: none known. */
+  readonly nativeSeal: NativeSealReference | null;
+  /** Native seconds / pool seconds, same parameters, packing (2 values per slot) and stages, per ciphertext (> 1: the pool is faster). */
+  readonly ratioToNativeSeal: Figure | null;
+  /** Both parameter sets (reference and threshold default): one thread and pool, stages split, each against its own native reference. */
+  readonly versusNative: readonly EncryptionVersusNative[];
   /** Peak process RSS during the pool run minus RSS before the pool started (worker isolates + their SEAL heaps + chunks in flight). */
   readonly poolPeakExtraRssBytes: Figure;
   /** Serialized ciphertext bytes encryptVector returns: the single-thread path holds every chunk at once. */
@@ -245,11 +242,15 @@ export async function measureParallelEncryption(parameterCount: number, repeat: 
     );
     const perSecond = (seconds: Figure): Figure => deriveFigure(seconds, 'params/s', (value) => parameterCount / value);
     const poolParamsPerSecond = perSecond(runs.pool);
+    const nativeSeal = nativeSealReferenceFor(parameters, 2) ?? null;
+    const ciphertextCount = session.chunkCountFor(parameterCount);
+    const versusNative: EncryptionVersusNative[] = [];
+    for (const set of VERSUS_NATIVE_PARAMETER_SETS) versusNative.push(await measureEncryptionVersusNative(set, parameterCount, repeat, onProgress));
     return {
       parameters,
       slotCount: session.slotCount,
       parameterCount,
-      ciphertextCount: session.chunkCountFor(parameterCount),
+      ciphertextCount,
       workers,
       lookAhead,
       poolStartSeconds: runs.poolStart,
@@ -262,8 +263,9 @@ export async function measureParallelEncryption(parameterCount: number, repeat: 
       poolCpuSecondsPerMillion: deriveFigure(runs.poolCpu, 's/M params', (value) => (value * 1e6) / parameterCount),
       singleThreadCpuSecondsPerMillion: deriveFigure(runs.singleCpu, 's/M params', (value) => (value * 1e6) / parameterCount),
       speedUp: ratioFigure(runs.single, runs.pool),
-      nativeSealParamsPerSecond: NATIVE_SEAL_SINGLE_CORE_PARAMS_PER_SECOND,
-      ratioToNativeSeal: figure('ratio', poolParamsPerSecond.samples.map((value) => value / NATIVE_SEAL_SINGLE_CORE_PARAMS_PER_SECOND)),
+      nativeSeal,
+      ratioToNativeSeal: nativeSeal ? figure('× native', runs.pool.samples.map((seconds) => (nativeSeal.totalSeconds * (ciphertextCount / nativeSeal.ciphertextCount)) / seconds)) : null,
+      versusNative,
       poolPeakExtraRssBytes: runs.poolExtraRss,
       singleThreadHeldBytes: runs.singleHeld,
       maxChunksAhead: mostAhead,

@@ -36,6 +36,11 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     ? await measureSyntheticRound(options.roundParameters, options.roundParticipants, options.repeat, onProgress)
     : null;
   const bankJob = selected('bank-job') ? await measureBankJob(options.bankJob, options.repeat, onProgress) : null;
+  const bankJobLarge = !selected('bank-job-1m')
+    ? null
+    : options.bankJobLarge
+      ? await measureBankJob(options.bankJobLarge, options.repeat, onProgress)
+      : ({ status: 'skipped', reason: '--quick: the 1M-parameter job runs in full mode only (bank-job runs the same code)' } as const);
   const coordinatorMemory = selected('memory')
     ? await measureCoordinatorMemory(options.memoryParameters, options.memoryParticipants, options.repeat, options.memoryLimitSeconds, onProgress)
     : null;
@@ -59,6 +64,7 @@ export async function runBench(options: BenchOptions, onProgress: (line: string)
     paillier,
     ckksVersusPaillier: largestCkks && paillier ? compareCkksWithPaillier(largestCkks, paillier) : null,
     bankJob,
+    bankJobLarge,
     syntheticRound,
     coordinatorMemory,
     threshold,

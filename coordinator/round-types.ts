@@ -173,6 +173,8 @@ export interface ActiveRound {
   readonly digests: Map<string, string>;
   /** Chunks received so far of each update still streaming in. */
   readonly uploads: Map<string, number>;
+  /** Milliseconds spent adding chunks to the sum (load, validate, journal, add, commit), every update. */
+  aggregationMs: number;
   open: boolean;
 }
 

@@ -22,7 +22,24 @@ export interface RoundContext extends JobRecordContext {
 interface Published {
   readonly contributors: readonly string[];
   readonly values: Float64Array | undefined;
+  /** Milliseconds per phase, for the 'round phase times' log line. */
+  readonly phaseMs: AggregationPhaseMs;
 }
+
+/**
+ * Where a round's time went at the coordinator: `collectMs` from the round's announcement to its last
+ * update (the nodes' local work, encryption and upload); `aggregateMs` the part of it spent adding
+ * chunks to the sum (load, validate, journal, add: it overlaps the upload); `finalizeMs` serializing the
+ * sum; `publishMs` the custody's publication (threshold: the joint decryption, shares and combination).
+ */
+export interface AggregationPhaseMs {
+  readonly collectMs: number;
+  readonly aggregateMs: number;
+  readonly finalizeMs: number;
+  readonly publishMs: number;
+}
+
+const elapsedMs = (since: number): number => Math.round(performance.now() - since);
 
 /**
  * A failed round (below quorum at its deadline, a decryption share missing) publishes nothing, so
@@ -63,13 +80,17 @@ async function runRound(context: RoundContext, round: number, kind: JobRoundKind
   let totalSamples = 0;
   let meanLocalLoss: number | null = null;
   let evaluation: RoundEvaluation | undefined;
+  let evaluationMs = 0;
   if (kind === 'training') {
     if (published.values) ({ totalSamples, meanLocalLoss } = splitTrainingSum(published.values, countModelParameters(context.job)));
+    const evaluationStarted = performance.now();
     evaluation = await evaluateRound(context, round);
+    evaluationMs = elapsedMs(evaluationStarted);
     if (evaluation?.training) ({ totalSamples, meanLocalLoss } = evaluation.training);
   } else if (published.values) {
     totalSamples = Math.round(published.values[published.values.length - 1] as number);
   }
+  context.logger.info({ round, kind, ...published.phaseMs, evaluationMs, totalMs: elapsedMs(started) }, 'round phase times');
   await completeRound(context, {
     round,
     kind,
@@ -94,13 +115,19 @@ async function aggregateRound(context: RoundContext, round: number, kind: RoundK
   const plan = configureRound(context, round, kind);
   const active = openRound(context, plan, kind);
   try {
+    const collecting = performance.now();
     await collectUpdates(context, active, round, kind);
     closeRound(active, round, kind);
+    const collectMs = elapsedMs(collecting);
+    const finalizing = performance.now();
     const aggregate = active.aggregator.finalize();
+    const finalizeMs = elapsedMs(finalizing);
     const ready = { round, kind, contributors: aggregate.contributors, chunkCount: active.layout.chunkCount, vectorLength: active.layout.vectorLength };
     context.published.lastRound = round;
+    const publishing = performance.now();
     const values = await context.custody.publish(ready, aggregate);
-    return { contributors: aggregate.contributors, values };
+    const phaseMs = { collectMs, aggregateMs: Math.round(active.aggregationMs), finalizeMs, publishMs: elapsedMs(publishing) };
+    return { contributors: aggregate.contributors, values, phaseMs };
   } finally {
     context.progress.phase = 'idle';
     active.open = false;
@@ -147,6 +174,7 @@ function openRound({ job, session, custody, progress }: RoundContext, plan: Roun
     chunkHashes: new Map(),
     digests: new Map(),
     uploads: new Map(),
+    aggregationMs: 0,
     open: true,
   };
   progress.activeRound = active;

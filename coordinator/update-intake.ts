@@ -65,7 +65,9 @@ export function openUpdate(context: UpdateIntakeContext, first: UpdateChunk): Pa
       if (chunk.participantId !== first.participantId || chunk.round !== first.round || chunk.jobId !== first.jobId) {
         throw new HeflError('WIRE_MESSAGE_INVALID', 'chunks of one update must all carry the same job, participant and round');
       }
+      const adding = performance.now();
       contribution.accept(chunk.chunkIndex, chunk.ciphertext);
+      round.aggregationMs += performance.now() - adding;
       digest.add(chunk.ciphertext);
       round.uploads.set(first.participantId, (round.uploads.get(first.participantId) ?? 0) + 1);
       roster.seen(first.participantId);
@@ -84,7 +86,9 @@ export function openUpdate(context: UpdateIntakeContext, first: UpdateChunk): Pa
       round.chunkHashes.set(first.participantId, digest.chunkHashes());
       round.digests.set(first.participantId, Buffer.from(finalDigest).toString('hex'));
       try {
+        const committing = performance.now();
         contribution.commit();
+        round.aggregationMs += performance.now() - committing;
       } catch (error) {
         incoming.abort(describeSealFailure(error));
         return { accepted: false, reason: describeSealFailure(error) };

@@ -28,6 +28,7 @@ export async function runLocalRound(node: ParticipantNode, state: JobState, even
   state.currentRound = event.round;
   state.acknowledged.delete(`${event.round}:${event.kind}`);
   node.options.onProgress?.({ type: 'round-started', round: event.round, kind: event.kind, rounds: job.training.rounds });
+  const localStarted = performance.now();
   const vector =
     event.kind === 'statistics'
       ? // Round 0: per-column sums, sums of squares and the row count, as bounded fixed-point limbs.
@@ -36,7 +37,7 @@ export async function runLocalRound(node: ParticipantNode, state: JobState, even
         ? // The new global model on this node's evaluation rows, as ROC counts (zeros without any).
           evaluationVector(node, state, event.round)
         : await trainingUpdate(node, state, job, data, event.round);
-  await uploadUpdate(node, state, job, event.round, event.kind, vector);
+  await uploadUpdate(node, state, job, event.round, event.kind, vector, performance.now() - localStarted);
   vector.fill(0);
 }
 

@@ -114,6 +114,7 @@ export class ThresholdCustody implements CoordinatorCustody {
     progress.phase = 'decryption';
     events.touched();
     try {
+      const requested = performance.now();
       roster.broadcast({ type: 'decryption-requested', ...ready, aggregateSha256: decryption.aggregateSha256 });
       await events.waitFor(
         () => job.federation.participants.every((id) => decryption.shares.has(id)),
@@ -127,6 +128,8 @@ export class ThresholdCustody implements CoordinatorCustody {
             'the aggregate stays encrypted and the previous global model stays in force',
         );
       }
+      const sharesMs = Math.round(performance.now() - requested);
+      const combining = performance.now();
       let values: Float64Array;
       try {
         this.thresholdContext ??= await ThresholdCkksContext.create(job.ckks);
@@ -134,6 +137,8 @@ export class ThresholdCustody implements CoordinatorCustody {
       } catch (error) {
         throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${describeSealFailure(error)}`);
       }
+      // sharesMs: the request to the last share (each node fetches the aggregate and decrypts its part).
+      this.context.logger.info({ round: ready.round, kind: ready.kind, sharesMs, combineMs: Math.round(performance.now() - combining) }, 'joint decryption times');
       published.publishDecrypted(ready.kind, ready.round, values);
       return values;
     } finally {

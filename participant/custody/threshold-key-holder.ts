@@ -164,7 +164,9 @@ export class ThresholdKeyHolder {
     try {
       if (event.round !== round.current) throw protocolViolation(`asked to decrypt round ${event.round} while in round ${round.current}`);
       if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
+      const started = performance.now();
       const chunks = await fetchAggregate();
+      const fetchMs = performance.now() - started;
       const hash = createHash('sha256');
       for (const chunk of chunks) hash.update(chunk);
       if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
@@ -172,6 +174,7 @@ export class ThresholdKeyHolder {
       }
       const request = { round: event.round, kind: event.kind, contributors: event.contributors, c1Sha256: await c1Digests(await this.thresholdContext(), chunks) };
       this.guard.check(request, { participantId: this.participantId, roster: this.job.federation.participants, floor: this.floor, ownUpdateAcknowledged: round.ownUpdateAcknowledged });
+      const verifying = performance.now();
       if (this.floor.verifyAggregate || (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate)) {
         this.publicSession ??= await CkksSession.create(this.job.ckks);
         await verifyAggregate({
@@ -188,12 +191,16 @@ export class ThresholdKeyHolder {
       }
       // Durable before the share leaves: a restarted node still knows this c1 was decrypted.
       await this.guard.record(request);
+      const verifyMs = performance.now() - verifying;
+      const sharing = performance.now();
       const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
       // On the worker threads when the node runs them (large models), else in this thread: the same shares.
       const partial =
         this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
           ? await this.decryptionPool.decryptionShares(share.secretShare, chunks, smudging)
           : await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, smudging);
+      const shareMs = performance.now() - sharing;
+      const submitting = performance.now();
       const contributorsSha256 = Buffer.from(contributorSetDigest(event.contributors), 'hex');
       const receipt = await this.connection.submitDecryptionShare(
         partial.map((bytes, chunkIndex) => ({
@@ -207,6 +214,9 @@ export class ThresholdKeyHolder {
           contributorsSha256: chunkIndex === 0 ? contributorsSha256 : undefined,
         })),
       );
+      // fetch: the aggregate; verify: c1 digests, the guard, re-summing the signed contributions (verifyAggregate); share: the partial decryption.
+      const ms = (value: number): number => Math.round(value);
+      this.logger.info({ round: event.round, kind: event.kind, fetchMs: ms(fetchMs), verifyMs: ms(verifyMs), shareMs: ms(shareMs), submitMs: ms(performance.now() - submitting) }, 'decryption share times');
       if (!receipt.accepted) this.logger.warn({ round: event.round, reason: receipt.reason }, 'decryption share refused');
     } catch (error) {
       if (error instanceof HeflError && error.code === 'PROTOCOL_VIOLATION') {

@@ -61,6 +61,28 @@ describe('CkksSession', () => {
     expect(liveSealHandleCount()).toBe(before);
   });
 
+  it('serialized ciphertexts and keys own their bytes: later SEAL calls change none of them', async () => {
+    const session = await CkksSession.create(parameters);
+    const keys = session.generateKeyPair();
+    session.dispose();
+    const encrypting = await CkksSession.create(parameters, { publicKey: keys.publicKey });
+    const first = encrypting.encryptVector(randomVector(2 * encrypting.valuesPerCiphertext, 5));
+    const copies = first.map((bytes) => Uint8Array.from(bytes));
+    const publicKeyCopy = Uint8Array.from(keys.publicKey);
+    encrypting.encryptVector(randomVector(3 * encrypting.valuesPerCiphertext, 6));
+    const loaded = encrypting.loadCiphertext(first[0] as Uint8Array, 'first chunk');
+    encrypting.serializeCiphertext(loaded);
+    encrypting.release(loaded);
+    for (const [index, bytes] of [...first, keys.publicKey, keys.secretKey].entries()) {
+      // Each on a buffer of its own (transferable to another thread), not a view into the WASM heap.
+      expect(bytes.byteOffset, `bytes ${index}`).toBe(0);
+      expect(bytes.buffer.byteLength, `bytes ${index}`).toBe(bytes.byteLength);
+    }
+    first.forEach((bytes, index) => expect(Buffer.compare(bytes, copies[index] as Uint8Array)).toBe(0));
+    expect(Buffer.compare(keys.publicKey, publicKeyCopy)).toBe(0);
+    encrypting.dispose();
+  });
+
   it('packs two values per slot: both halves decrypt to their own values, whatever the length', async () => {
     const before = liveSealHandleCount();
     const generator = await CkksSession.create(parameters);

@@ -360,7 +360,10 @@ export class CkksSession implements Disposable {
   }
 
   private toBytes(saved: unknown): Uint8Array {
-    // Embind hands back a view that may alias the WASM heap; copy so later SEAL calls cannot move it.
+    // node-seal 7's saveToArray returns a fresh Uint8Array over a buffer of its own: kept as is (copying
+    // it again cost ~1 % of encryption, issue #19). A view into a larger buffer (the WASM heap, which
+    // later SEAL calls may move or overwrite) is copied.
+    if (saved instanceof Uint8Array && saved.byteOffset === 0 && saved.buffer instanceof ArrayBuffer && saved.buffer.byteLength === saved.byteLength) return saved;
     return Uint8Array.from(saved as Uint8Array);
   }
 }
