@@ -41,6 +41,9 @@ import {
 import { openUpdate } from './update-intake.js';
 import { describeSealFailure } from '../protocols/ckks/describe-seal-failure.js';
 
+/** Longest wait, after the last round, for every node to fetch the last published sum. */
+const FINAL_FETCH_SECONDS = 30;
+
 // The types every caller of the coordinator uses stay importable from here.
 export type {
   CoordinatorObservation,
@@ -223,7 +226,9 @@ export class Coordinator {
   decryptedFor(request: FetchAggregateRequest): Parsed<DecryptedChunk[]> {
     if (request.jobId !== this.options.job.jobId) return { success: false, reason: `unknown job "${request.jobId}"` };
     if (!this.roster.isConnected(request.participantId)) return { success: false, reason: 'participant has not joined' };
-    return this.published.decryptedFor(request);
+    const found = this.published.decryptedFor(request);
+    if (found.success) this.events.touched(); // the end of the job may be waiting for this fetch
+    return found;
   }
 
   /** verifyAggregate: every signed contribution to the round awaiting decryption, chunk by chunk. */
@@ -272,6 +277,10 @@ export class Coordinator {
         await runRoundWithRetries(this.context, round, 'training');
       }
       if (round <= job.training.rounds) this.logger.info({ roundsCompleted: round - 1, patience }, 'the federated AUC stopped improving; the job ends early');
+      // Nodes fetch the last published sum (the federation's final evaluation) after its event. Ending
+      // the job first would meet those fetches with a closed server: requests in the nodes' signed
+      // ledgers that the coordinator never received, which the audit rightly flags. Bounded wait.
+      await this.events.waitFor(() => this.published.lastDecryptedFetchedBy(this.roster.connected()), Date.now() + Math.min(job.federation.roundDeadlineSeconds, FINAL_FETCH_SECONDS) * 1000);
       this.setStatus('finished');
       this.roster.broadcast({ type: 'job-finished', roundsCompleted: round - 1 });
     } catch (error) {

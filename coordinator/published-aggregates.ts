@@ -12,6 +12,8 @@ export class PublishedAggregates {
   private readonly decrypted = new Map<string, Float64Array>();
   /** The latest round whose aggregate was published (encrypted or, under custody none, plain): evaluations are for it. */
   lastRound: number | undefined;
+  /** The decrypted sum published last, and who has fetched it (the job ends once every node has: coordinator.ts). */
+  private lastDecrypted: { key: string; fetchedBy: Set<string> } | undefined;
 
   constructor(private readonly slotCount: number) {}
 
@@ -21,6 +23,7 @@ export class PublishedAggregates {
 
   publishDecrypted(kind: RoundKind, round: number, values: Float64Array): void {
     PublishedAggregates.keep(this.decrypted, kind, round, values);
+    this.lastDecrypted = { key: `${round}:${kind}`, fetchedBy: new Set() };
     // Where the sum is published decrypted, a node catches up on that: earlier ciphertexts of the kind go.
     for (const key of [...this.encrypted.keys()]) if (key.endsWith(`:${kind}`) && Number(key.split(':')[0]) < round) this.encrypted.delete(key);
   }
@@ -37,11 +40,18 @@ export class PublishedAggregates {
     const { round } = request;
     const values = this.decrypted.get(`${round}:${request.kind}`);
     if (!values) return { success: false, reason: `no decrypted ${request.kind} aggregate for round ${round}` };
+    if (this.lastDecrypted?.key === `${round}:${request.kind}`) this.lastDecrypted.fetchedBy.add(request.participantId);
     const chunks: DecryptedChunk[] = [];
     for (let start = 0, index = 0; start < values.length; start += this.slotCount, index += 1) {
       chunks.push({ round, chunkIndex: index, values: values.subarray(start, start + this.slotCount) });
     }
     return { success: true, data: chunks };
+  }
+
+  /** Whether each of `participants` has fetched the decrypted sum published last (true when none was published). */
+  lastDecryptedFetchedBy(participants: readonly string[]): boolean {
+    const last = this.lastDecrypted;
+    return last === undefined || participants.every((id) => last.fetchedBy.has(id));
   }
 
   /** Statistics and training aggregates stay (catching up); an evaluation aggregate replaces the previous one. */
