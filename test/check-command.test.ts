@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../cli/exit-codes.js';
-import { hasStackTrace, runHefl } from './support/run-hefl.js';
+import { hasStackTrace } from './support/run-hefl.js';
+// In this process (the same main() a `hefl` process runs): seven process starts cost ~30 s of the suite.
+import { runHeflInProcess as runHefl } from './support/run-hefl-in-process.js';
 
 // `hefl check` reads the job and the node's CSVs only: the node config below names a coordinator
 // nobody listens on and a key folder that does not exist, and the check never needs either.

@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHefl, startHefl } from './support/run-hefl.js';
+import { startHefl } from './support/run-hefl.js';
+import { runHeflInProcess as runHefl } from './support/run-hefl-in-process.js';
 import { jobSpecSchema } from '../protocols/job/job-spec.js';
 import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
 import { scaledMs } from './support/time-scale.js';

@@ -7,7 +7,8 @@ import { loadStartupKit } from '../protocols/trust/load-startup-kit.js';
 import { readCertificateRequest } from '../provisioning/certificate-request.js';
 import { createFederationCa } from '../provisioning/create-federation-ca.js';
 import { issueNodeCertificate } from '../provisioning/issue-node-certificate.js';
-import { hasStackTrace, runHefl } from './support/run-hefl.js';
+import { hasStackTrace } from './support/run-hefl.js';
+import { runHeflInProcess as runHefl } from './support/run-hefl-in-process.js';
 import { scaledMs } from './support/time-scale.js';
 
 // Issue #18: partners' security teams generate their keys locally and send a certificate request.

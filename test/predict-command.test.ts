@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../cli/exit-codes.js';
-import { main } from '../cli/hefl.js';
+import { runHeflInProcess } from './support/run-hefl-in-process.js';
 import { initializeTfBackend } from '../participant/model/initialize-tf-backend.js';
 import { FIXTURE_ROWS_CSV, writeFixtureBundle } from './support/model-bundle-fixture.js';
 
@@ -23,16 +23,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Runs `hefl ARGS` in this process through the CLI's main(), capturing what it prints. */
-async function hefl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${parts.join(' ')}\n`));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+/** Runs `hefl ARGS` in this process (support/run-hefl-in-process.ts). */
+const hefl = (...args: string[]) => runHeflInProcess(args);
 
 describe('hefl predict', () => {
   it('scores rows without a label column: the id and one probability per row, in file order', async () => {
