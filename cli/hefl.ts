@@ -22,7 +22,8 @@ updates; the coordinator sums ciphertexts it cannot decrypt.
 Commands:
   init           scaffold a federation folder (commented job file, node configs)
   keys init      create the key folders, one per node
-  provision      create a federation CA and mutual-TLS startup kits (and revoke nodes)
+  provision      create a federation CA and mutual-TLS startup kits (revoke nodes; request/install
+                 for keys made on the node's own host)
   check          check a node's CSV files against the job offline: every problem, and a summary
   coordinator    run the coordinator of a job
   participant    run a participant node from its config file
