@@ -1,10 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Coordinator, type JobReport } from '../coordinator/coordinator.js';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from '../examples/bank-marketing/bank-marketing-data.js';
-import { bankMarketingFeatures } from '../examples/bank-marketing/bank-marketing-job.js';
-import { Participant } from '../participant/participant.js';
 import { computeAuc } from '../participant/data/compute-auc.js';
 import { computeFeatureStatistics } from '../participant/data/compute-feature-statistics.js';
 import { encodeFeatures } from '../participant/data/encode-features.js';
@@ -18,11 +12,8 @@ import { predictScores } from '../participant/model/predict-scores.js';
 import { trainLocally } from '../participant/model/train-locally.js';
 import { setFlatWeights } from '../participant/model/unflatten-weights.js';
 import { evaluationCounts, federatedEvaluation } from '../protocols/data/evaluation-counts.js';
-import { jobSpecSchema, type FeatureSchema, type JobSpec, type JobSpecInput } from '../protocols/job/job-spec.js';
-import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
-import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
-import { InMemoryFederationConnection } from '../test/support/in-memory-connection.js';
-import { writeInstitutionFiles } from './bank-job-end-to-end.js';
+import { jobSpecSchema, type JobSpec, type JobSpecInput } from '../protocols/job/job-spec.js';
+import { describeFederationData, runInMemoryFederation, withBankDemoSplit, type FederationData } from './in-memory-bank-federation.js';
 import { aucAfter, bestAuc, earlyStop, roundsToStayWithin, roundsToWithin } from './convergence-rounds.js';
 
 /** "Within 0.002 AUC of the centralized model" (issue #15). */
@@ -68,12 +59,7 @@ export interface ConvergenceBenchOptions {
 }
 
 /** What the federations train on: one CSV per participant and the held-out rows (given to the first participant). */
-export interface ConvergenceData {
-  readonly description: string;
-  readonly features: FeatureSchema;
-  readonly institutions: readonly { readonly id: string; readonly csv: string }[];
-  readonly evaluationCsv: string;
-}
+export type ConvergenceData = FederationData;
 
 export interface ConvergenceRun {
   readonly name: string;
@@ -137,40 +123,6 @@ function jobFor(variant: ConvergenceVariant, data: ConvergenceData, maxRounds: n
  * its round, local training, server-optimizer step and federated evaluation), joined by
  * InMemoryFederationConnection: every message crosses the wire mapping, no socket.
  */
-async function runFederation(job: JobSpec, data: ConvergenceData): Promise<{ report: JobReport; wallSeconds: number }> {
-  const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-convergence-'));
-  try {
-    const folders = await initFederationKeys(job, join(directory, 'keys'));
-    const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
-    const participants = await Promise.all(
-      data.institutions.map(
-        async ({ id, csv }, index) =>
-          new Participant({
-            participantId: id,
-            jobId: job.jobId,
-            dataCsv: csv,
-            ...(index === 0 ? { evaluationCsv: data.evaluationCsv } : {}),
-            keys: await readParticipantKeys(folders.participants[id] as string),
-            connection: new InMemoryFederationConnection(coordinator),
-            allowUnencryptedUpdates: job.custody.mode === 'none',
-            encryptionThreads: 0,
-          }),
-      ),
-    );
-    const started = performance.now();
-    const running = coordinator.run();
-    const outcomes = await Promise.allSettled(participants.map((participant) => participant.run()));
-    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failed) coordinator.stop('a participant failed');
-    const report = await running;
-    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
-    if (report.status !== 'finished') throw new Error(`convergence job ${job.jobId} ended ${report.status}: ${report.failure ?? ''}`);
-    return { report, wallSeconds: (performance.now() - started) / 1000 };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
-
 /** The centralized model, epoch by epoch: the same model, local training code and settings on all rows pooled. */
 async function centralizedCurve(job: JobSpec, data: ConvergenceData, tolerance: number): Promise<CentralizedCurve> {
   const started = performance.now();
@@ -216,7 +168,7 @@ export async function runConvergence(
   for (const [index, variant] of variants.entries()) {
     onProgress(`convergence: ${variant.name} (custody ${variant.custody}), ${options.maxRounds} rounds`);
     const job = jobFor(variant, data, options.maxRounds, index + 1);
-    const { report, wallSeconds } = await runFederation(job, data);
+    const { report, wallSeconds } = await runInMemoryFederation(job, data);
     const training = report.rounds.filter((round) => round.kind === 'training');
     const aucs = training.map((round) => round.heldOutAuc);
     runs.push({
@@ -235,12 +187,9 @@ export async function runConvergence(
       earlyStop: earlyStop(aucs, EARLY_STOP_PATIENCE),
     });
   }
-  const rowCounts = await Promise.all(data.institutions.map(async ({ id, csv }) => [id, (await readCsvTable(csv)).rows.length] as const));
   return {
     status: 'measured',
-    dataset: data.description,
-    rowsPerInstitution: Object.fromEntries(rowCounts),
-    evaluationRows: (await readCsvTable(data.evaluationCsv)).rows.length,
+    ...(await describeFederationData(data)),
     maxRounds: options.maxRounds,
     tolerance,
     defaultRounds: DEFAULT_ROUNDS,
@@ -257,17 +206,5 @@ export async function runConvergence(
  */
 export async function measureConvergence(options: ConvergenceBenchOptions, onProgress: (line: string) => void): Promise<ConvergenceResult> {
   if (!bankMarketingDataAvailable) return { status: 'skipped', reason: `bank-marketing data not found at ${bankMarketingDataPath}` };
-  const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-convergence-data-'));
-  try {
-    const { files, testFile } = await writeInstitutionFiles(directory, options.rowsPerInstitution);
-    const data: ConvergenceData = {
-      description: 'UCI Bank Marketing (bank-additional-full), the demo\'s split: 3 institutions by job, 20 % held out, duration dropped',
-      features: bankMarketingFeatures,
-      institutions: ['bank', 'ecommerce', 'government'].map((id) => ({ id, csv: files[id] as string })),
-      evaluationCsv: testFile,
-    };
-    return await runConvergence(data, options, onProgress);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
+  return withBankDemoSplit(options.rowsPerInstitution, (data) => runConvergence(data, options, onProgress));
 }

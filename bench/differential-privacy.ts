@@ -1,16 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Coordinator } from '../coordinator/coordinator.js';
 import { bankMarketingDataAvailable, bankMarketingDataPath } from '../examples/bank-marketing/bank-marketing-data.js';
-import { bankMarketingFeatures } from '../examples/bank-marketing/bank-marketing-job.js';
-import { Participant, type ParticipantOutcome } from '../participant/participant.js';
-import { readCsvTable } from '../participant/data/read-csv-table.js';
-import { jobSpecSchema, type FeatureSchema, type JobSpec } from '../protocols/job/job-spec.js';
-import { initFederationKeys } from '../protocols/keys/init-federation-keys.js';
-import { readCoordinatorKeys, readParticipantKeys } from '../protocols/keys/read-key-folder.js';
-import { InMemoryFederationConnection } from '../test/support/in-memory-connection.js';
-import { writeInstitutionFiles } from './bank-job-end-to-end.js';
+import type { ParticipantOutcome } from '../participant/participant.js';
+import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
+import { describeFederationData, runInMemoryFederation, withBankDemoSplit, type FederationData } from './in-memory-bank-federation.js';
 
 /**
  * `--only dp`: held-out AUC against ε on the bank-marketing demo split (issue #17). Each federation
@@ -61,12 +52,7 @@ export type DpBenchResult =
 /** The recipe of the issue's NumPy check: batches of 256, C = 1, one local epoch per round, FedAvg. */
 const TRAINING = { localEpochs: 1, batchSize: 256, learningRate: 0.01, optimizer: 'adam', seed: 42 } as const;
 
-export interface DpData {
-  readonly description: string;
-  readonly features: FeatureSchema;
-  readonly institutions: readonly { readonly id: string; readonly csv: string }[];
-  readonly evaluationCsv: string;
-}
+export type DpData = FederationData;
 
 function jobFor(data: DpData, rounds: number, variant: DpVariant, index: number): JobSpec {
   const ids = data.institutions.map((institution) => institution.id);
@@ -80,48 +66,13 @@ function jobFor(data: DpData, rounds: number, variant: DpVariant, index: number)
   });
 }
 
-async function runFederation(job: JobSpec, data: DpData): Promise<{ aucs: (number | null)[]; outcomes: ParticipantOutcome[]; wallSeconds: number }> {
-  const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-dp-'));
-  try {
-    const folders = await initFederationKeys(job, join(directory, 'keys'));
-    const coordinator = await Coordinator.create({ job, keys: await readCoordinatorKeys(folders.coordinator) });
-    const participants = await Promise.all(
-      data.institutions.map(
-        async ({ id, csv }, index) =>
-          new Participant({
-            participantId: id,
-            jobId: job.jobId,
-            dataCsv: csv,
-            ...(index === 0 ? { evaluationCsv: data.evaluationCsv } : {}),
-            keys: await readParticipantKeys(folders.participants[id] as string),
-            connection: new InMemoryFederationConnection(coordinator),
-            allowUnencryptedUpdates: true,
-            encryptionThreads: 0,
-          }),
-      ),
-    );
-    const started = performance.now();
-    const running = coordinator.run();
-    const settled = await Promise.allSettled(participants.map((participant) => participant.run()));
-    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failed) coordinator.stop('a participant failed');
-    const report = await running;
-    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
-    if (report.status !== 'finished') throw new Error(`DP job ${job.jobId} ended ${report.status}: ${report.failure ?? ''}`);
-    const aucs = report.rounds.filter((round) => round.kind === 'training').map((round) => round.heldOutAuc);
-    const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<ParticipantOutcome>).value);
-    return { aucs, outcomes, wallSeconds: (performance.now() - started) / 1000 };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
-
 export async function runDpTradeoff(data: DpData, options: DpBenchOptions, onProgress: (line: string) => void): Promise<Extract<DpBenchResult, { status: 'measured' }>> {
   const runs: DpBenchRun[] = [];
   for (const [index, variant] of options.variants.entries()) {
     onProgress(`dp: ${describeVariant(variant)}, ${options.rounds} rounds`);
     const job = jobFor(data, options.rounds, variant, index);
-    const { aucs, outcomes, wallSeconds } = await runFederation(job, data);
+    const { report, outcomes, wallSeconds } = await runInMemoryFederation(job, data);
+    const aucs = report.rounds.filter((round) => round.kind === 'training').map((round) => round.heldOutAuc);
     const per = <T>(pick: (outcome: ParticipantOutcome) => T | null): Record<string, T | null> =>
       Object.fromEntries(data.institutions.map(({ id }, at) => [id, outcomes[at] ? pick(outcomes[at] as ParticipantOutcome) : null]));
     runs.push({
@@ -135,12 +86,9 @@ export async function runDpTradeoff(data: DpData, options: DpBenchOptions, onPro
       wallSeconds,
     });
   }
-  const rowCounts = await Promise.all(data.institutions.map(async ({ id, csv }) => [id, (await readCsvTable(csv)).rows.length] as const));
   return {
     status: 'measured',
-    dataset: data.description,
-    rowsPerInstitution: Object.fromEntries(rowCounts),
-    evaluationRows: (await readCsvTable(data.evaluationCsv)).rows.length,
+    ...(await describeFederationData(data)),
     delta: DP_DELTA,
     training: jobFor(data, options.rounds, { noiseMultiplier: 1 }, 0).training,
     runs,
@@ -149,19 +97,7 @@ export async function runDpTradeoff(data: DpData, options: DpBenchOptions, onPro
 
 export async function measureDifferentialPrivacy(options: DpBenchOptions, onProgress: (line: string) => void): Promise<DpBenchResult> {
   if (!bankMarketingDataAvailable) return { status: 'skipped', reason: `bank-marketing data not found at ${bankMarketingDataPath}` };
-  const directory = await mkdtemp(join(tmpdir(), 'hefl-bench-dp-data-'));
-  try {
-    const { files, testFile } = await writeInstitutionFiles(directory, options.rowsPerInstitution);
-    const data: DpData = {
-      description: "UCI Bank Marketing (bank-additional-full), the demo's split: 3 institutions by job, 20 % held out, duration dropped",
-      features: bankMarketingFeatures,
-      institutions: ['bank', 'ecommerce', 'government'].map((id) => ({ id, csv: files[id] as string })),
-      evaluationCsv: testFile,
-    };
-    return await runDpTradeoff(data, options, onProgress);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
+  return withBankDemoSplit(options.rowsPerInstitution, (data) => runDpTradeoff(data, options, onProgress));
 }
 
 export function describeVariant(variant: DpVariant): string {
