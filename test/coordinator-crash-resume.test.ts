@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { initializeTfBackend } from '../participant/model/initialize-tf-backend.
 import { loadModel } from '../participant/model/load-model.js';
 import { bankJob, writeBankSlices, type BankSlices } from './support/bank-slices.js';
 import { HEFL_BIN } from './support/run-hefl.js';
+import { freePort } from './support/free-port.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 const IDS = ['bank', 'ecommerce', 'government'] as const;
@@ -35,16 +35,6 @@ afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Per `hefl` process: its exit code once it has exited and its log file is complete and closed. */
 const finished = new WeakMap<ChildProcess, Promise<number | null>>();

@@ -24,6 +24,7 @@ import type { UpdateChunk__Output } from '../proto/generated/hefl/v1/UpdateChunk
 import { loadFederationService } from '../proto/load-federation-service.js';
 import { forwardConnection } from './support/forward-connection.js';
 import { runInProcessFederation, type InProcessNode } from './support/in-process-federation.js';
+import { createSeededRandom } from '../protocols/data/seeded-random.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 // Issue #17: record-level DP-SGD in real jobs, with real tfjs, SEAL (threshold custody) and gRPC.
@@ -32,17 +33,10 @@ const IDS = ['bank', 'insurer', 'lender'] as const;
 const ROWS = { bank: 500, insurer: 600, lender: 700 } as const;
 const DELTA = 1e-5;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /** A clear linear signal with label noise: a logistic regression reaches AUC ≈ 0.9. */
 function syntheticRows(rows: number, seed: number): string[][] {
-  const next = random(seed);
+  const next = createSeededRandom(seed);
   return Array.from({ length: rows }, () => {
     const x = [next(), next(), next(), next()].map((value) => value * 4 - 2);
     const score = 1.2 * (x[0] as number) - 0.8 * (x[1] as number) + 0.5 * (x[2] as number) + (next() - 0.5) * 3;

@@ -14,6 +14,7 @@ import { predictScores } from '../participant/model/predict-scores.js';
 import { setFlatWeights } from '../participant/model/unflatten-weights.js';
 import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
 import { runInProcessFederation } from './support/in-process-federation.js';
+import { createSeededRandom } from '../protocols/data/seeded-random.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 // Issue #15: a credit-card dataset (credit limits and bill amounts up to 1e12) killed two of three
@@ -24,13 +25,6 @@ import { scaledMs, scaledSeconds } from './support/time-scale.js';
 const HEADER = ['credit_limit', 'bill_amount', 'payment', 'age', 'education', 'default'];
 const IDS = ['bank', 'card-issuer', 'lender'];
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /**
  * Rows whose default risk falls with the credit limit and payment and rises with the bill and the
@@ -38,7 +32,7 @@ function random(seed: number): () => number {
  * payments and of education codes are empty.
  */
 function syntheticRows(rows: number, seed: number): string[][] {
-  const next = random(seed);
+  const next = createSeededRandom(seed);
   return Array.from({ length: rows }, () => {
     const limit = 1e9 + next() * 9e11;
     const bill = 1e9 + next() * 9e11;

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { bankJob, writeBankSlices } from './support/bank-slices.js';
 import { forwardConnection } from './support/forward-connection.js';
 import { runInProcessFederation } from './support/in-process-federation.js';
 import { HEFL_BIN, runHefl } from './support/run-hefl.js';
+import { freePort } from './support/free-port.js';
 import { scaledMs, scaledSeconds } from './support/time-scale.js';
 
 // A participant whose CSV turns out bad once it joined stops, and tells the coordinator why in one
@@ -34,16 +34,6 @@ afterAll(async () => {
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** `hefl ARGS` as a process: its output so far, the first line (seen or still to come) that matches, and its exit. */
 function hefl(args: readonly string[]): { child: ChildProcess; output: () => string; line: (match: (line: string) => boolean) => Promise<string>; exit: Promise<number | null> } {
