@@ -107,6 +107,10 @@ export interface ParticipantPrivacy {
   readonly clipNorm: number;
   readonly sampleRate: number;
   readonly steps: number;
+  /** Distributed mechanisms: ε with every other participant colluding (only this node's noise share left). */
+  readonly epsilonIfOthersCollude?: number;
+  /** Distributed mechanisms: Q, the shares the noise is split into. */
+  readonly noiseShares?: number;
 }
 
 /** What every step of a participant's round reads: its options, its log and the strategy. */

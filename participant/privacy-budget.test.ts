@@ -4,13 +4,14 @@ import { computeEpsilon } from '../protocols/privacy/rdp-accountant.js';
 import { assertJobWithinBudget, planDifferentialPrivacy } from './privacy-budget.js';
 import { DEFAULT_PRIVACY_POLICY, privacyPolicySchema } from './privacy-policy.js';
 
-function job(differentialPrivacy?: Record<string, unknown>): JobSpec {
+function job(differentialPrivacy?: Record<string, unknown>, custody?: Record<string, unknown>): JobSpec {
   return jobSpecSchema.parse({
     jobId: 'dp',
     model: { kind: 'logistic-regression' },
     features: { numeric: ['x'], label: { column: 'y', positive: 1, negative: 0 } },
     training: { rounds: 20, localEpochs: 1, batchSize: 256, ...(differentialPrivacy ? { differentialPrivacy } : {}) },
     federation: { participants: ['a', 'b'], minParticipants: 2 },
+    ...(custody ? { custody } : {}),
   });
 }
 
@@ -53,5 +54,31 @@ describe('the ε a job costs a node', () => {
     expect(() =>
       jobSpecSchema.parse({ ...job(), training: { rounds: 2, fedProx: { mu: 0.1 }, differentialPrivacy: { noiseMultiplier: 1 } } }),
     ).toThrow(/cannot be combined/);
+  });
+
+  it('distributed noise: one step per round at the node\'s q; ε without collusion at z, with every other participant colluding at z/√Q', () => {
+    const plan = planDifferentialPrivacy(job({ mechanism: 'distributed', noiseMultiplier: 1 }), DEFAULT_PRIVACY_POLICY, 10_260);
+    expect(plan).toMatchObject({ mechanism: 'distributed', noiseMultiplier: 1, sampleRate: 256 / 10_260, stepsPerRound: 1, noiseShares: 2 });
+    expect(plan?.jobEpsilon).toBe(computeEpsilon({ noiseMultiplier: 1, sampleRate: 256 / 10_260, steps: 20, delta: 1e-5 }));
+    expect(plan?.jobEpsilonIfOthersCollude).toBe(computeEpsilon({ noiseMultiplier: 1 / Math.SQRT2, sampleRate: 256 / 10_260, steps: 20, delta: 1e-5 }));
+    expect(plan?.jobEpsilonIfOthersCollude).toBeGreaterThan(plan?.jobEpsilon as number);
+    // The record-level default splits nothing.
+    expect(planDifferentialPrivacy(job({ noiseMultiplier: 1 }), DEFAULT_PRIVACY_POLICY, 10_260)).toMatchObject({ noiseShares: 1 });
+  });
+
+  it('client-level DP-FedAvg: q = 1 and one step per round whatever the rows; the design note\'s q=1, z=5, T=20 figure', () => {
+    const plan = planDifferentialPrivacy(job({ mechanism: 'client-level', noiseMultiplier: 5 }), DEFAULT_PRIVACY_POLICY, 100);
+    expect(plan).toMatchObject({ mechanism: 'client-level', sampleRate: 1, stepsPerRound: 1, noiseShares: 2 });
+    expect(plan?.jobEpsilon).toBeCloseTo(computeEpsilon({ noiseMultiplier: 5, sampleRate: 1, steps: 20, delta: 1e-5 }), 12);
+    expect(plan?.jobEpsilon).toBeLessThan(4.2);
+    const targeted = planDifferentialPrivacy(job({ mechanism: 'client-level', targetEpsilon: 8 }), DEFAULT_PRIVACY_POLICY, 100);
+    expect(targeted?.jobEpsilon).toBeLessThanOrEqual(8);
+  });
+
+  it('refuses the distributed mechanisms without threshold custody (a single key reads single updates)', () => {
+    for (const mechanism of ['distributed', 'client-level']) {
+      expect(() => planDifferentialPrivacy(job({ mechanism, noiseMultiplier: 1 }, { mode: 'single-key' }), DEFAULT_PRIVACY_POLICY, 10_260)).toThrow(/needs custody threshold .*use mechanism record-level/);
+    }
+    expect(() => job({ mechanism: 'local', noiseMultiplier: 1 })).toThrow(/mechanism/);
   });
 });

@@ -64,8 +64,8 @@ async function trainingUpdate(node: ParticipantNode, state: JobState, job: JobSp
     width: data.train.width,
     round,
   });
-  const { delta } = clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm);
-  const weighted = node.strategy.weightUpdate(delta, trained.sampleCount);
+  // The distributed DP mechanisms hand over a clipped, noised delta of weight 1: sent exactly as is.
+  const weighted = trained.update ?? node.strategy.weightUpdate(clipUpdate(computeUpdateDelta(trained.weights, state.globalWeights), job.training.clipNorm).delta, trained.sampleCount);
   // n and n·loss ride inside the ciphertext: only federation-wide sums are ever decrypted.
   const vector = trainingVector(weighted, trained.sampleCount, trained.meanLoss);
   weighted.fill(0);

@@ -39,6 +39,8 @@ export interface ReportedPrivacy {
   readonly noiseMultiplier: number;
   readonly sampleRate: number;
   readonly steps: number;
+  /** Distributed mechanisms: ε with every other participant colluding. */
+  readonly epsilonIfOthersCollude?: number;
 }
 
 const format = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
@@ -109,26 +111,48 @@ function privacyLines(input: ModelCardInput): string[] {
   const dp = job.training.differentialPrivacy;
   if (!dp) return ['- The decrypted aggregate of each round is the sum of all weighted updates; with N-1 colluding parties it reveals the last party\'s update. No differential privacy was applied.'];
   const { batchSize, localEpochs, rounds } = job.training;
+  const shares = dp.mechanism === 'record-level' ? 1 : job.federation.minParticipants;
+  const split = shares > 1;
+  const zText = dp.noiseMultiplier !== undefined ? `z = ${dp.noiseMultiplier}` : `z chosen by each node for ε ≤ ${dp.targetEpsilon} over the whole job${split ? ' without collusion' : ''}`;
+  const colluding = (reported: number | undefined) => (split ? ` ${format(reported, 3)} |` : '');
   const rows = input.participants.map(({ id, sampleCount }) => {
     const reported = input.privacyByParticipant?.[id];
-    if (reported) return `| ${id} | ${format(reported.noiseMultiplier, 4)} | ${format(reported.sampleRate, 5)} | ${reported.steps} | **${format(reported.epsilon, 3)}** | ${reported.delta} | reported by the node |`;
-    if (sampleCount && sampleCount >= batchSize && dp.noiseMultiplier !== undefined) {
-      const sampleRate = batchSize / sampleCount;
-      const steps = rounds * Math.ceil((localEpochs * sampleCount) / batchSize);
-      const epsilon = computeEpsilon({ noiseMultiplier: dp.noiseMultiplier, sampleRate, steps, delta: dp.delta });
-      return `| ${id} | ${dp.noiseMultiplier} | ${format(sampleRate, 5)} | ${steps} | ${format(epsilon, 3)} | ${dp.delta} | computed from its row count (every round once) |`;
+    if (reported) return `| ${id} | ${format(reported.noiseMultiplier, 4)} | ${format(reported.sampleRate, 5)} | ${reported.steps} | **${format(reported.epsilon, 3)}** |${colluding(reported.epsilonIfOthersCollude)} ${reported.delta} | reported by the node |`;
+    const known = dp.mechanism === 'client-level' || (sampleCount !== null && sampleCount >= batchSize);
+    if (known && dp.noiseMultiplier !== undefined) {
+      const sampleRate = dp.mechanism === 'client-level' ? 1 : batchSize / (sampleCount as number);
+      const steps = dp.mechanism === 'record-level' ? rounds * Math.ceil((localEpochs * (sampleCount as number)) / batchSize) : rounds;
+      const epsilonAt = (noiseMultiplier: number) => computeEpsilon({ noiseMultiplier, sampleRate, steps, delta: dp.delta });
+      const source = dp.mechanism === 'client-level' ? 'computed from the job (every round once)' : 'computed from its row count (every round once)';
+      return `| ${id} | ${dp.noiseMultiplier} | ${format(sampleRate, 5)} | ${steps} | ${format(epsilonAt(dp.noiseMultiplier), 3)} |${colluding(epsilonAt(dp.noiseMultiplier / Math.sqrt(shares)))} ${dp.delta} | ${source} |`;
     }
-    return `| ${id} | ${dp.noiseMultiplier ?? `for ε ≤ ${dp.targetEpsilon}`} | ${batchSize}/rows | - | - | - | in its signed ledger (\`hefl audit verify\`) |`;
+    return `| ${id} | ${dp.noiseMultiplier ?? `for ε ≤ ${dp.targetEpsilon}`} | ${dp.mechanism === 'client-level' ? 1 : `${batchSize}/rows`} | - | - |${split ? ' - |' : ''} - | in its signed ledger (\`hefl audit verify\`) |`;
   });
+  const header = split
+    ? ['| participant | z | q | steps | ε (no collusion) | ε (all others collude) | δ | source |', '|---|---|---|---|---|---|---|---|']
+    : ['| participant | z | q | steps | ε | δ | source |', '|---|---|---|---|---|---|---|'];
   return [
-    `- **Differential privacy: record-level DP-SGD** in every participant (Abadi et al. 2016): each step trains on a Poisson sample of the node's rows with rate q = batch ${batchSize} / its rows, clips each example's gradient to L2 norm C = ${dp.clipNorm} and adds Gaussian noise of std z·C (${dp.noiseMultiplier !== undefined ? `z = ${dp.noiseMultiplier}` : `z chosen by each node for ε ≤ ${dp.targetEpsilon} over the whole job`}), sampled exactly from a CSPRNG. Each node accounts its own ε (RDP, Balle et al. 2020 conversion) from its q, z and steps = rounds × ⌈epochs · rows / batch⌉; the guarantee holds for each customer's row against the coordinator and all other participants together, and covers every model released from the training rounds.`,
+    mechanismLine(job, shares, zText),
     '',
-    '| participant | z | q | steps | ε | δ | source |',
-    '|---|---|---|---|---|---|---|',
+    ...header,
     ...rows,
     '',
     '- **Not covered by ε**: the round-0 standardization statistics (per-column sums, sums of squares and row counts, decrypted exactly as a federation-wide sum), each node\'s row count, and the evaluation rounds\' ROC counts on held-out rows. Under DP the local training loss is not released (sent as 0).',
   ];
+}
+
+function mechanismLine(job: JobSpec, shares: number, zText: string): string {
+  const dp = job.training.differentialPrivacy;
+  const { batchSize } = job.training;
+  if (!dp || dp.mechanism === 'record-level') {
+    return `- **Differential privacy: record-level DP-SGD** in every participant (Abadi et al. 2016): each step trains on a Poisson sample of the node's rows with rate q = batch ${batchSize} / its rows, clips each example's gradient to L2 norm C = ${dp?.clipNorm} and adds Gaussian noise of std z·C (${zText}), sampled exactly from a CSPRNG. Each node accounts its own ε (RDP, Balle et al. 2020 conversion) from its q, z and steps = rounds × ⌈epochs · rows / batch⌉; the guarantee holds for each customer's row against the coordinator and all other participants together, and covers every model released from the training rounds.`;
+  }
+  const shareText = `each participant adds only its share of the noise, an exact discrete Gaussian of std z·C/√${shares} from a CSPRNG (Q = ${shares}, the quorum), before encryption, so only the decrypted sum of at least ${shares} contributions carries noise of std z·C (${zText})`;
+  const collusion = `The table states ε twice: without collusion (threshold custody: no single contribution is decrypted), and with the coordinator and all other participants colluding, when only the node's own share protects it (z/√${shares}). ε without collusion treats the CKKS encoding of each share (rounding ~2^-40 of a value) as negligible.`;
+  if (dp.mechanism === 'distributed') {
+    return `- **Differential privacy: record-level, distributed noise** (FedSGD; design note M2): each round every participant computes one sum of per-example gradients over a Poisson sample of its rows (q = batch ${batchSize} / its rows), each clipped to L2 norm C = ${dp.clipNorm}; ${shareText}. One step per round, accounted per node (RDP, Balle et al. 2020 conversion). ${collusion}`;
+  }
+  return `- **Differential privacy: client-level DP-FedAvg** (McMahan et al. 2018): each participant's whole update after its local epochs is clipped to L2 norm C = ${dp.clipNorm} and sent with weight 1; ${shareText}. Every listed participant takes part in every round (sampling rate q = 1, no participation sampling); one accounted step per round. ε protects a whole institution's contribution and is meaningful only for federations of many participants: with a handful, the noise the ε needs swamps the update. ${collusion}`;
 }
 
 /** The server step of the job, as the model card names it. */

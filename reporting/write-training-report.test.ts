@@ -89,5 +89,32 @@ describe('writeTrainingReport', () => {
     expect(card).toMatch(/Not covered by ε\*\*: the round-0 standardization statistics/);
     expect(card).not.toContain('No differential privacy was applied');
   });
-});
 
+  it.each([
+    ['distributed', /record-level, distributed noise\*\* \(FedSGD/, /\| shop \| 1\.5 \| 0\.02495 \| 20 \| 0\.\d{3} \| \d+\.\d{3} \| 0\.00001 \| computed from its row count/],
+    ['client-level', /client-level DP-FedAvg\*\*.*meaningful only for federations of many participants/, /\| shop \| 1\.5 \| 1\.00000 \| 20 \| \d+\.\d{3} \| \d+\.\d{3} \| 0\.00001 \| computed from the job/],
+  ] as const)('the model card of %s noise states the split and ε without and with collusion', async (mechanism, line, row) => {
+    const { renderModelCard } = await import('./render-model-card.js');
+    const job = jobSpecSchema.parse({
+      jobId: 'dp-card',
+      model: { kind: 'logistic-regression' },
+      features: { numeric: ['age'], label: { column: 'y', positive: 'yes', negative: 'no' } },
+      training: { rounds: 20, batchSize: 256, differentialPrivacy: { mechanism, noiseMultiplier: 1.5, clipNorm: 1 } },
+      federation: { participants: ['bank', 'shop', 'gov'], minParticipants: 3 },
+    });
+    const card = renderModelCard({
+      job,
+      rounds: [],
+      participants: [{ id: 'bank', sampleCount: null }, { id: 'shop', sampleCount: 10_260 }],
+      privacyByParticipant: { bank: { epsilon: 0.5, delta: 1e-5, noiseMultiplier: 1.5, sampleRate: 0.02495, steps: 20, epsilonIfOthersCollude: 1.25 } },
+      finalAuc: null,
+      ckksParametersFingerprint: 'f'.repeat(64),
+      generatedAt: '2026-12-03T00:00:00Z',
+    });
+    expect(card).toMatch(line);
+    expect(card).toContain('std z·C/√3');
+    expect(card).toContain('| participant | z | q | steps | ε (no collusion) | ε (all others collude) | δ | source |');
+    expect(card).toContain('| bank | 1.5000 | 0.02495 | 20 | **0.500** | 1.250 | 0.00001 | reported by the node |');
+    expect(card).toMatch(row);
+  });
+});

@@ -219,3 +219,42 @@ describe('record-level DP-SGD in a job', () => {
     await rm(result.keysDirectory, { recursive: true, force: true });
   }, scaledMs(240_000));
 });
+
+describe('distributed noise shares in a job (threshold custody)', () => {
+  it.each([
+    ['distributed', (rows: number) => 50 / rows],
+    ['client-level', () => 1],
+  ] as const)('%s: runs, and each node spends ε as stated, without collusion (z) and with every other node colluding (z/√3), in its signed ledger', async (mechanism, sampleRateOf) => {
+    const job = dpJob(`dp-${mechanism}`, {}, { mechanism, noiseMultiplier: 1, clipNorm: 1, delta: DELTA });
+    const { nodes, observed } = nodesWith();
+    const result = await runInProcessFederation(job, nodes);
+    expect(result.failures).toEqual({});
+    expect(result.report.status).toBe('finished');
+    const verifications: LedgerVerification[] = [];
+    for (const id of IDS) {
+      const sampleRate = sampleRateOf(ROWS[id]);
+      const epsilonAfter = (rounds: number, noiseMultiplier: number) => computeEpsilon({ noiseMultiplier, sampleRate, steps: rounds, delta: DELTA });
+      const verification = await ledgerOf(observed, id);
+      verifications.push(verification);
+      const spent = verification.records.filter((record) => record.messageType === PRIVACY_SPENT);
+      expect(spent.map((record) => record.metadataFields?.round), id).toEqual([1, 2, 3]);
+      spent.forEach((record, index) => {
+        expect(record.metadataFields?.epsilon as number, id).toBeCloseTo(epsilonAfter(index + 1, 1), 10);
+        expect(record.metadataFields?.epsilonIfOthersCollude as number, id).toBeCloseTo(epsilonAfter(index + 1, 1 / Math.sqrt(3)), 10);
+        expect(record.metadataFields).toMatchObject({ mechanism, noiseMultiplier: 1, clipNorm: 1, sampleRate, steps: index + 1, roundSteps: 1, noiseShares: 3 });
+      });
+      expect(result.outcomes[id]?.privacy).toMatchObject({ mechanism, sampleRate, steps: 3, noiseShares: 3 });
+      expect(result.outcomes[id]?.privacy?.epsilon).toBeCloseTo(epsilonAfter(3, 1), 10);
+      expect(result.outcomes[id]?.privacy?.epsilonIfOthersCollude).toBeGreaterThan(result.outcomes[id]?.privacy?.epsilon as number);
+    }
+    // Every node applied the same noisy aggregates: one final model, finite.
+    const weights = result.outcomes.bank?.finalWeights as Float32Array;
+    expect(weights.every(Number.isFinite)).toBe(true);
+    expect([...(result.outcomes.lender?.finalWeights ?? [])]).toEqual([...weights]);
+    const audit = auditPrivacySpent(verifications);
+    expect(audit.consistent).toBe(true);
+    expect(audit.lines.join('\n')).toContain(`differential privacy, bank: ε ${result.outcomes.bank?.privacy?.epsilon} at δ ${DELTA} after round 3 (${mechanism}`);
+    expect(audit.lines.join('\n')).toContain(`; ε ${result.outcomes.bank?.privacy?.epsilonIfOthersCollude} if all other participants collude (noise in 3 shares)`);
+    await rm(result.keysDirectory, { recursive: true, force: true });
+  }, scaledMs(120_000));
+});

@@ -24,6 +24,9 @@ export interface PrivacySpentFields {
   /** DP-SGD steps so far in the job; `roundSteps` of them in this round. */
   readonly steps: number;
   readonly roundSteps: number;
+  /** Distributed mechanisms: ε so far with every other participant colluding, and Q (noise shares). */
+  readonly epsilonIfOthersCollude?: number;
+  readonly noiseShares?: number;
 }
 
 export function isPrivacySpentRecord(record: Pick<LedgerRecord, 'messageType' | 'direction'>): boolean {
@@ -66,11 +69,17 @@ export function auditPrivacySpent(verifications: readonly LedgerVerification[], 
       last = { epsilon, delta, round, fields };
     }
     const described = last
-      ? `ε ${last.epsilon} at δ ${last.delta} after round ${last.round} (${String(last.fields['mechanism'])}, z ${String(last.fields['noiseMultiplier'])}, C ${String(last.fields['clipNorm'])}, q ${String(last.fields['sampleRate'])}, ${String(last.fields['steps'])} steps)`
+      ? `ε ${last.epsilon} at δ ${last.delta} after round ${last.round} (${String(last.fields['mechanism'])}, z ${String(last.fields['noiseMultiplier'])}, C ${String(last.fields['clipNorm'])}, q ${String(last.fields['sampleRate'])}, ${String(last.fields['steps'])} steps)${colluding(last.fields)}`
       : 'no valid record';
     lines.push(`differential privacy, ${verification.nodeId}: ${problems.length === 0 ? '' : 'FAILED - '}${described}`);
     lines.push(...problems.map((problem) => `    ${problem}`));
     if (problems.length > 0) consistent = false;
   }
   return { lines, consistent };
+}
+
+/** The distributed mechanisms' second figure: ε with all other participants colluding (Q noise shares). */
+function colluding(fields: Record<string, unknown>): string {
+  const epsilon = fields['epsilonIfOthersCollude'];
+  return typeof epsilon === 'number' ? `; ε ${epsilon} if all other participants collude (noise in ${String(fields['noiseShares'])} shares)` : '';
 }

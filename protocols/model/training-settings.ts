@@ -34,21 +34,36 @@ export const serverOptimizerSchema = z.discriminatedUnion('kind', [
 export type ServerOptimizerSettings = z.infer<typeof serverOptimizerSchema>;
 
 /**
- * `training.differentialPrivacy`: record-level DP-SGD (Abadi et al., CCS 2016) in every participant
- * (participant/model/train-dp-sgd.ts). Each step trains on a Poisson sample of the node's rows with
- * rate q = batchSize / rows (so q differs per node), clips each example's gradient to `clipNorm` and adds
- * N(0, z²C²) noise drawn exactly from a CSPRNG. Each node accounts its own ε (RDP, Balle et al. 2020
- * conversion) from its q, z and steps = rounds × ⌈localEpochs · rows / batchSize⌉. Absent = no DP.
+ * `training.differentialPrivacy`, in one of three mechanisms (design note §3.1):
+ *
+ * - `record-level` (default): DP-SGD (Abadi et al., CCS 2016) in every participant
+ *   (participant/model/train-dp-sgd.ts). Each step trains on a Poisson sample of the node's rows with
+ *   rate q = batchSize / rows (so q differs per node), clips each example's gradient to `clipNorm` and
+ *   adds N(0, z²C²) noise drawn exactly from a CSPRNG; steps = rounds × ⌈localEpochs · rows / batchSize⌉.
+ *   The guarantee holds against the coordinator and all other participants together.
+ * - `distributed`: record-level, FedSGD-style (participant/distributed-noise-trainer.ts): each round
+ *   every node sends one clipped per-example gradient sum over a Poisson sample (q = batchSize / rows)
+ *   plus its share N(0, z²C²/Q) of the noise, Q = federation.minParticipants, so only the decrypted
+ *   sum of at least Q shares carries the full z·C; one step per round. ε is stated twice: without
+ *   collusion (z) and with every other participant colluding (z/√Q). Needs threshold custody.
+ * - `client-level`: DP-FedAvg (McMahan et al., ICLR 2018): each node's whole update after its local
+ *   epochs is clipped to `clipNorm` and carries a noise share N(0, z²C²/Q); every listed node takes
+ *   part in every round (sampling rate 1). ε protects a whole institution's data and is meaningful
+ *   only for federations of many participants. Needs threshold custody.
+ *
+ * Each node accounts its own ε (RDP, Balle et al. 2020 conversion). Absent = no DP.
  */
+export const DP_MECHANISMS = ['record-level', 'distributed', 'client-level'] as const;
+
 export const differentialPrivacySchema = z
   .strictObject({
-    /** `record-level`: each participant runs DP-SGD; the guarantee holds against everyone else together. */
-    mechanism: z.literal('record-level').default('record-level'),
-    /** z: noise std z·C on each step's summed clipped gradients. Give this or `targetEpsilon`. */
+    /** Where the noise is added and what it protects (above); `record-level` by default. */
+    mechanism: z.enum(DP_MECHANISMS).default('record-level'),
+    /** z: total noise std z·C on each released sum. Give this or `targetEpsilon`. */
     noiseMultiplier: z.number().positive().max(1_000).optional(),
-    /** Instead of z: each node picks the smallest z whose ε over the whole job stays at or below this (at `delta`). */
+    /** Instead of z: each node picks the smallest z whose ε over the whole job (without collusion) stays at or below this (at `delta`). */
     targetEpsilon: z.number().positive().max(1_000).optional(),
-    /** C: per-example L2 clipping norm of the gradient. */
+    /** C: L2 clipping norm of one example's gradient (record-level, distributed) or of one node's update (client-level). */
     clipNorm: z.number().positive().max(1e6).default(1),
     /** δ at which ε is stated (a node's own `privacy.delta` overrides it for that node's budget). */
     delta: z.number().gt(0).lt(0.5).default(1e-5),
@@ -76,7 +91,7 @@ export const trainingSchema = z.strictObject({
   fedProx: z.strictObject({ mu: z.number().min(0).max(1_000) }).optional(),
   // End the job early once the federated held-out AUC has not improved for this many training rounds.
   stopAfterRoundsWithoutImprovement: z.number().int().min(1).max(10_000).optional(),
-  // Record-level DP-SGD in every participant (above); absent = no differential privacy.
+  // Differential privacy (above); absent = none.
   differentialPrivacy: differentialPrivacySchema.optional(),
 }).refine((training) => !(training.differentialPrivacy && training.fedProx && training.fedProx.mu > 0), {
   message: 'differentialPrivacy and fedProx cannot be combined (DP-SGD trains without the proximal term)',
