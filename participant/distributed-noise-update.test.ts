@@ -71,12 +71,38 @@ describe('distributed noise shares on an update', () => {
       const delta = Array.from(trained.weights, (value, index) => value - (globalWeights[index] as number));
       const norm = Math.hypot(...delta);
       expect(norm).toBeGreaterThan(settings.clipNorm); // so the clipping matters
-      const tight = { ...settings, noiseMultiplier: 1e-3 };
+      const tight = { ...settings, noiseMultiplier: 1e-3, sampleRate: 1 };
       const { update } = await clientLevelUpdate(input, tight, job.training, seededRandomSource('client'));
       // Almost no noise: the update is the delta scaled down to norm C (less the grid margin).
       const scale = settings.clipNorm / norm;
       update.forEach((value, index) => expect(Math.abs(value - (delta[index] as number) * scale)).toBeLessThan(2e-3)); // share std z·C/√3 ≈ 3e-4
       expect(Math.hypot(...update)).toBeLessThanOrEqual(settings.clipNorm * (1 + 1e-3));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('client-level with clientSampleRate q: the update joins with probability q (scaled by 1/q), the share always', async () => {
+    const job = jobSpecSchema.parse({
+      jobId: 'client-sampled',
+      model: { kind: 'logistic-regression' },
+      features: { numeric: ['x'], label: { column: 'y', positive: 1, negative: 0 } },
+      training: { rounds: 1, batchSize: 10, learningRate: 0.5, optimizer: 'sgd', differentialPrivacy: { mechanism: 'client-level', noiseMultiplier: 1, clientSampleRate: 0.5 } },
+      federation: { participants: ['a', 'b', 'c'], minParticipants: 3 },
+    });
+    expect(() => jobSpecSchema.parse({ ...job, training: { ...job.training, differentialPrivacy: { noiseMultiplier: 1, clientSampleRate: 0.5 } } })).toThrow(/client-level only/);
+    const model = buildModel({ kind: 'logistic-regression' }, WIDTH);
+    try {
+      const input = { model, globalWeights, features, labels, rowCount: ROWS, width: WIDTH, round: 1 };
+      const tiny = { ...settings, noiseMultiplier: 1e-4, sampleRate: 0.5 };
+      const norms: number[] = [];
+      for (let trial = 0; trial < 40; trial += 1) norms.push(Math.hypot(...(await clientLevelUpdate(input, tiny, job.training, seededRandomSource(`coin ${trial}`))).update));
+      const joined = norms.filter((norm) => norm > settings.clipNorm);
+      // Joined: the clipped delta ×2 (norm 2C); left out: the share alone, ×2 (norm ~2·1e-4·C/√3·√50).
+      joined.forEach((norm) => expect(norm).toBeCloseTo(2 * settings.clipNorm, 2));
+      norms.filter((norm) => norm <= settings.clipNorm).forEach((norm) => expect(norm).toBeLessThan(0.01));
+      expect(joined.length).toBeGreaterThan(8);
+      expect(joined.length).toBeLessThan(32);
     } finally {
       model.dispose();
     }

@@ -74,18 +74,27 @@ export function distributedGradientUpdate(
 
 /**
  * `client-level` (DP-FedAvg): the node's local epochs as without DP, then its whole update delta
- * (float64) clipped to C and the noise share added. One accounted step per round, at sampling rate 1.
+ * (float64) clipped to C and the noise share added. With `sampleRate` q < 1 the clipped delta joins
+ * only with probability q (a CSPRNG coin; the node trains and sends its share either way, so neither
+ * its upload nor its timing says whether it took part), and the share is scaled by 1/q (public, so
+ * post-processing) to keep the average unbiased. One accounted step per round at rate q.
  */
-export async function clientLevelUpdate(input: NoisyUpdateInput, settings: NoiseShareSettings, training: TrainingSettings, source?: RandomSource): Promise<NoisyUpdate> {
+export async function clientLevelUpdate(
+  input: NoisyUpdateInput,
+  settings: NoiseShareSettings & { readonly sampleRate: number },
+  training: TrainingSettings,
+  source?: RandomSource,
+): Promise<NoisyUpdate> {
   const trained = await trainLocally({ ...input, settings: training });
   const noise = noiseFor(settings, input.globalWeights.length, source);
+  const joins = settings.sampleRate >= 1 || new RandomWords(source).bernoulliSampler(settings.sampleRate)();
   const delta = Float64Array.from(trained.weights, (value, index) => value - (input.globalWeights[index] as number));
   trained.weights.fill(0);
   const norm = Math.sqrt(delta.reduce((sum, value) => sum + value * value, 0));
   if (!Number.isFinite(norm)) throw new Error(`local training diverged; lower the learning rate (now ${training.learningRate})`);
-  const factor = norm > noise.clipBeforeRounding ? noise.clipBeforeRounding / norm : 1;
+  const factor = joins ? (norm > noise.clipBeforeRounding ? noise.clipBeforeRounding / norm : 1) : 0;
   for (let index = 0; index < delta.length; index += 1) delta[index] = (delta[index] as number) * factor;
-  const update = noisyShare(delta, noise, 1);
+  const update = noisyShare(delta, noise, 1 / settings.sampleRate);
   delta.fill(0);
   return { update, steps: 1 };
 }

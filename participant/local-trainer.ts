@@ -141,7 +141,7 @@ class DpTrainer implements LocalTrainer {
     const { plan, job } = this;
     const shares = { noiseMultiplier: plan.noiseMultiplier, clipNorm: plan.clipNorm, noiseShares: plan.noiseShares };
     if (plan.mechanism === 'distributed') return { ...distributedGradientUpdate(input, shares, job.training), sampleCount: 1 };
-    if (plan.mechanism === 'client-level') return { ...(await clientLevelUpdate(input, shares, job.training)), sampleCount: 1 };
+    if (plan.mechanism === 'client-level') return { ...(await clientLevelUpdate(input, { ...shares, sampleRate: plan.sampleRate }, job.training)), sampleCount: 1 };
     const result = trainDpSgd({ ...input, settings: job.training, privacy: { noiseMultiplier: plan.noiseMultiplier, clipNorm: plan.clipNorm, delta: plan.delta } });
     return { weights: result.weights, sampleCount: result.sampleCount, steps: result.steps };
   }

@@ -73,6 +73,11 @@ describe('the ε a job costs a node', () => {
     expect(plan?.jobEpsilon).toBeLessThan(4.2);
     const targeted = planDifferentialPrivacy(job({ mechanism: 'client-level', targetEpsilon: 8 }), DEFAULT_PRIVACY_POLICY, 100);
     expect(targeted?.jobEpsilon).toBeLessThanOrEqual(8);
+    // Secret participation sampling amplifies: q = 0.1 costs far less than q = 1 at the same z.
+    const sampled = planDifferentialPrivacy(job({ mechanism: 'client-level', noiseMultiplier: 5, clientSampleRate: 0.1 }), DEFAULT_PRIVACY_POLICY, 100);
+    expect(sampled?.sampleRate).toBe(0.1);
+    expect(sampled?.jobEpsilon).toBe(computeEpsilon({ noiseMultiplier: 5, sampleRate: 0.1, steps: 20, delta: 1e-5 }));
+    expect(sampled?.jobEpsilon).toBeLessThan((plan?.jobEpsilon as number) / 2);
   });
 
   it('refuses the distributed mechanisms without threshold custody (a single key reads single updates)', () => {

@@ -8,7 +8,7 @@ import type { PrivacyPolicy } from './privacy-policy.js';
  * What differential privacy costs this node in one job, from its own row count (training-settings.ts
  * names the mechanisms). Record-level DP-SGD: q = batchSize / rows, steps per round =
  * ⌈localEpochs · rows / batchSize⌉. Distributed (FedSGD): the same q, one step per round. Client-level
- * (DP-FedAvg): q = 1 (every listed node takes part in every round), one step per round. z comes from the
+ * (DP-FedAvg): q = clientSampleRate (default 1: every node in every round), one step per round. z comes from the
  * job or, with `targetEpsilon`, is the smallest z that keeps the whole job at or below the target; ε at
  * this node's δ.
  */
@@ -40,7 +40,7 @@ export function planDifferentialPrivacy(job: JobSpec, policy: PrivacyPolicy, row
     throw new ConfigError(`job ${job.jobId}: differentialPrivacy.mechanism ${dp.mechanism} splits the noise among participants and needs custody threshold (with ${job.custody.mode} custody single updates can be read); use mechanism record-level`);
   }
   if (dp.mechanism !== 'client-level' && batchSize > rows) throw new ConfigError(`job ${job.jobId}: DP-SGD needs batchSize (${batchSize}) at most this node's ${rows} rows (q = batchSize / rows ≤ 1)`);
-  const sampleRate = dp.mechanism === 'client-level' ? 1 : batchSize / rows;
+  const sampleRate = dp.mechanism === 'client-level' ? (dp.clientSampleRate ?? 1) : batchSize / rows;
   const stepsPerRound = dp.mechanism === 'record-level' ? Math.ceil((localEpochs * rows) / batchSize) : 1;
   const noiseShares = distributed ? job.federation.minParticipants : 1;
   const delta = policy.delta ?? dp.delta;

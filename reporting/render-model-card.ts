@@ -120,7 +120,7 @@ function privacyLines(input: ModelCardInput): string[] {
     if (reported) return `| ${id} | ${format(reported.noiseMultiplier, 4)} | ${format(reported.sampleRate, 5)} | ${reported.steps} | **${format(reported.epsilon, 3)}** |${colluding(reported.epsilonIfOthersCollude)} ${reported.delta} | reported by the node |`;
     const known = dp.mechanism === 'client-level' || (sampleCount !== null && sampleCount >= batchSize);
     if (known && dp.noiseMultiplier !== undefined) {
-      const sampleRate = dp.mechanism === 'client-level' ? 1 : batchSize / (sampleCount as number);
+      const sampleRate = dp.mechanism === 'client-level' ? (dp.clientSampleRate ?? 1) : batchSize / (sampleCount as number);
       const steps = dp.mechanism === 'record-level' ? rounds * Math.ceil((localEpochs * (sampleCount as number)) / batchSize) : rounds;
       const epsilonAt = (noiseMultiplier: number) => computeEpsilon({ noiseMultiplier, sampleRate, steps, delta: dp.delta });
       const source = dp.mechanism === 'client-level' ? 'computed from the job (every round once)' : 'computed from its row count (every round once)';
@@ -152,7 +152,7 @@ function mechanismLine(job: JobSpec, shares: number, zText: string): string {
   if (dp.mechanism === 'distributed') {
     return `- **Differential privacy: record-level, distributed noise** (FedSGD; design note M2): each round every participant computes one sum of per-example gradients over a Poisson sample of its rows (q = batch ${batchSize} / its rows), each clipped to L2 norm C = ${dp.clipNorm}; ${shareText}. One step per round, accounted per node (RDP, Balle et al. 2020 conversion). ${collusion}`;
   }
-  return `- **Differential privacy: client-level DP-FedAvg** (McMahan et al. 2018): each participant's whole update after its local epochs is clipped to L2 norm C = ${dp.clipNorm} and sent with weight 1; ${shareText}. Every listed participant takes part in every round (sampling rate q = 1, no participation sampling); one accounted step per round. ε protects a whole institution's contribution and is meaningful only for federations of many participants: with a handful, the noise the ε needs swamps the update. ${collusion}`;
+  return `- **Differential privacy: client-level DP-FedAvg** (McMahan et al. 2018): each participant's whole update after its local epochs is clipped to L2 norm C = ${dp.clipNorm} and sent with weight 1; ${shareText}. ${dp.clientSampleRate === undefined || dp.clientSampleRate === 1 ? 'Every listed participant takes part in every round (sampling rate q = 1)' : `Each participant's update joins a round's sum with probability q = ${dp.clientSampleRate}, by a secret CSPRNG coin (it sends its noise share either way; the share is scaled by 1/q)`}; one accounted step per round. ε protects a whole institution's contribution and is meaningful only for federations of many participants: with a handful, the noise the ε needs swamps the update. ${collusion}`;
 }
 
 /** The server step of the job, as the model card names it. */

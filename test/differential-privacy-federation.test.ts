@@ -223,9 +223,10 @@ describe('record-level DP-SGD in a job', () => {
 describe('distributed noise shares in a job (threshold custody)', () => {
   it.each([
     ['distributed', (rows: number) => 50 / rows],
-    ['client-level', () => 1],
+    ['client-level', () => 0.5],
   ] as const)('%s: runs, and each node spends ε as stated, without collusion (z) and with every other node colluding (z/√3), in its signed ledger', async (mechanism, sampleRateOf) => {
-    const job = dpJob(`dp-${mechanism}`, {}, { mechanism, noiseMultiplier: 1, clipNorm: 1, delta: DELTA });
+    // client-level with secret participation sampling: each node's update joins a round with probability 0.5.
+    const job = dpJob(`dp-${mechanism}`, {}, { mechanism, noiseMultiplier: 1, clipNorm: 1, delta: DELTA, ...(mechanism === 'client-level' ? { clientSampleRate: 0.5 } : {}) });
     const { nodes, observed } = nodesWith();
     const result = await runInProcessFederation(job, nodes);
     expect(result.failures).toEqual({});

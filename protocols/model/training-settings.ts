@@ -47,9 +47,10 @@ export type ServerOptimizerSettings = z.infer<typeof serverOptimizerSchema>;
  *   sum of at least Q shares carries the full z·C; one step per round. ε is stated twice: without
  *   collusion (z) and with every other participant colluding (z/√Q). Needs threshold custody.
  * - `client-level`: DP-FedAvg (McMahan et al., ICLR 2018): each node's whole update after its local
- *   epochs is clipped to `clipNorm` and carries a noise share N(0, z²C²/Q); every listed node takes
- *   part in every round (sampling rate 1). ε protects a whole institution's data and is meaningful
- *   only for federations of many participants. Needs threshold custody.
+ *   epochs is clipped to `clipNorm` and carries a noise share N(0, z²C²/Q). With `clientSampleRate`
+ *   q < 1 each node joins a round's sum with probability q, secretly (it sends its noise share either
+ *   way, so nobody learns whether it took part); the accountant then amplifies by q. ε protects a whole
+ *   institution's data and is meaningful only for federations of many participants. Needs threshold custody.
  *
  * Each node accounts its own ε (RDP, Balle et al. 2020 conversion). Absent = no DP.
  */
@@ -67,9 +68,15 @@ export const differentialPrivacySchema = z
     clipNorm: z.number().positive().max(1e6).default(1),
     /** δ at which ε is stated (a node's own `privacy.delta` overrides it for that node's budget). */
     delta: z.number().gt(0).lt(0.5).default(1e-5),
+    /** client-level only: each node's update joins a round's sum with this probability (default 1: always). */
+    clientSampleRate: z.number().gt(0).max(1).optional(),
   })
   .refine((dp) => (dp.noiseMultiplier === undefined) !== (dp.targetEpsilon === undefined), {
     message: 'give exactly one of noiseMultiplier and targetEpsilon',
+  })
+  .refine((dp) => dp.clientSampleRate === undefined || dp.mechanism === 'client-level', {
+    message: 'clientSampleRate is for mechanism client-level only (record-level and distributed sample rows at q = batchSize / rows)',
+    path: ['clientSampleRate'],
   });
 
 export type DifferentialPrivacySettings = z.infer<typeof differentialPrivacySchema>;
