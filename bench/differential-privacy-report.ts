@@ -31,6 +31,7 @@ function dpTable(result: Measured): Table {
       `Each round: ${training.localEpochs} local epoch of DP-SGD, Poisson batches with q = ${training.batchSize} / rows, per-example clipping C = 1, ${training.optimizer} at ${training.learningRate}; FedAvg; custody none (HE only adds CKKS noise).`,
       `Each institution accounts its own ε (RDP, Balle et al. 2020) from its q and steps: ${rates}. "no DP" is plain local training with the same settings.`,
       'AUC = the federated held-out AUC after the last round (ROC counts in 4,095 bins); one seeded run each, but the DP noise comes from the CSPRNG, so DP rows vary from run to run.',
+      'Chart: dp-auc-vs-epsilon.svg beside the JSON (chartSvg in it). The distributed and client-level mechanisms split the noise under threshold HE and are not run here (custody none).',
     ],
   };
 }

@@ -55,5 +55,9 @@ describe('the DP bench section', () => {
     const table = formatTable(differentialPrivacyTables({ differentialPrivacy: result } as BenchReport)[0] as ReturnType<typeof differentialPrivacyTables>[number]);
     expect(table).toContain('DP-SGD targetEpsilon 3 (z per node), C = 1');
     expect(table).toMatch(/no DP\s+∞\s+∞/);
+    // The chart: one line per institution (its ε) and the no-DP reference line.
+    expect(result.chartSvg).toMatch(/^<svg /);
+    expect(result.chartSvg.match(/<polyline /g)).toHaveLength(3);
+    for (const name of ['ε a', 'ε b', 'no DP (ε = ∞)', 'Held-out AUC against ε (δ = 0.00001)']) expect(result.chartSvg).toContain(name);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { bankMarketingDataAvailable, bankMarketingDataPath } from '../examples/bank-marketing/bank-marketing-data.js';
 import type { ParticipantOutcome } from '../participant/participant.js';
 import { jobSpecSchema, type JobSpec } from '../protocols/job/job-spec.js';
+import { renderDpChartSvg } from './differential-privacy-chart.js';
 import { describeFederationData, runInMemoryFederation, withBankDemoSplit, type FederationData } from './in-memory-bank-federation.js';
 
 /**
@@ -47,6 +48,8 @@ export type DpBenchResult =
       readonly delta: number;
       readonly training: JobSpec['training'];
       readonly runs: readonly DpBenchRun[];
+      /** AUC against ε as an SVG line chart (`npm run bench` also writes it beside the JSON). */
+      readonly chartSvg: string;
     };
 
 /** The recipe of the issue's NumPy check: batches of 256, C = 1, one local epoch per round, FedAvg. */
@@ -92,6 +95,7 @@ export async function runDpTradeoff(data: DpData, options: DpBenchOptions, onPro
     delta: DP_DELTA,
     training: jobFor(data, options.rounds, { noiseMultiplier: 1 }, 0).training,
     runs,
+    chartSvg: renderDpChartSvg(runs, data.institutions.map((institution) => institution.id), DP_DELTA),
   };
 }
 

@@ -4,7 +4,7 @@
  * none), rounds to the centralized AUC per server optimizer — as tables on stdout and JSON (every sample plus medians) in --out. Not part of `npm test`; bench/bench.test.ts smoke-runs --quick.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureBankJob } from './bank-job-end-to-end.js';
 import { BenchUsageError, parseBenchOptions, type BenchOptions } from './bench-options.js';
@@ -96,6 +96,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nJSON written to ${outFile}\n`);
+  if (report.differentialPrivacy?.status === 'measured') {
+    const chartFile = join(dirname(outFile), 'dp-auc-vs-epsilon.svg');
+    await writeFile(chartFile, report.differentialPrivacy.chartSvg);
+    process.stdout.write(`AUC-against-ε chart written to ${chartFile}\n`);
+  }
   return 0;
 }
 
