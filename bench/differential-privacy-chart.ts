@@ -8,13 +8,14 @@ import { renderLineChartSvg, type ChartSeries } from '../reporting/render-line-c
 /** What the chart reads of a DP bench run (DpBenchRun in differential-privacy.ts). */
 export interface DpChartRun {
   /** null: the run without DP. */
-  readonly variant: unknown;
+  readonly variant: { readonly mechanism?: string } | null;
   readonly epsilon: Readonly<Record<string, number | null>>;
   readonly finalAuc: number | null;
 }
 
 export function renderDpChartSvg(runs: readonly DpChartRun[], institutions: readonly string[], delta: number): string {
-  const dpRuns = runs.filter((run) => run.variant !== null && run.finalAuc !== null);
+  // Record-level DP-SGD only: the distributed mechanisms' ε means something else (and has two values).
+  const dpRuns = runs.filter((run) => run.variant !== null && run.variant.mechanism === undefined && run.finalAuc !== null);
   const series: ChartSeries[] = institutions.map((id) => ({
     name: `ε ${id}`,
     points: dpRuns
