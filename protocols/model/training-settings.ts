@@ -41,7 +41,7 @@ export type ServerOptimizerSettings = z.infer<typeof serverOptimizerSchema>;
  *   rate q = batchSize / rows (so q differs per node), clips each example's gradient to `clipNorm` and
  *   adds N(0, z²C²) noise drawn exactly from a CSPRNG; steps = rounds × ⌈localEpochs · rows / batchSize⌉.
  *   The guarantee holds against the coordinator and all other participants together.
- * - `distributed`: record-level, FedSGD-style (participant/distributed-noise-trainer.ts): each round
+ * - `distributed`: record-level, FedSGD-style (participant/distributed-noise-update.ts): each round
  *   every node sends one clipped per-example gradient sum over a Poisson sample (q = batchSize / rows)
  *   plus its share N(0, z²C²/Q) of the noise, Q = federation.minParticipants, so only the decrypted
  *   sum of at least Q shares carries the full z·C; one step per round. ε is stated twice: without
