@@ -82,18 +82,25 @@ async function finalWeights(modelDirectory: string): Promise<Float32Array> {
   }
 }
 
-/**
- * Runs the job with `hefl` processes and kills one of them (the coordinator, or bank's node) with
- * SIGKILL when `killWhen` sees a line of the coordinator's output, then starts it again: the
- * coordinator with the same command line (--resume auto) on the same port, a participant with the same config (its saved state).
- */
-async function runWithCrash(
-  name: string,
-  victim: 'coordinator' | 'bank',
-  killWhen: (line: string) => boolean,
+/** One SIGKILL in a run: whom, on which line of the coordinator's output, and what changes before the restart. */
+interface Crash {
+  readonly victim: 'coordinator' | 'bank';
+  readonly killWhen: (line: string) => boolean;
   /** Between the kill and the restart (the job's folder): e.g. take the victim's saved state away. */
-  beforeRestart: (work: string) => Promise<void> = async () => undefined,
-): Promise<{ report: JobReport; weights: Float32Array[]; exits: (number | null)[]; logs: string }> {
+  readonly beforeRestart?: (work: string) => Promise<void>;
+}
+
+/**
+ * Runs the job with `hefl` processes and, for each crash in turn, kills the coordinator or bank's node
+ * with SIGKILL when a line of the (current) coordinator's output matches, then starts it again: the
+ * coordinator with the same command line (--resume auto) on the same port, a participant with the same
+ * config (its saved state). Several crashes share one job, so each recovery also starts from a job that
+ * already recovered once.
+ */
+async function runWithCrashes(
+  name: string,
+  crashes: readonly Crash[],
+): Promise<{ report: JobReport; weights: Float32Array[]; exits: (number | null)[]; logs: string; savedRounds: number[] }> {
   const work = join(directory, name);
   const logs = join(work, 'logs');
   await mkdir(logs, { recursive: true });
@@ -103,22 +110,24 @@ async function runWithCrash(
   const port = await freePort();
   const stateFile = join(work, `${job.jobId}.coordinator-state.json`); // the default, beside the job file
   const reportFile = join(work, 'report.json');
-  // One command line for both starts, as a supervisor (systemd) runs it: --resume auto starts the job
+  // One command line for every start, as a supervisor (systemd) runs it: --resume auto starts the job
   // when there is no state file yet and resumes it from the state after the crash.
   const coordinatorArgs = ['coordinator', '--job', jobFile, '--keys', keys.coordinator, '--port', String(port), '--report', reportFile, '--ledger', join(work, 'ingress.jsonl'), '--resume', 'auto'];
 
-  let killed = false;
-  let victimProcess: ChildProcess | undefined;
+  let next = 0;
+  // A crash is watched for only once the previous victim was started again.
+  let armed = 0;
   let signalCrash: () => void = () => undefined;
-  const crashed = new Promise<void>((resolve) => (signalCrash = resolve));
-  const coordinator = hefl(coordinatorArgs, join(logs, 'coordinator-1.log'), (line) => {
-    if (!killed && killWhen(line)) {
-      killed = true;
-      victimProcess?.kill('SIGKILL');
-      signalCrash();
-    }
-  });
-  if (victim === 'coordinator') victimProcess = coordinator;
+  let crashed = new Promise<void>((resolve) => (signalCrash = resolve));
+  const current: { coordinator?: ChildProcess; bank?: ChildProcess } = {};
+  const watchCoordinator = (line: string): void => {
+    const crash = crashes[next];
+    if (next !== armed || !crash || !crash.killWhen(line)) return;
+    next += 1;
+    current[crash.victim]?.kill('SIGKILL');
+    signalCrash();
+  };
+  current.coordinator = hefl(coordinatorArgs, join(logs, 'coordinator-1.log'), watchCoordinator);
   const participants = IDS.map((id) => {
     const config: ParticipantConfig = {
       participantId: id,
@@ -141,23 +150,27 @@ async function runWithCrash(
     return writeFile(configFile, JSON.stringify(config)).then(() => hefl(['participant', '--config', configFile], join(logs, `${id}.log`)));
   });
   const started = await Promise.all(participants);
-  if (victim === 'bank') victimProcess = started[0];
-  await crashed;
-  expect(await exitOf(victimProcess as ChildProcess)).toBeNull(); // killed by SIGKILL, no exit code
-  const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { lastCompletedRound: number };
-  await beforeRestart(work);
-  let exits: (number | null)[];
-  if (victim === 'coordinator') {
-    const resumed = hefl(coordinatorArgs, join(logs, 'coordinator-2.log'));
-    exits = await Promise.all([exitOf(resumed), ...started.map(exitOf)]);
-  } else {
-    const restarted = hefl(['participant', '--config', join(work, 'bank.json')], join(logs, 'bank-2.log'));
-    exits = await Promise.all([exitOf(coordinator), exitOf(restarted), ...started.slice(1).map(exitOf)]);
+  current.bank = started[0];
+  const others = started.slice(1);
+  const savedRounds: number[] = [];
+  for (const [index, crash] of crashes.entries()) {
+    await crashed;
+    crashed = new Promise<void>((resolve) => (signalCrash = resolve));
+    expect(await exitOf(current[crash.victim] as ChildProcess)).toBeNull(); // killed by SIGKILL, no exit code
+    savedRounds.push((JSON.parse(await readFile(stateFile, 'utf8')) as { lastCompletedRound: number }).lastCompletedRound);
+    await crash.beforeRestart?.(work);
+    const restart = `${crash.victim}-${index + 2}.log`;
+    current[crash.victim] =
+      crash.victim === 'coordinator'
+        ? hefl(coordinatorArgs, join(logs, restart), watchCoordinator)
+        : hefl(['participant', '--config', join(work, 'bank.json')], join(logs, restart));
+    armed = index + 1;
   }
+  const exits = await Promise.all([current.coordinator, current.bank, ...others].map((child) => exitOf(child as ChildProcess)));
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as JobReport;
   const weights = await Promise.all(IDS.map((id) => finalWeights(join(work, 'outputs', id, 'model'))));
-  expect(report.rounds.length).toBeGreaterThan(saved.lastCompletedRound);
-  return { report, weights, exits, logs };
+  expect(report.rounds.length).toBeGreaterThan(Math.max(...savedRounds));
+  return { report, weights, exits, logs, savedRounds };
 }
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
@@ -180,48 +193,50 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     reference = await finalWeights(join(uninterrupted.outputDirectories.bank as string, 'model'));
   }, scaledMs(150_000));
 
-  it('between rounds: the participants rejoin, no completed round is lost, the final model is the uninterrupted one', async () => {
-    // Killed right after round 2's row is printed, i.e. after its state was saved.
-    const run = await runWithCrash('between-rounds', 'coordinator', (line) => /^\s+2\s+training\s+3\s/.test(line));
+  // Four crashes in two jobs (each recovery is then also tested on a job that already recovered once).
+  it('the coordinator between rounds, then a participant mid-round: the participants rejoin, the bank restores its saved state, no completed round is lost, the final model is the uninterrupted one', async () => {
+    const run = await runWithCrashes('between-rounds-then-participant', [
+      // Right after round 1's row is printed, i.e. after its state was saved.
+      { victim: 'coordinator', killWhen: (line) => /^\s+1\s+training\s+3\s/.test(line) },
+      // bank dies as soon as another node's round-3 update is in: its own may be half sent.
+      { victim: 'bank', killWhen: (line) => line.includes('encrypted update added to the aggregate') && line.includes('"round":3') },
+    ]);
+    expect(run.savedRounds[0]).toBe(1);
     expect(run.exits).toEqual([0, 0, 0, 0]);
     expect(run.report.status).toBe('finished');
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
     for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
     expect(await readFile(join(run.logs, 'bank.log'), 'utf8')).toMatch(/coordinator lost; rejoining/);
-  }, scaledMs(150_000));
+    expect(await readFile(join(run.logs, 'bank-3.log'), 'utf8')).toMatch(/restored this node's saved state; rejoining the job/);
+  }, scaledMs(200_000));
 
-  it('in the middle of a round: that round runs again, and the final model is still the uninterrupted one', async () => {
-    // Killed as soon as the first encrypted update of round 3 is in the aggregate (round 3 in flight).
-    const run = await runWithCrash('mid-round', 'coordinator', (line) => line.includes('encrypted update added to the aggregate') && line.includes('"round":3'));
-    expect(run.exits).toEqual([0, 0, 0, 0]);
-    expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
-    for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
-  }, scaledMs(150_000));
-
-  it('a participant killed in the middle of a round restarts, rejoins with its saved state, and the job ends with the uninterrupted model', async () => {
-    // bank dies as soon as another node's round-2 update is in: its own may be half sent.
-    const run = await runWithCrash('participant-restart', 'bank', (line) => line.includes('encrypted update added to the aggregate') && line.includes('"round":2'));
-    expect(run.exits).toEqual([0, 0, 0, 0]);
-    expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
-    for (const weights of run.weights) expect(maxDifference(weights, reference)).toBeLessThan(1e-5);
-    expect(await readFile(join(run.logs, 'bank-2.log'), 'utf8')).toMatch(/restored this node's saved state; rejoining the job/);
-  }, scaledMs(150_000));
-
-  it('a participant killed after round 2 without its saved state: refused without its key share, and with it catches up and the job ends with the uninterrupted model', async () => {
+  // Not the other order: a coordinator resumed from its state file no longer holds the key setup's signed
+  // values or the published aggregates, so a node without saved state cannot catch up there (it is told so).
+  it('a participant without its saved state (refused without its key share, and with it catches up), then the coordinator in the middle of a round (that round runs again): the job ends with the uninterrupted model', async () => {
     let refused = '';
-    const run = await runWithCrash('participant-catch-up', 'bank', (line) => /^\s+2\s+training\s+3\s/.test(line), async (work) => {
-      const state = join(work, 'outputs', 'bank', 'state');
-      const share = join(state, 'secret-share.key');
-      const away = join(work, 'secret-share.key.away');
-      // Its model and standardization are gone; its secret key share (and decryption guard) stay.
-      await rm(join(state, 'participant-state.json'));
-      // First without the share as well: the coordinator refuses it, saying what is missing.
-      await rename(share, away);
-      const log = join(work, 'logs', 'bank-without-share.log');
-      expect(await exitOf(hefl(['participant', '--config', join(work, 'bank.json')], log))).not.toBe(0);
-      refused = await readFile(log, 'utf8');
-      await rename(away, share);
-    });
+    const run = await runWithCrashes('catch-up-then-mid-round', [
+      {
+        victim: 'bank',
+        // Right after round 2's row is printed, i.e. after its state was saved.
+        killWhen: (line) => /^\s+2\s+training\s+3\s/.test(line),
+        beforeRestart: async (work) => {
+          const state = join(work, 'outputs', 'bank', 'state');
+          const share = join(state, 'secret-share.key');
+          const away = join(work, 'secret-share.key.away');
+          // Its model and standardization are gone; its secret key share (and decryption guard) stay.
+          await rm(join(state, 'participant-state.json'));
+          // First without the share as well: the coordinator refuses it, saying what is missing.
+          await rename(share, away);
+          const log = join(work, 'logs', 'bank-without-share.log');
+          expect(await exitOf(hefl(['participant', '--config', join(work, 'bank.json')], log))).not.toBe(0);
+          refused = await readFile(log, 'utf8');
+          await rename(away, share);
+        },
+      },
+      // As soon as the first encrypted update of round 3 is in the aggregate (round 3 in flight).
+      { victim: 'coordinator', killWhen: (line) => line.includes('encrypted update added to the aggregate') && line.includes('"round":3') },
+    ]);
+    expect(run.savedRounds).toEqual([2, 2]);
     expect(refused).toMatch(/this node has neither: under threshold custody its secret key share \(outputDir\/state\/secret-share\.key\) is missing/);
     expect(run.exits).toEqual([0, 0, 0, 0]);
     expect(run.report.rounds.map((round) => round.round)).toEqual([0, 1, 2, 3, 4]);
@@ -230,5 +245,6 @@ describe.skipIf(!bankMarketingDataAvailable)('SIGKILL and restart: the coordinat
     const restarted = await readFile(join(run.logs, 'bank-2.log'), 'utf8');
     expect(restarted).toMatch(/no saved state: catching up on the aggregates of the completed rounds/);
     expect(restarted).toMatch(/collective public key rebuilt from the signed key-setup values/);
-  }, scaledMs(150_000));
+    expect(restarted).toMatch(/coordinator lost; rejoining/);
+  }, scaledMs(200_000));
 });
