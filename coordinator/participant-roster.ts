@@ -198,6 +198,11 @@ export class ParticipantRoster {
     for (const participant of this.participants.values()) if (participant.connected) this.sendTo(participant.id, event);
   }
 
+  /** One event to one connected node (t-of-N key setup: the sealed shares addressed to it). */
+  send(participantId: string, event: CoordinatorEvent): void {
+    this.sendTo(participantId, event);
+  }
+
   /** A round completed: a node rejoining from now on has nothing of it to catch up on. */
   forgetRoundEvents(): void {
     this.roundEvents = [];

@@ -1,9 +1,9 @@
-import { ConfigError } from '../../protocols/errors.js';
 import { usesTofnCustody } from '../../protocols/job/job-spec.js';
 import type { CoordinatorCustody, CustodyContext } from './coordinator-custody.js';
 import { PlaintextCustody } from './plaintext-custody.js';
 import { SingleKeyCustody } from './single-key-custody.js';
 import { ThresholdCustody } from './threshold-custody.js';
+import { TofnThresholdCustody } from './tofn-threshold-custody.js';
 
 /** The coordinator's side of the job's key custody: one line per mode. */
 export function createCoordinatorCustody(context: CustodyContext): CoordinatorCustody {
@@ -12,7 +12,6 @@ export function createCoordinatorCustody(context: CustodyContext): CoordinatorCu
     case 'none': return new PlaintextCustody(context);
     case 'single-key': return new SingleKeyCustody(context);
     case 'threshold':
-      if (usesTofnCustody(context.job)) throw new ConfigError('custody.threshold below the number of participants (t-of-N) is not available in this build yet; omit it for N-of-N');
-      return new ThresholdCustody(context, custody);
+      return usesTofnCustody(context.job) ? new TofnThresholdCustody(context, custody) : new ThresholdCustody(context, custody);
   }
 }
