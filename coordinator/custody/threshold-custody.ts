@@ -36,7 +36,6 @@ interface JointDecryption {
  * update is signed, and each aggregate is decrypted jointly from every participant's share.
  */
 export class ThresholdCustody implements CoordinatorCustody {
-  readonly participantsNeeded: number;
   readonly encryptsUpdates = true;
   readonly nodesReportEvaluations = false;
   protected readonly keySetup: ThresholdKeySetup;
@@ -50,19 +49,21 @@ export class ThresholdCustody implements CoordinatorCustody {
     protected readonly context: CustodyContext,
     private readonly custody: Extract<Custody, { mode: 'threshold' }>,
   ) {
-    this.participantsNeeded = this.neededParticipants();
     this.keySetup = new ThresholdKeySetup(context.job, context.keys.manifest.identities ?? {});
   }
 
   /** N-of-N: each node holds a share of the decryption key, so every round needs every node. */
-  protected neededParticipants(): number {
+  get participantsNeeded(): number {
     return this.context.job.federation.participants.length;
   }
 
   /** Who decrypts a round: every participant (N-of-N); t-of-N custody names a committee instead. */
-  protected decryptionParties(_round: number): { readonly parties: readonly string[]; readonly committee?: readonly string[] } {
+  protected decryptionParties(_ready: AggregateReady): { readonly parties: readonly string[]; readonly committee?: readonly string[] } {
     return { parties: this.context.job.federation.participants };
   }
+
+  /** A joint decryption failed for want of shares; `received` are those that did arrive. */
+  protected decryptionFailed(_ready: AggregateReady, _received: readonly string[]): void {}
 
   /** c0 + the parties' shares, decoded. */
   protected async combineShares(chunks: readonly Uint8Array[], parties: readonly string[], shares: ReadonlyMap<string, Uint8Array[]>, length: number): Promise<Float64Array> {
@@ -137,7 +138,7 @@ export class ThresholdCustody implements CoordinatorCustody {
     const { job, progress, events, roster, published } = this.context;
     const hash = createHash('sha256');
     for (const chunk of chunks) hash.update(chunk);
-    const { parties, committee } = this.decryptionParties(ready.round);
+    const { parties, committee } = this.decryptionParties(ready);
     const decryption: JointDecryption = { round: ready.round, aggregateSha256: hash.digest('hex'), chunkCount: ready.chunkCount, parties, shares: new Map(), open: true };
     this.decryption = decryption;
     progress.phase = 'decryption';
@@ -153,6 +154,7 @@ export class ThresholdCustody implements CoordinatorCustody {
       decryption.open = false;
       const missing = parties.filter((id) => !decryption.shares.has(id));
       if (missing.length > 0) {
+        this.decryptionFailed(ready, [...decryption.shares.keys()]);
         const left = missing.filter((id) => !roster.isConnected(id));
         throw new RoundFailedError(
           failFast && left.length > 0

@@ -3,6 +3,7 @@ import { combineCommitteeShares } from '../../protocols/ckks/threshold-t-of-n/in
 import { RoundFailedError } from '../../protocols/errors.js';
 import { decryptionThreshold, type Custody } from '../../protocols/job/job-spec.js';
 import { TOFN_KEY_SETUP_STEPS, type KeySetupMessage, type Receipt, type TofnKeySetupStep } from '../../protocols/wire/federation-messages.js';
+import type { AggregateReady } from '../round-types.js';
 import type { CustodyContext } from './coordinator-custody.js';
 import { ThresholdCustody } from './threshold-custody.js';
 import { TofnKeyRelay } from './tofn-key-relay.js';
@@ -18,6 +19,12 @@ const isTofnStep = (step: string): step is TofnKeySetupStep => (TOFN_KEY_SETUP_S
 export class TofnThresholdCustody extends ThresholdCustody {
   private readonly threshold: number;
   private readonly relay: TofnKeyRelay;
+  /**
+   * A round whose decryption failed after some members released shares: its contributors and those
+   * members. Each node's guard allows one contributor set per round, so the re-run waits for the same
+   * contributors and names no member that released for another set.
+   */
+  private failed: { readonly key: string; readonly contributors: string; readonly count: number; readonly released: ReadonlySet<string> } | undefined;
 
   constructor(context: CustodyContext, custody: Extract<Custody, { mode: 'threshold' }>) {
     super(context, custody);
@@ -25,10 +32,14 @@ export class TofnThresholdCustody extends ThresholdCustody {
     this.relay = new TofnKeyRelay(context.job, this.threshold, (id) => this.keySetup.identityOf(id));
   }
 
-  /** A round needs a committee of t, and the job's quorum of contributors. */
-  protected override neededParticipants(): number {
+  /** A round needs a committee of t and the job's quorum; a re-run waits (join deadline) for the failed attempt's contributors. */
+  override get participantsNeeded(): number {
     const { job } = this.context;
-    return Math.max(decryptionThreshold(job) as number, job.federation.minParticipants);
+    return Math.max(decryptionThreshold(job) as number, job.federation.minParticipants, this.failed?.count ?? 0);
+  }
+
+  protected override decryptionFailed(ready: AggregateReady, received: readonly string[]): void {
+    this.failed = { key: `${ready.round}:${ready.kind}`, contributors: [...ready.contributors].sort().join(','), count: ready.contributors.length, released: new Set(received) };
   }
 
   override async setUpKeys(): Promise<void> {
@@ -66,12 +77,22 @@ export class TofnThresholdCustody extends ThresholdCustody {
     );
   }
 
-  /** The first t connected participants in sorted order: a deterministic committee of nodes present now. */
-  protected override decryptionParties(round: number): { readonly parties: readonly string[]; readonly committee: readonly string[] } {
+  /**
+   * The first t connected participants in sorted order (a deterministic committee of nodes present
+   * now), leaving out any that released a share of this round for another contributor set.
+   */
+  protected override decryptionParties(ready: AggregateReady): { readonly parties: readonly string[]; readonly committee: readonly string[] } {
     const { job, roster } = this.context;
-    const present = [...job.federation.participants].sort().filter((id) => roster.isConnected(id));
+    const { round } = ready;
+    const failed = this.failed?.key === `${round}:${ready.kind}` ? this.failed : undefined;
+    this.failed = undefined;
+    const otherSet = failed !== undefined && failed.contributors !== [...ready.contributors].sort().join(',');
+    const present = [...job.federation.participants].sort().filter((id) => roster.isConnected(id) && !(otherSet && failed.released.has(id)));
     if (present.length < this.threshold) {
-      throw new RoundFailedError(`round ${round}: only ${present.length} participants connected, a decryption committee needs ${this.threshold} (custody.threshold)`);
+      throw new RoundFailedError(
+        `round ${round}: only ${present.length} connected participants can decrypt this aggregate, a committee needs ${this.threshold} (custody.threshold)` +
+          (otherSet ? `; ${[...failed.released].join(', ')} already released a share of this round for other contributors` : ''),
+      );
     }
     const committee = present.slice(0, this.threshold);
     this.context.logger.info({ round, committee }, 'decryption committee named');
