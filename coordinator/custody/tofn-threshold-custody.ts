@@ -39,6 +39,7 @@ export class TofnThresholdCustody extends ThresholdCustody {
   }
 
   protected override decryptionFailed(ready: AggregateReady, received: readonly string[]): void {
+    this.context.roster.forgetFailedAttempt(ready.round, ready.kind);
     this.failed = { key: `${ready.round}:${ready.kind}`, contributors: [...ready.contributors].sort().join(','), count: ready.contributors.length, released: new Set(received) };
   }
 
