@@ -45,3 +45,10 @@ describe('custody.threshold (t-of-N) in the job file', () => {
     expect(issues({ mode: 'single-key', threshold: 3 })).toMatch(/custody: .*threshold|unknown field/);
   });
 });
+
+describe('t-of-N custody requires aggregate verification', () => {
+  it('refuses verifyAggregate: false when t < N, naming custody.verifyAggregate', () => {
+    expect(issues({ mode: 'threshold', threshold: 3, verifyAggregate: false })).toMatch(/custody\.verifyAggregate: must stay on under t-of-N custody/);
+    expect(issues({ mode: 'threshold', verifyAggregate: false })).toBe('');
+  });
+});

@@ -107,6 +107,13 @@ export const jobSpecSchema = z
         message: `is ${job.custody.threshold} but only ${participants} participants are listed; use 2..${participants} (or omit it for all ${participants})`,
       });
     }
+    if (job.custody.mode === 'threshold' && (job.custody.threshold ?? participants) < participants && !job.custody.verifyAggregate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custody', 'verifyAggregate'],
+        message: 'must stay on under t-of-N custody (custody.threshold below the number of participants): a committee member must check what it decrypts',
+      });
+    }
   });
 
 /**
