@@ -128,7 +128,7 @@ export function classifyEgress(
         const problem = looksLikeShare(setup.data.value, context.parameters, 'public-key-share');
         return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext', fields: scalarFields(setup.data) };
       }
-      if (setup.data.step === 'shamir-share' || setup.data.step === 'canary-share') return classifyTofnKeySetup(setup.data.step, setup.data.value, context);
+      if (setup.data.step === 'shamir-share' || setup.data.step === 'canary-share') return classifyTofnKeySetup(setup.data.step, setup.data.value, context, scalarFields(setup.data));
       // Commitments and seeds are 32 bytes; nothing else may ride in them.
       if (setup.data.value.length !== 32) return { refused: `SubmitKeySetup.value of a ${setup.data.step} must be 32 bytes, not ${setup.data.value.length}` };
       return { classification: 'metadata', fields: scalarFields(setup.data) };
@@ -142,13 +142,13 @@ export function classifyEgress(
  * parcel holds one sealed envelope of exactly one key-level share's size and canaries that are SEAL
  * ciphertexts under the federation's parameters; a canary share is one decryption share.
  */
-function classifyTofnKeySetup(step: 'shamir-share' | 'canary-share', value: Uint8Array, context: EgressContext): EgressClassification {
+function classifyTofnKeySetup(step: 'shamir-share' | 'canary-share', value: Uint8Array, context: EgressContext, scalars: MetadataFields): EgressClassification {
   if (step === 'canary-share') {
     const canary = decodeCanaryShare(value);
     if (!canary.success) return { refused: `SubmitKeySetup.value ${canary.reason}` };
     const problem = looksLikeShare(canary.data.share, context.parameters, 'decryption-share');
     if (problem) return { refused: `SubmitKeySetup.value: the canary share ${problem}` };
-    return { classification: 'ciphertext', fields: { step, c1Sha256: canary.data.c1Sha256, committee: [...canary.data.committee].sort().join(',') } };
+    return { classification: 'ciphertext', fields: { ...scalars, c1Sha256: canary.data.c1Sha256, committee: [...canary.data.committee].sort().join(',') } };
   }
   const parcel = decodeShamirParcel(value);
   if (!parcel.success) return { refused: `SubmitKeySetup.value ${parcel.reason}` };
@@ -158,5 +158,5 @@ function classifyTofnKeySetup(step: 'shamir-share' | 'canary-share', value: Uint
     return { refused: `SubmitKeySetup.value: the sealed Shamir share has ${parcel.data.envelope.length} bytes, not the ${envelopeBytes} of one sealed key-level share` };
   }
   if (parcel.data.canaries.some((canary) => !context.isCiphertext(canary.ciphertext))) return { refused: 'SubmitKeySetup.value: a canary is not a SEAL ciphertext under the federation parameters' };
-  return { classification: 'ciphertext', fields: { step, to: parcel.data.to, canaries: parcel.data.canaries.length } };
+  return { classification: 'ciphertext', fields: { ...scalars, to: parcel.data.to, canaries: parcel.data.canaries.length } };
 }
