@@ -64,6 +64,8 @@ describe.skipIf(!bankMarketingDataAvailable)('t-of-N custody end to end (coordin
       expect(result.coordinatorExitCode, log.slice(-3000)).toBe(0);
       console.info(`t-of-N processes N=5 t=3, 2 rounds with 2 nodes lost and 1 committee member restarted: ${seconds.toFixed(1)} s`);
       expect(log).toMatch(/t-of-N resharing done; every cover committee decrypted its canary/);
+      const resharingMs = /"resharingMs":(\d+),"msg":"t-of-N resharing done/.exec(log)?.[1];
+      console.info(`t-of-N resharing (sealing keys, sealed shares relayed, cover check of ${Math.ceil(5 / 3)} canaries): ${resharingMs} ms`);
       // Round 1 (training): all five contributed, p4 and p5 were gone before decryption.
       const round1 = result.report.rounds.find((entry) => entry.round === 1 && entry.kind === 'training');
       expect(round1?.contributors).toEqual(ids);

@@ -1,5 +1,6 @@
 import { isMalformedMessage, loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
 import { readShareHeader, SHARE_HEADER_BYTES, type ShareKind } from '../ckks/threshold/share-format.js';
+import { committeeDigest } from '../ckks/threshold-t-of-n/committee.js';
 import { SEALED_SHARE_ENVELOPE_OVERHEAD } from '../ckks/threshold-t-of-n/sealed-shamir-share.js';
 import { SEALED_BOX_OVERHEAD } from '../sealed-box/index.js';
 import { decodeCanaryShare, decodeShamirParcel } from '../wire/tofn-key-setup-values.js';
@@ -148,7 +149,7 @@ function classifyTofnKeySetup(step: 'shamir-share' | 'canary-share', value: Uint
     if (!canary.success) return { refused: `SubmitKeySetup.value ${canary.reason}` };
     const problem = looksLikeShare(canary.data.share, context.parameters, 'decryption-share');
     if (problem) return { refused: `SubmitKeySetup.value: the canary share ${problem}` };
-    return { classification: 'ciphertext', fields: { ...scalars, c1Sha256: canary.data.c1Sha256, committee: [...canary.data.committee].sort().join(',') } };
+    return { classification: 'ciphertext', fields: { ...scalars, c1Sha256: canary.data.c1Sha256, committeeSha256: committeeDigest(canary.data.committee) } };
   }
   const parcel = decodeShamirParcel(value);
   if (!parcel.success) return { refused: `SubmitKeySetup.value ${parcel.reason}` };
