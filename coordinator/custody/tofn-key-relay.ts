@@ -126,6 +126,15 @@ export class TofnKeyRelay {
     return { accepted: true };
   }
 
+  /** After the setup: drops the relayed envelopes and canaries (megabytes for larger N). */
+  clear(): void {
+    this.step = undefined;
+    this.sealingKeys.clear();
+    this.parcels.clear();
+    this.canaries.clear();
+    this.canaryShares.clear();
+  }
+
   /** Combines every cover committee's canary shares and compares with the public canary values. */
   async checkCover(context: ThresholdCkksContext, keyFingerprint: string): Promise<CoverCheckOutcome> {
     const roster = this.job.federation.participants;

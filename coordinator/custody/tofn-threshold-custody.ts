@@ -63,6 +63,7 @@ export class TofnThresholdCustody extends ThresholdCustody {
     });
     this.thresholdContext ??= await ThresholdCkksContext.create(job.ckks);
     const outcome = await this.relay.checkCover(this.thresholdContext, collectiveKeyFingerprint(this.collectivePublicKey as Uint8Array));
+    this.relay.clear();
     const failing = outcome.committees.filter((entry) => !entry.decrypted);
     if (failing.length > 0) {
       throw new RoundFailedError(
