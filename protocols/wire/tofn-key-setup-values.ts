@@ -14,7 +14,12 @@ import { z } from 'zod';
 import type { Parsed } from './federation-messages.js';
 import { identifier } from './wire-primitives.js';
 
-const base64 = z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64');
+// Canonical base64 only: the unused bits of a last character could otherwise carry a few bits out.
+const base64 = z
+  .string()
+  .max(8_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64')
+  .refine((text) => Buffer.from(text, 'base64').toString('base64') === text, 'is not canonical base64');
 const committee = z.array(identifier).min(2).max(1_000);
 
 const shamirParcelSchema = z.strictObject({
