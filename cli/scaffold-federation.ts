@@ -69,6 +69,9 @@ custody:
   mode: threshold
   verifyAggregate: true # participants re-sum the signed contributions before decrypting
   smudgingSigmaBits: 40
+  # threshold: 2        # t-of-N: any t participants decrypt together, rounds survive absent nodes,
+  #                     # and any t colluding participants could decrypt an update (bound t - 1).
+  #                     # Omitted: every participant (N-of-N).
 `;
 }
 

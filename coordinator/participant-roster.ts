@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobSpec } from '../protocols/job/job-spec.js';
-import { PROTOCOL_VERSION, type CoordinatorEvent, type FailureReport, type JoinRequest, type Receipt } from '../protocols/wire/federation-messages.js';
+import { PROTOCOL_VERSION, type CoordinatorEvent, type RoundKind, type FailureReport, type JoinRequest, type Receipt } from '../protocols/wire/federation-messages.js';
 import type { CoordinatorEvents } from './coordinator-events.js';
 import { lastCompletedRound, type ConnectedParticipant, type EventSink, type JobProgress, type ParticipantFailure } from './round-types.js';
 
@@ -196,6 +196,19 @@ export class ParticipantRoster {
     if ((event.type === 'aggregate-ready' || event.type === 'aggregate-decrypted') && event.kind !== 'evaluation') this.published.set(`${event.round}:${event.kind}`, event);
     if (event.type === 'key-setup-complete') this.keySetupOutcome = event;
     for (const participant of this.participants.values()) if (participant.connected) this.sendTo(participant.id, event);
+  }
+
+  /** One event to one connected node (t-of-N key setup: the sealed shares addressed to it). */
+  send(participantId: string, event: CoordinatorEvent): void {
+    this.sendTo(participantId, event);
+  }
+
+  /**
+   * An attempt of a round failed and will run again (announced anew): a node rejoining meanwhile must
+   * not be replayed its start or its decryption request.
+   */
+  forgetFailedAttempt(round: number, kind: RoundKind): void {
+    this.roundEvents = this.roundEvents.filter((event) => !((event.type === 'round-started' || event.type === 'decryption-requested') && event.round === round && event.kind === kind));
   }
 
   /** A round completed: a node rejoining from now on has nothing of it to catch up on. */

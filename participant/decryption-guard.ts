@@ -2,6 +2,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { contributorSetDigest } from '../protocols/ckks/threshold/c1-digest.js';
+import { committeeDigest } from '../protocols/ckks/threshold-t-of-n/committee.js';
 import { ConfigError, HeflError } from '../protocols/errors.js';
 import type { RoundKind } from '../protocols/wire/federation-messages.js';
 import type { PrivacyFloor } from './privacy-policy.js';
@@ -13,6 +14,8 @@ export interface DecryptionRequestFacts {
   readonly contributors: readonly string[];
   /** SHA-256 (hex) of each chunk's c1 (protocols/ckks/threshold/c1-digest.ts). */
   readonly c1Sha256: readonly string[];
+  /** t-of-N custody: the committee the share is for (one committee per c1); absent under N-of-N. */
+  readonly committee?: readonly string[] | undefined;
 }
 
 export interface GuardContext {
@@ -23,12 +26,23 @@ export interface GuardContext {
   readonly ownUpdateAcknowledged: boolean;
 }
 
+const digest = z.string().regex(/^[0-9a-f]{64}$/);
 const releaseLine = z.strictObject({
   round: z.number().int().min(0),
   kind: z.enum(['statistics', 'training', 'evaluation']),
-  contributors: z.string().regex(/^[0-9a-f]{64}$/),
-  c1: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1),
+  contributors: digest,
+  c1: z.array(digest).min(1),
+  committee: digest.optional(),
 });
+/** t-of-N key setup: a canary decrypted for a cover committee (participant/custody/tofn-resharing.ts). */
+const canaryLine = z.strictObject({ canary: z.literal(true), committee: digest, c1: z.array(digest).min(1) });
+const guardLine = z.union([releaseLine, canaryLine]);
+/** The committee digest a release under N-of-N custody is recorded with: no committee. */
+const EVERYONE = 'n-of-n';
+
+function committeeKey(committee: readonly string[] | undefined): string {
+  return committee ? committeeDigest(committee) : EVERYONE;
+}
 
 function refusal(message: string): HeflError {
   return new HeflError('PROTOCOL_VIOLATION', message);
@@ -42,7 +56,7 @@ function refusal(message: string): HeflError {
  * cannot be used to get the same c1 decrypted again.
  */
 export class DecryptionGuard {
-  private readonly byC1 = new Map<string, { contributors: string; count: number }>();
+  private readonly byC1 = new Map<string, { contributors: string; committee: string; count: number }>();
   private readonly byRound = new Map<string, { contributors: string; count: number }>();
 
   private constructor(private readonly file: string | undefined) {}
@@ -59,9 +73,9 @@ export class DecryptionGuard {
     }
     text.split('\n').forEach((line, index) => {
       if (line.trim() === '') return;
-      let parsed: z.infer<typeof releaseLine>;
+      let parsed: z.infer<typeof guardLine>;
       try {
-        parsed = releaseLine.parse(JSON.parse(line));
+        parsed = guardLine.parse(JSON.parse(line));
       } catch (error) {
         throw new ConfigError(`${file}:${index + 1}: not a decryption-guard record (${error instanceof Error ? error.message.slice(0, 200) : String(error)}); it is the node's record of released decryptions, do not edit it`);
       }
@@ -92,6 +106,7 @@ export class DecryptionGuard {
     const previous = this.byRound.get(`${round}:${kind}`);
     if (previous && previous.contributors !== set) throw refusal(`${where}: already decrypted for another contributor set; a second set could isolate one update`);
     if (previous && previous.count >= allowed) throw refusal(`${where}: already decrypted ${previous.count} times (1 + privacy.maxRoundRetries)`);
+    this.checkC1(request.c1Sha256, committeeKey(request.committee), where);
     const seenHere = new Set<string>();
     for (const c1 of request.c1Sha256) {
       if (seenHere.has(c1)) throw refusal(`${where}: two chunks of the aggregate share one c1 (${c1.slice(0, 16)}…)`);
@@ -102,9 +117,47 @@ export class DecryptionGuard {
     }
   }
 
+  /**
+   * t-of-N key setup: a canary may be decrypted for one committee only, and never a c1 this node
+   * already decrypted (a canary is never an aggregate).
+   */
+  checkCanary(c1Sha256: readonly string[], committee: readonly string[]): void {
+    for (const c1 of c1Sha256) {
+      if (this.byC1.has(c1)) throw refusal(`key setup: canary c1 ${c1.slice(0, 16)}… was already decrypted; refusing a second partial decryption`);
+    }
+    this.checkC1(c1Sha256, committeeDigest(committee), 'key setup');
+  }
+
+  async recordCanary(c1Sha256: readonly string[], committee: readonly string[]): Promise<void> {
+    await this.append({ canary: true, committee: committeeDigest(committee), c1: [...c1Sha256] });
+  }
+
   /** Records a release durably (append + fsync) before the share may leave. */
   async record(request: DecryptionRequestFacts): Promise<void> {
-    const line = { round: request.round, kind: request.kind, contributors: contributorSetDigest(request.contributors), c1: [...request.c1Sha256] };
+    const line = {
+      round: request.round,
+      kind: request.kind,
+      contributors: contributorSetDigest(request.contributors),
+      c1: [...request.c1Sha256],
+      ...(request.committee ? { committee: committeeDigest(request.committee) } : {}),
+    };
+    await this.append(line);
+  }
+
+  /** One committee per c1, and never a c1 decrypted N-of-N (no committee) again for a committee, or back. */
+  private checkC1(c1Sha256: readonly string[], committee: string, where: string): void {
+    for (const c1 of c1Sha256) {
+      const released = this.byC1.get(c1);
+      if (released && released.committee !== committee) {
+        throw refusal(
+          `${where}: c1 ${c1.slice(0, 16)}… was already decrypted for another committee; ` +
+            'a second committee for one c1 would reveal this node\'s key share (the round must run again with fresh uploads)',
+        );
+      }
+    }
+  }
+
+  private async append(line: z.infer<typeof guardLine>): Promise<void> {
     if (this.file) {
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
       const handle = await open(this.file, 'a', 0o600);
@@ -118,12 +171,15 @@ export class DecryptionGuard {
     this.remember(line);
   }
 
-  private remember(line: z.infer<typeof releaseLine>): void {
-    const bump = (map: Map<string, { contributors: string; count: number }>, key: string): void => {
-      const entry = map.get(key);
-      map.set(key, { contributors: line.contributors, count: (entry?.count ?? 0) + 1 });
-    };
-    bump(this.byRound, `${line.round}:${line.kind}`);
-    for (const c1 of line.c1) bump(this.byC1, c1);
+  private remember(line: z.infer<typeof guardLine>): void {
+    const committee = line.committee ?? EVERYONE;
+    const contributors = 'canary' in line ? 'canary' : line.contributors;
+    for (const c1 of line.c1) {
+      const entry = this.byC1.get(c1);
+      this.byC1.set(c1, { contributors, committee, count: (entry?.count ?? 0) + 1 });
+    }
+    if ('canary' in line) return;
+    const entry = this.byRound.get(`${line.round}:${line.kind}`);
+    this.byRound.set(`${line.round}:${line.kind}`, { contributors, count: (entry?.count ?? 0) + 1 });
   }
 }

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { tofnShareFileOf } from './custody/tofn-resharing.js';
 import { WireMessageError } from '../protocols/errors.js';
 import { setFlatWeights } from './model/unflatten-weights.js';
 import type { JobState } from './job-state.js';
@@ -32,7 +33,8 @@ export async function removeJobFiles(node: ParticipantNode): Promise<void> {
   if (stateFile) await rm(stateFile, { force: true });
   if (stateFile) await rm(accountantFileBeside(stateFile), { force: true });
   if (decryptionGuardFile) await rm(decryptionGuardFile, { force: true });
-  if (secretShareFile && !keepSecretShare && (await wipeSecretFile(secretShareFile))) {
-    node.logger.info({ file: secretShareFile }, 'secret key share wiped (overwritten, then removed): the job has ended');
+  // The t-of-N share (custody.threshold < N) sits beside the N-of-N share and goes with it.
+  for (const file of secretShareFile && !keepSecretShare ? [secretShareFile, tofnShareFileOf(secretShareFile)] : []) {
+    if (await wipeSecretFile(file)) node.logger.info({ file }, 'secret key share wiped (overwritten, then removed): the job has ended');
   }
 }

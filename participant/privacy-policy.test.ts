@@ -44,3 +44,28 @@ describe('a participant\'s privacy floor', () => {
     expect(() => assertJobMeetsFloor(single, resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, single))).not.toThrow();
   });
 });
+
+describe('privacy.minDecryptionThreshold (t-of-N custody)', () => {
+  const fiveBanks = { participants: ['a', 'b', 'c', 'd', 'e'], minParticipants: 3 };
+  const tofn = (threshold?: number) => job({ federation: fiveBanks, custody: threshold === undefined ? { mode: 'threshold' } : { mode: 'threshold', threshold } });
+  const policy = privacyPolicySchema.parse({ minDecryptionThreshold: 4, minContributors: 3 });
+
+  it('refuses at join a job whose t is below it, naming both settings', () => {
+    expect(() => assertJobMeetsFloor(tofn(3), resolvePrivacyFloor(policy, tofn(3)))).toThrow(/custody\.threshold is 3, below privacy\.minDecryptionThreshold 4/);
+  });
+
+  it('accepts t at or above it, and N-of-N (threshold omitted)', () => {
+    expect(() => assertJobMeetsFloor(tofn(4), resolvePrivacyFloor(policy, tofn(4)))).not.toThrow();
+    expect(() => assertJobMeetsFloor(tofn(), resolvePrivacyFloor(policy, tofn()))).not.toThrow();
+  });
+
+  it('is an integer of at least 2', () => {
+    expect(privacyPolicySchema.safeParse({ minDecryptionThreshold: 1 }).success).toBe(false);
+    expect(privacyPolicySchema.safeParse({ minDecryptionThreshold: 2.5 }).success).toBe(false);
+  });
+
+  it('under t < N the default contributor floor is the job quorum (rounds complete without absent nodes)', () => {
+    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, tofn(3)).minContributors).toBe(3);
+    expect(resolvePrivacyFloor(DEFAULT_PRIVACY_POLICY, tofn()).minContributors).toBe(5);
+  });
+});

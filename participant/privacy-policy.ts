@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../protocols/errors.js';
-import type { JobSpec } from '../protocols/job/job-spec.js';
+import { decryptionThreshold, usesTofnCustody, type JobSpec } from '../protocols/job/job-spec.js';
 
 /**
  * A participant's own privacy floor (`privacy` in its node config). The job comes from the
@@ -14,6 +14,11 @@ export const privacyPolicySchema = z
      * participant of the job (N-of-N threshold custody); never below 2, so no aggregate is one update.
      */
     minContributors: z.number().int().min(2).max(1_000).optional(),
+    /**
+     * The smallest `custody.threshold` this node accepts: under t-of-N custody any t participants can
+     * decrypt an individual update together, so a job with a lower t is refused at join.
+     */
+    minDecryptionThreshold: z.number().int().min(2).max(1_000).optional(),
     /** Re-sum every signed contribution before each partial decryption (N× the download); on by default. */
     verifyAggregate: z.boolean().default(true),
     /**
@@ -45,16 +50,21 @@ export interface PrivacyFloor {
   readonly verifyAggregate: boolean;
   readonly verificationSampleChunks: number | undefined;
   readonly maxRoundRetries: number;
+  /** privacy.minDecryptionThreshold, when set. */
+  readonly minDecryptionThreshold?: number | undefined;
 }
 
 export const DEFAULT_PRIVACY_POLICY: PrivacyPolicy = privacyPolicySchema.parse(undefined);
 
 export function resolvePrivacyFloor(policy: PrivacyPolicy, job: JobSpec): PrivacyFloor {
+  // t-of-N rounds complete without absent nodes: the default floor is then the job's quorum, not N.
+  const defaultMinimum = usesTofnCustody(job) ? job.federation.minParticipants : job.federation.participants.length;
   return {
-    minContributors: policy.minContributors ?? Math.max(2, job.federation.participants.length),
+    minContributors: policy.minContributors ?? Math.max(2, defaultMinimum),
     verifyAggregate: policy.verifyAggregate,
     verificationSampleChunks: policy.verificationSampleChunks,
     maxRoundRetries: policy.maxRoundRetries,
+    ...(policy.minDecryptionThreshold === undefined ? {} : { minDecryptionThreshold: policy.minDecryptionThreshold }),
   };
 }
 
@@ -80,6 +90,13 @@ export function assertJobMeetsFloor(job: JobSpec, floor: PrivacyFloor): void {
   if (floor.verifyAggregate && !job.custody.verifyAggregate) {
     refuse('custody.verifyAggregate is false, and privacy.verifyAggregate requires checking every aggregate against the signed contributions');
   }
+  const threshold = decryptionThreshold(job) ?? participants;
+  if (floor.minDecryptionThreshold !== undefined && threshold < floor.minDecryptionThreshold) {
+    refuse(
+      `custody.threshold is ${threshold}, below privacy.minDecryptionThreshold ${floor.minDecryptionThreshold} ` +
+        `(any ${threshold} participants could decrypt an individual update together)`,
+    );
+  }
   if (job.federation.roundRetries > floor.maxRoundRetries) {
     refuse(`federation.roundRetries is ${job.federation.roundRetries}, above privacy.maxRoundRetries ${floor.maxRoundRetries}`);
   }
@@ -89,5 +106,5 @@ export function assertJobMeetsFloor(job: JobSpec, floor: PrivacyFloor): void {
 export function describeFloor(job: JobSpec, floor: PrivacyFloor): Record<string, unknown> {
   if (job.custody.mode !== 'threshold') return { custody: job.custody.mode, enforced: 'none (no threshold decryption in this custody mode)' };
   const verification = !floor.verifyAggregate ? 'off' : floor.verificationSampleChunks === undefined ? 'every chunk' : `${floor.verificationSampleChunks} random chunks per aggregate`;
-  return { custody: 'threshold', minContributors: floor.minContributors, verifyAggregate: verification, maxRoundRetries: floor.maxRoundRetries, selfInclusion: true, oneDecryptionSetPerC1: true };
+  return { custody: 'threshold', threshold: `${decryptionThreshold(job)} of ${job.federation.participants.length}`, minContributors: floor.minContributors, verifyAggregate: verification, maxRoundRetries: floor.maxRoundRetries, selfInclusion: true, oneDecryptionSetPerC1: true };
 }

@@ -1,5 +1,5 @@
 import { featureNames } from '../protocols/data/feature-names.js';
-import type { JobSpec } from '../protocols/job/job-spec.js';
+import { decryptionThreshold, usesTofnCustody, type JobSpec } from '../protocols/job/job-spec.js';
 import { computeEpsilon } from '../protocols/privacy/rdp-accountant.js';
 import type { SoftwareVersions } from '../protocols/wire/software-versions.js';
 
@@ -82,11 +82,13 @@ export function renderModelCard(input: ModelCardInput): string {
     '',
     '## Homomorphic encryption and key custody',
     `- CKKS (Microsoft SEAL via node-seal): N = ${job.ckks.polyModulusDegree}, coefficient primes ${job.ckks.coeffModulusBits.join('+')} bits, scale 2^${job.ckks.scaleBits}; 128-bit security checked by SEAL. Parameters fingerprint \`${input.ckksParametersFingerprint}\`.`,
-    job.custody.mode === 'threshold'
-      ? `- Key custody: N-of-N threshold CKKS with a dealer-free key; no single party can decrypt an individual update. Partial decryptions are flooded with noise of sigma 2^${job.custody.smudgingSigmaBits}; verifyAggregate is ${job.custody.verifyAggregate ? 'on' : 'off'}.`
-      : job.custody.mode === 'single-key'
-        ? '- Key custody: single key made offline; the coordinator holds the public key only; every participant holds the secret key.'
-        : '- **Custody none: homomorphic encryption was switched off.** Every update travelled as float32 and the coordinator saw each one (a benchmark baseline, not a private run).',
+    job.custody.mode === 'threshold' && usesTofnCustody(job)
+      ? `- Key custody: t-of-N threshold CKKS (t = ${decryptionThreshold(job)} of ${job.federation.participants.length}) with a dealer-free key reshared at setup; any ${decryptionThreshold(job)} participants together could decrypt an individual update (collusion bound ${(decryptionThreshold(job) as number) - 1}), each round was decrypted by a committee of ${decryptionThreshold(job)}. Partial decryptions are flooded with noise of sigma 2^${job.custody.smudgingSigmaBits}; verifyAggregate is on.`
+      : job.custody.mode === 'threshold'
+        ? `- Key custody: N-of-N threshold CKKS with a dealer-free key; no single party can decrypt an individual update. Partial decryptions are flooded with noise of sigma 2^${job.custody.smudgingSigmaBits}; verifyAggregate is ${job.custody.verifyAggregate ? 'on' : 'off'}.`
+        : job.custody.mode === 'single-key'
+          ? '- Key custody: single key made offline; the coordinator holds the public key only; every participant holds the secret key.'
+          : '- **Custody none: homomorphic encryption was switched off.** Every update travelled as float32 and the coordinator saw each one (a benchmark baseline, not a private run).',
     '',
     '## Privacy',
     job.custody.mode === 'none'

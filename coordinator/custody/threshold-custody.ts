@@ -25,6 +25,8 @@ interface JointDecryption {
   readonly round: number;
   readonly aggregateSha256: string;
   readonly chunkCount: number;
+  /** Who must send a share: every participant (N-of-N) or the round's committee (t-of-N). */
+  readonly parties: readonly string[];
   readonly shares: Map<string, Uint8Array[]>;
   open: boolean;
 }
@@ -34,21 +36,47 @@ interface JointDecryption {
  * update is signed, and each aggregate is decrypted jointly from every participant's share.
  */
 export class ThresholdCustody implements CoordinatorCustody {
-  readonly participantsNeeded: number;
   readonly encryptsUpdates = true;
   readonly nodesReportEvaluations = false;
-  private readonly keySetup: ThresholdKeySetup;
+  protected readonly keySetup: ThresholdKeySetup;
   private decryption: JointDecryption | undefined;
   /** SEAL contexts for combining decryption shares, built once per job. */
-  private thresholdContext: ThresholdCkksContext | undefined;
+  protected thresholdContext: ThresholdCkksContext | undefined;
+  /** The collective public key once key setup assembled it (SEAL bytes). */
+  protected collectivePublicKey: Uint8Array | undefined;
 
   constructor(
-    private readonly context: CustodyContext,
+    protected readonly context: CustodyContext,
     private readonly custody: Extract<Custody, { mode: 'threshold' }>,
   ) {
-    // Each node holds a share of the decryption key: every round needs every node.
-    this.participantsNeeded = context.job.federation.participants.length;
     this.keySetup = new ThresholdKeySetup(context.job, context.keys.manifest.identities ?? {});
+  }
+
+  /** N-of-N: each node holds a share of the decryption key, so every round needs every node. */
+  get participantsNeeded(): number {
+    return this.context.job.federation.participants.length;
+  }
+
+  /** Who decrypts a round: every participant (N-of-N); t-of-N custody names a committee instead. */
+  protected decryptionParties(_ready: AggregateReady): { readonly parties: readonly string[]; readonly committee?: readonly string[] } {
+    return { parties: this.context.job.federation.participants };
+  }
+
+  /** A joint decryption failed for want of shares; `received` are those that did arrive. */
+  protected decryptionFailed(_ready: AggregateReady, _received: readonly string[]): void {}
+
+  /** c0 + the parties' shares, decoded. */
+  protected async combineShares(chunks: readonly Uint8Array[], parties: readonly string[], shares: ReadonlyMap<string, Uint8Array[]>, length: number): Promise<Float64Array> {
+    this.thresholdContext ??= await ThresholdCkksContext.create(this.context.job.ckks);
+    return combineDecryptionShares(this.thresholdContext, [...chunks], parties.map((id) => shares.get(id) as Uint8Array[]), length);
+  }
+
+  /**
+   * Whether a party that disconnects fails the decryption at once rather than at the deadline (t-of-N:
+   * the round then runs again with fresh uploads, never a second committee for the same c1).
+   */
+  protected failsWhenPartyLeaves(): boolean {
+    return false;
   }
 
   /** Dealer-free N-of-N key generation: four signed steps, each waiting for every participant. */
@@ -71,6 +99,7 @@ export class ThresholdCustody implements CoordinatorCustody {
       previous = keySetup.valuesOf(step);
     }
     const collective = await keySetup.collectiveKey();
+    this.collectivePublicKey = collective.publicKey;
     progress.collectiveKeySha256 = collective.sha256;
     logger.info({ collectiveKeySha256: collective.sha256 }, 'collective public key assembled from every participant\'s share');
     progress.phase = 'idle';
@@ -109,31 +138,37 @@ export class ThresholdCustody implements CoordinatorCustody {
     const { job, progress, events, roster, published } = this.context;
     const hash = createHash('sha256');
     for (const chunk of chunks) hash.update(chunk);
-    const decryption: JointDecryption = { round: ready.round, aggregateSha256: hash.digest('hex'), chunkCount: ready.chunkCount, shares: new Map(), open: true };
+    const { parties, committee } = this.decryptionParties(ready);
+    const decryption: JointDecryption = { round: ready.round, aggregateSha256: hash.digest('hex'), chunkCount: ready.chunkCount, parties, shares: new Map(), open: true };
     this.decryption = decryption;
     progress.phase = 'decryption';
     events.touched();
     try {
       const requested = performance.now();
-      roster.broadcast({ type: 'decryption-requested', ...ready, aggregateSha256: decryption.aggregateSha256 });
+      roster.broadcast({ type: 'decryption-requested', ...ready, aggregateSha256: decryption.aggregateSha256, ...(committee ? { committee } : {}) });
+      const failFast = this.failsWhenPartyLeaves();
       await events.waitFor(
-        () => job.federation.participants.every((id) => decryption.shares.has(id)),
+        () => parties.every((id) => decryption.shares.has(id)) || (failFast && parties.some((id) => !decryption.shares.has(id) && !roster.isConnected(id))),
         Date.now() + job.federation.roundDeadlineSeconds * 1000,
       );
       decryption.open = false;
-      const missing = job.federation.participants.filter((id) => !decryption.shares.has(id));
+      const missing = parties.filter((id) => !decryption.shares.has(id));
       if (missing.length > 0) {
+        this.decryptionFailed(ready, [...decryption.shares.keys()]);
+        const left = missing.filter((id) => !roster.isConnected(id));
         throw new RoundFailedError(
-          `round ${ready.round}: no decryption share from ${missing.join(', ')} before the deadline; ` +
-            'the aggregate stays encrypted and the previous global model stays in force',
+          failFast && left.length > 0
+            ? `round ${ready.round}: committee member ${left.join(', ')} left before sending its decryption share; ` +
+                'the round runs again with fresh uploads (never a second committee for the same aggregate)'
+            : `round ${ready.round}: no decryption share from ${missing.join(', ')} before the deadline; ` +
+                'the aggregate stays encrypted and the previous global model stays in force',
         );
       }
       const sharesMs = Math.round(performance.now() - requested);
       const combining = performance.now();
       let values: Float64Array;
       try {
-        this.thresholdContext ??= await ThresholdCkksContext.create(job.ckks);
-        values = await combineDecryptionShares(this.thresholdContext, [...chunks], job.federation.participants.map((id) => decryption.shares.get(id) as Uint8Array[]), ready.vectorLength);
+        values = await this.combineShares(chunks, parties, decryption.shares, ready.vectorLength);
       } catch (error) {
         throw new RoundFailedError(`round ${ready.round}: decryption shares do not combine: ${describeSealFailure(error)}`);
       }
@@ -153,13 +188,18 @@ export class ThresholdCustody implements CoordinatorCustody {
     if (!roster.isConnected(message.participantId)) return { accepted: false, reason: 'participant has not joined' };
     if (!roster.freshNonce(message.participantId, message.nonce)) return { accepted: false, reason: REPLAY };
     roster.seen(message.participantId);
-    const receipt = this.keySetup.accept(message);
+    const receipt = this.acceptKeySetup(message);
     if (receipt.accepted) events.touched();
     else {
       logger.warn({ participantId: message.participantId, step: message.step, reason: receipt.reason }, 'key-setup message refused');
       events.notify({ type: 'refused', what: 'key-setup' });
     }
     return receipt;
+  }
+
+  /** A signed key-setup value the caller let through (joined, fresh nonce). */
+  protected acceptKeySetup(message: KeySetupMessage): Receipt {
+    return this.keySetup.accept(message);
   }
 
   /** The first chunk of a participant's partial decryption of the current aggregate. */
@@ -171,6 +211,7 @@ export class ThresholdCustody implements CoordinatorCustody {
       return refuse('a decryption share must start with chunk 0 naming the hash of this round\'s aggregate');
     }
     if (!roster.freshNonce(first.participantId, first.nonce)) return refuse(REPLAY);
+    if (!decryption.parties.includes(first.participantId)) return refuse(`${first.participantId} is not on round ${first.round}'s decryption committee`);
     if (decryption.shares.has(first.participantId)) return refuse(`decryption share of ${first.participantId} already received`);
     const chunks: Uint8Array[] = [];
     let closed = false;
@@ -248,7 +289,7 @@ export class ThresholdCustody implements CoordinatorCustody {
   }
 
   awaitsDecryptionShareFrom(participantId: string): boolean {
-    return this.decryption !== undefined && !this.decryption.shares.has(participantId);
+    return this.decryption !== undefined && this.decryption.parties.includes(participantId) && !this.decryption.shares.has(participantId);
   }
 
   dispose(): void {

@@ -59,6 +59,8 @@ export interface LocalFederationOptions<Job extends JobSpec | VerticalJobSpec = 
    * killed (SIGKILL) and started again once with the same config (the restart test).
    */
   readonly killAndRestart?: { readonly participantId: string; readonly afterLogLine: RegExp };
+  /** Participants killed (SIGKILL) when a line of their log matches, and not started again. */
+  readonly kill?: readonly { readonly participantId: string; readonly afterLogLine: RegExp }[];
   /** Lets the participants take part in a custody-`none` job (HE off: the benchmark baseline). */
   readonly allowUnencryptedUpdates?: boolean;
   /**
@@ -209,7 +211,8 @@ export async function launchLocalFederation<Job extends JobSpec | VerticalJobSpe
           env: { ...process.env, ...options.env },
         });
         children.push(child);
-        const crash = options.killAndRestart?.participantId === node.participantId && attempt === 0 ? options.killAndRestart : undefined;
+        const crash =
+          attempt > 0 ? undefined : options.killAndRestart?.participantId === node.participantId ? options.killAndRestart : options.kill?.find((entry) => entry.participantId === node.participantId);
         if (crash) {
           let buffered = '';
           child.stderr?.setEncoding('utf8').on('data', (text: string) => {

@@ -22,12 +22,14 @@ import {
   signKeySetupValue,
   verifyKeySetupValue,
 } from '../../protocols/identity/participant-identity.js';
-import type { JobSpec } from '../../protocols/job/job-spec.js';
+import { assertCommittee, committeeDigest, committeeKeyShare } from '../../protocols/ckks/threshold-t-of-n/index.js';
+import { decryptionThreshold, usesTofnCustody, type JobSpec } from '../../protocols/job/job-spec.js';
 import type { CoordinatorEvent, KeySetupStep, SignedValue } from '../../protocols/wire/federation-messages.js';
 import type { FederationConnection } from '../federation-connection.js';
 import type { DecryptionGuard } from '../decryption-guard.js';
 import { verifyAggregate } from '../verify-aggregate.js';
 import type { PrivacyFloor } from '../privacy-policy.js';
+import { TofnResharing, tofnShareFileOf } from './tofn-resharing.js';
 
 type Event<T extends CoordinatorEvent['type']> = Extract<CoordinatorEvent, { type: T }>;
 
@@ -51,6 +53,9 @@ export class ThresholdKeyHolder {
   private context: ThresholdCkksContext | undefined;
   /** verifyAggregate: a key-less session that loads and adds the contributions. */
   private publicSession: CkksSession | undefined;
+  /** t-of-N custody (t < N): the resharing and this node's S(α_self); undefined under N-of-N. */
+  private readonly tofn: TofnResharing | undefined;
+  private collectiveKey: Uint8Array | undefined;
 
   constructor(
     private readonly job: JobSpec,
@@ -68,6 +73,19 @@ export class ThresholdKeyHolder {
     const missing = job.federation.participants.filter((id) => !roster[id]);
     if (missing.length > 0) throw new KeyCustodyError(`the identity roster lacks ${missing.join(', ')}`);
     this.identities = new Map(Object.entries(roster).map(([id, pem]) => [id, loadIdentityPublicKey(pem)]));
+    this.tofn = usesTofnCustody(job)
+      ? new TofnResharing({
+          job,
+          participantId,
+          identityKey,
+          identities: this.identities,
+          logger,
+          guard,
+          shareFile: secretShareFile === undefined ? undefined : tofnShareFileOf(secretShareFile),
+          thresholdContext: () => this.thresholdContext(),
+          send: (step, value) => this.send(step, value),
+        })
+      : undefined;
   }
 
   async onKeySetupRequested(event: Event<'key-setup-requested'>): Promise<void> {
@@ -105,6 +123,13 @@ export class ThresholdKeyHolder {
         await this.send('public-share', share.publicShare);
         return;
       }
+      case 'sealing-key':
+      case 'shamir-share':
+      case 'canary-share': {
+        if (!this.tofn) throw protocolViolation(`a t-of-N key-setup step (${event.step}) under N-of-N custody`);
+        await this.tofn.onStep(event.step, event.previous, this.requireKeyShare().secretShare, this.collectiveKey);
+        return;
+      }
     }
   }
 
@@ -128,6 +153,7 @@ export class ThresholdKeyHolder {
       throw protocolViolation('the coordinator\'s collective public key differs from the sum of the signed shares; refusing to encrypt under it');
     }
     this.logger.info({ collectiveKeySha256: sha256 }, 'collective public key verified');
+    this.collectiveKey = collective;
     return collective;
   }
 
@@ -162,6 +188,8 @@ export class ThresholdKeyHolder {
   ): Promise<void> {
     const share = this.requireKeyShare();
     try {
+      const committee = this.committeeOf(event);
+      if (committee === null) return;
       if (event.round !== round.current) throw protocolViolation(`asked to decrypt round ${event.round} while in round ${round.current}`);
       if (event.round > this.job.training.rounds) throw protocolViolation(`round ${event.round} is beyond the job's ${this.job.training.rounds} rounds`);
       const started = performance.now();
@@ -172,7 +200,7 @@ export class ThresholdKeyHolder {
       if (hash.digest('hex') !== event.aggregateSha256 || chunks.length !== event.chunkCount) {
         throw protocolViolation(`the ciphertext served for round ${event.round} is not the aggregate the decryption request names`);
       }
-      const request = { round: event.round, kind: event.kind, contributors: event.contributors, c1Sha256: await c1Digests(await this.thresholdContext(), chunks) };
+      const request = { round: event.round, kind: event.kind, contributors: event.contributors, c1Sha256: await c1Digests(await this.thresholdContext(), chunks), committee };
       this.guard.check(request, { participantId: this.participantId, roster: this.job.federation.participants, floor: this.floor, ownUpdateAcknowledged: round.ownUpdateAcknowledged });
       const verifying = performance.now();
       if (this.floor.verifyAggregate || (this.job.custody.mode === 'threshold' && this.job.custody.verifyAggregate)) {
@@ -195,10 +223,19 @@ export class ThresholdKeyHolder {
       const sharing = performance.now();
       const smudging = { smudgingSigmaBits: this.job.custody.mode === 'threshold' ? this.job.custody.smudgingSigmaBits : 40 };
       // On the worker threads when the node runs them (large models), else in this thread: the same shares.
-      const partial =
-        this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
-          ? await this.decryptionPool.decryptionShares(share.secretShare, chunks, smudging)
-          : await createDecryptionShare(await this.thresholdContext(), share.secretShare, chunks, smudging);
+      // t-of-N: λ_self(T)·S(α_self), this member's additive share for the committee (wiped below).
+      const key = committee && this.tofn
+        ? await committeeKeyShare(await this.thresholdContext(), this.tofn.requireShare(), { roster: this.job.federation.participants, threshold: this.tofn.threshold, self: this.participantId, committee })
+        : share.secretShare;
+      let partial: Uint8Array[];
+      try {
+        partial =
+          this.decryptionPool && this.decryptionPool.workerCount > 0 && !this.decryptionPool.isClosed
+            ? await this.decryptionPool.decryptionShares(key, chunks, smudging)
+            : await createDecryptionShare(await this.thresholdContext(), key, chunks, smudging);
+      } finally {
+        if (key !== share.secretShare) key.fill(0);
+      }
       const shareMs = performance.now() - sharing;
       const submitting = performance.now();
       const contributorsSha256 = Buffer.from(contributorSetDigest(event.contributors), 'hex');
@@ -212,6 +249,7 @@ export class ThresholdKeyHolder {
           aggregateSha256: chunkIndex === 0 ? event.aggregateSha256 : undefined,
           c1Sha256: Buffer.from(request.c1Sha256[chunkIndex] as string, 'hex'),
           contributorsSha256: chunkIndex === 0 ? contributorsSha256 : undefined,
+          committeeSha256: chunkIndex === 0 && committee ? Buffer.from(committeeDigest(committee), 'hex') : undefined,
         })),
       );
       // fetch: the aggregate; verify: c1 digests, the guard, re-summing the signed contributions (verifyAggregate); share: the partial decryption.
@@ -227,8 +265,30 @@ export class ThresholdKeyHolder {
     }
   }
 
+  /**
+   * The committee this node is asked to decrypt for: undefined under N-of-N; null when this node is
+   * not on it (nothing to release). Refuses a committee that is not exactly t distinct roster members.
+   */
+  private committeeOf(event: Event<'decryption-requested'>): readonly string[] | undefined | null {
+    if (!this.tofn) {
+      if (event.committee) throw protocolViolation(`round ${event.round}: a decryption committee under N-of-N custody (every participant decrypts)`);
+      return undefined;
+    }
+    if (!event.committee) throw protocolViolation(`round ${event.round}: the decryption request names no committee (t-of-N custody)`);
+    if (!event.committee.includes(this.participantId)) {
+      this.logger.info({ round: event.round, kind: event.kind, committee: event.committee }, 'not on this decryption committee');
+      return null;
+    }
+    try {
+      return assertCommittee(event.committee, { roster: this.job.federation.participants, threshold: decryptionThreshold(this.job) as number, self: this.participantId });
+    } catch (error) {
+      throw protocolViolation(`round ${event.round}: ${(error as Error).message}`);
+    }
+  }
+
   /** Wipes the secret share from memory and frees the SEAL contexts. */
   dispose(): void {
+    this.tofn?.wipe();
     this.keyShare?.secretShare.fill(0);
     this.seedContribution?.seed.fill(0);
     this.context?.[Symbol.dispose]();
@@ -288,6 +348,7 @@ export class ThresholdKeyHolder {
     } catch (error) {
       throw new KeyCustodyError(`${this.secretShareFile}: this node's secret key share cannot be read (${(error as Error).message}); without it the federation cannot decrypt`);
     }
+    await this.tofn?.restore();
   }
 
   private decryptionPool: CkksWorkerPool | undefined;

@@ -1,7 +1,7 @@
 import { assertSmudgingSigmaBits, ciphertextsPerModel, smudgingBitsFor } from '../ckks/threshold/threshold-parameters.js';
 import { ConfigError } from '../errors.js';
 import { countModelParameters, countStatisticsValues } from './count-model-parameters.js';
-import type { JobSpec } from './job-spec.js';
+import { usesTofnCustody, type JobSpec } from './job-spec.js';
 
 /**
  * Threshold custody: the smudging noise must satisfy the sizing rule for everything this job will
@@ -16,7 +16,9 @@ export function assertSmudgingBudget(job: JobSpec): void {
   const maxDecryptions =
     // A round may be decrypted again when it is retried or resumed (same contributors, see ThresholdKeyHolder).
     (ciphertextsPerModel(job.ckks, countModelParameters(job)) * job.training.rounds + ciphertextsPerModel(job.ckks, countStatisticsValues(job))) *
-    (1 + job.federation.roundRetries);
+    (1 + job.federation.roundRetries) +
+    // t-of-N: the key-setup canaries (a node sits on at most two cover committees: windows of t, one wrapping around).
+    (usesTofnCustody(job) ? 2 : 0);
   const needed = smudgingBitsFor(job.ckks, { parties: job.federation.participants.length, maxDecryptions });
   if (job.custody.smudgingSigmaBits < needed) {
     throw new ConfigError(

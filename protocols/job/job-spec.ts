@@ -56,6 +56,10 @@ export const custodySchema = z.discriminatedUnion('mode', [
     verifyAggregate: z.boolean().default(true),
     // Standard deviation (log2) of each party's smudging noise on a partial decryption.
     smudgingSigmaBits: z.number().int().min(30).max(48).default(40),
+    // t-of-N: any `threshold` participants decrypt together, so a round survives N − t absent nodes,
+    // and any t colluding participants can decrypt an individual update (the collusion bound is t − 1).
+    // Omitted: t = N, the N-of-N protocol unchanged (no job file silently loses collusion resistance).
+    threshold: z.number().int('must be a whole number').min(2, 'must be at least 2: with 1, any single participant could decrypt alone').max(1_000).optional(),
   }),
   z.strictObject({
     // One CKKS key pair made offline; every participant holds the secret key (weaker; see README).
@@ -95,7 +99,37 @@ export const jobSpecSchema = z
     if (job.custody.mode === 'threshold' && job.federation.participants.length < 2) {
       ctx.addIssue({ code: 'custom', path: ['federation', 'participants'], message: 'threshold custody needs at least 2 participants' });
     }
+    const participants = job.federation.participants.length;
+    if (job.custody.mode === 'threshold' && job.custody.threshold !== undefined && job.custody.threshold > participants) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custody', 'threshold'],
+        message: `is ${job.custody.threshold} but only ${participants} participants are listed; use 2..${participants} (or omit it for all ${participants})`,
+      });
+    }
+    if (job.custody.mode === 'threshold' && (job.custody.threshold ?? participants) < participants && !job.custody.verifyAggregate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['custody', 'verifyAggregate'],
+        message: 'must stay on under t-of-N custody (custody.threshold below the number of participants): a committee member must check what it decrypts',
+      });
+    }
   });
+
+/**
+ * How many participants decrypt together under threshold custody: `custody.threshold`, or every
+ * participant (N-of-N) when it is omitted; undefined for the other custody modes.
+ */
+export function decryptionThreshold(job: Pick<JobSpec, 'custody' | 'federation'>): number | undefined {
+  if (job.custody.mode !== 'threshold') return undefined;
+  return job.custody.threshold ?? job.federation.participants.length;
+}
+
+/** Threshold custody with t < N: the t-of-N protocol (resharing at setup, a committee per decryption). */
+export function usesTofnCustody(job: Pick<JobSpec, 'custody' | 'federation'>): boolean {
+  const threshold = decryptionThreshold(job);
+  return threshold !== undefined && threshold < job.federation.participants.length;
+}
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;

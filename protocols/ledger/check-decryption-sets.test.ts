@@ -44,3 +44,28 @@ describe('checkDecryptionSets: one decryption set per c1, offline', () => {
     expect(check.lines.join('\n')).toMatch(/note: bank released 2 partial decryptions/);
   });
 });
+
+describe('checkDecryptionSets under t-of-N custody: one committee per c1', () => {
+  const withCommittee = (record: LedgerRecord, committee: string): LedgerRecord => ({ ...record, metadataFields: { ...record.metadataFields, committeeSha256: committee.repeat(64).slice(0, 64) } });
+
+  it('passes when each c1 went to one committee, and says so', () => {
+    const ledgers = ['p1', 'p2', 'p3'].map((nodeId) => ({ nodeId, records: [withCommittee(share(nodeId, 'a', 's'), 'T'), share(nodeId, 'b')] }));
+    const check = checkDecryptionSets(ledgers);
+    expect(check.consistent).toBe(true);
+    expect(check.lines[0]).toMatch(/2 decrypted by a t-of-N committee, one committee each/);
+  });
+
+  it('fails when one c1 was decrypted for two committees (same contributor set), or once N-of-N and once by a committee', () => {
+    const two = checkDecryptionSets([
+      { nodeId: 'p1', records: [withCommittee(share('p1', 'a', 's'), 'T')] },
+      { nodeId: 'p4', records: [withCommittee(share('p4', 'a', 's'), 'U')] },
+    ]);
+    expect(two.consistent).toBe(false);
+    expect(two.lines.join('\n')).toMatch(/c1 aaaaaaaaaaaaaaaa… was partially decrypted for 2 different committees/);
+    const mixed = checkDecryptionSets([
+      { nodeId: 'p1', records: [withCommittee(share('p1', 'a', 's'), 'T')] },
+      { nodeId: 'p2', records: [share('p2', 'a', 's')] },
+    ]);
+    expect(mixed.consistent).toBe(false);
+  });
+});

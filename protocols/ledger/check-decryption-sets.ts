@@ -15,20 +15,27 @@ export interface DecryptionSetCheck {
 export function checkDecryptionSets(ledgers: readonly { readonly nodeId: string | undefined; readonly records: readonly LedgerRecord[] }[]): DecryptionSetCheck {
   const setsByC1 = new Map<string, Map<string, Set<string>>>();
   const releasesByNodeAndC1 = new Map<string, number>();
+  // t-of-N custody: the committee each share was released for (chunk 0 names it); 'n-of-n' when none.
+  const committeesByC1 = new Map<string, Set<string>>();
   let shares = 0;
   for (const { nodeId, records } of ledgers) {
     if (!nodeId || nodeId === 'coordinator') continue;
     let set: string | undefined;
+    let committee = 'n-of-n';
     for (const record of records) {
       if (record.direction !== 'egress' || record.messageType !== 'SubmitDecryptionShare' || record.classification !== 'ciphertext') continue;
       const fields = record.metadataFields ?? {};
-      if (typeof fields.contributorsSha256 === 'string') set = fields.contributorsSha256;
+      if (typeof fields.contributorsSha256 === 'string') {
+        set = fields.contributorsSha256;
+        committee = typeof fields.committeeSha256 === 'string' ? fields.committeeSha256 : 'n-of-n';
+      }
       const c1 = fields.c1Sha256;
       if (typeof c1 !== 'string' || set === undefined) continue;
       shares += 1;
       const byNode = setsByC1.get(c1) ?? new Map<string, Set<string>>();
       setsByC1.set(c1, byNode);
       byNode.set(set, (byNode.get(set) ?? new Set()).add(nodeId));
+      committeesByC1.set(c1, (committeesByC1.get(c1) ?? new Set()).add(committee));
       releasesByNodeAndC1.set(`${nodeId}\0${c1}`, (releasesByNodeAndC1.get(`${nodeId}\0${c1}`) ?? 0) + 1);
     }
   }
@@ -39,6 +46,10 @@ export function checkDecryptionSets(ledgers: readonly { readonly nodeId: string 
       findings.push(`    c1 ${c1.slice(0, 16)}… was partially decrypted for ${bySet.size} different contributor sets (${who})`);
     }
   }
+  for (const [c1, committees] of committeesByC1) {
+    if (committees.size > 1) findings.push(`    c1 ${c1.slice(0, 16)}… was partially decrypted for ${committees.size} different committees (t-of-N: one committee per c1)`);
+  }
+  const committeeCount = [...committeesByC1.values()].filter((committees) => !committees.has('n-of-n')).length;
   const repeats = [...releasesByNodeAndC1].filter(([, count]) => count > 1);
   const notes = repeats.map(([key, count]) => {
     const [node, c1] = key.split('\0') as [string, string];
@@ -46,7 +57,8 @@ export function checkDecryptionSets(ledgers: readonly { readonly nodeId: string 
   });
   const head =
     findings.length > 0
-      ? `decryption sets: FAILED - ${findings.length} c1 decrypted for more than one contributor set`
-      : `decryption sets: ${shares} released partial decryptions of ${setsByC1.size} ciphertexts (by c1), one contributor set each`;
+      ? `decryption sets: FAILED - ${findings.length} c1 decrypted for more than one contributor set or committee`
+      : `decryption sets: ${shares} released partial decryptions of ${setsByC1.size} ciphertexts (by c1), one contributor set each` +
+        (committeeCount > 0 ? `; ${committeeCount} decrypted by a t-of-N committee, one committee each` : '');
   return { lines: [head, ...findings, ...notes], consistent: findings.length === 0 };
 }

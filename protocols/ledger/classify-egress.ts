@@ -1,5 +1,9 @@
 import { isMalformedMessage, loadFederationService, type FederationMethodName } from '../../proto/load-federation-service.js';
 import { readShareHeader, SHARE_HEADER_BYTES, type ShareKind } from '../ckks/threshold/share-format.js';
+import { committeeDigest } from '../ckks/threshold-t-of-n/committee.js';
+import { SEALED_SHARE_ENVELOPE_OVERHEAD } from '../ckks/threshold-t-of-n/sealed-shamir-share.js';
+import { SEALED_BOX_OVERHEAD } from '../sealed-box/index.js';
+import { decodeCanaryShare, decodeShamirParcel } from '../wire/tofn-key-setup-values.js';
 import { valuesPerCiphertext } from '../ckks/values-per-ciphertext.js';
 import type { CkksParameters } from '../job/job-spec.js';
 import {
@@ -107,13 +111,14 @@ export function classifyEgress(
       const problem = looksLikeShare(chunk.data.share, context.parameters, 'decryption-share');
       if (problem) return { refused: `SubmitDecryptionShare.share ${problem}` };
       // The c1 each share decrypts and the set it was released for: an auditor checks one set per c1.
-      const { c1Sha256, contributorsSha256 } = chunk.data;
+      const { c1Sha256, contributorsSha256, committeeSha256 } = chunk.data;
       return {
         classification: 'ciphertext',
         fields: {
           ...scalarFields(chunk.data),
           c1Sha256: Buffer.from(c1Sha256).toString('hex'),
           ...(contributorsSha256 ? { contributorsSha256: Buffer.from(contributorsSha256).toString('hex') } : {}),
+          ...(committeeSha256 ? { committeeSha256: Buffer.from(committeeSha256).toString('hex') } : {}),
         },
       };
     }
@@ -124,10 +129,35 @@ export function classifyEgress(
         const problem = looksLikeShare(setup.data.value, context.parameters, 'public-key-share');
         return problem ? { refused: `SubmitKeySetup.value ${problem}` } : { classification: 'ciphertext', fields: scalarFields(setup.data) };
       }
+      if (setup.data.step === 'shamir-share' || setup.data.step === 'canary-share') return classifyTofnKeySetup(setup.data.step, setup.data.value, context, scalarFields(setup.data));
       // Commitments and seeds are 32 bytes; nothing else may ride in them.
       if (setup.data.value.length !== 32) return { refused: `SubmitKeySetup.value of a ${setup.data.step} must be 32 bytes, not ${setup.data.value.length}` };
       return { classification: 'metadata', fields: scalarFields(setup.data) };
     }
   }
   return { refused: `"${method}" is not a message a participant sends` };
+}
+
+/**
+ * t-of-N key setup values (protocols/wire/tofn-key-setup-values.ts), judged from their bytes: a Shamir
+ * parcel holds one sealed envelope of exactly one key-level share's size and canaries that are SEAL
+ * ciphertexts under the federation's parameters; a canary share is one decryption share.
+ */
+function classifyTofnKeySetup(step: 'shamir-share' | 'canary-share', value: Uint8Array, context: EgressContext, scalars: MetadataFields): EgressClassification {
+  if (step === 'canary-share') {
+    const canary = decodeCanaryShare(value);
+    if (!canary.success) return { refused: `SubmitKeySetup.value ${canary.reason}` };
+    const problem = looksLikeShare(canary.data.share, context.parameters, 'decryption-share');
+    if (problem) return { refused: `SubmitKeySetup.value: the canary share ${problem}` };
+    return { classification: 'ciphertext', fields: { ...scalars, c1Sha256: canary.data.c1Sha256, committeeSha256: committeeDigest(canary.data.committee) } };
+  }
+  const parcel = decodeShamirParcel(value);
+  if (!parcel.success) return { refused: `SubmitKeySetup.value ${parcel.reason}` };
+  const { polyModulusDegree, coeffModulusBits } = context.parameters;
+  const envelopeBytes = SEALED_SHARE_ENVELOPE_OVERHEAD + SEALED_BOX_OVERHEAD + SHARE_HEADER_BYTES + polyModulusDegree * coeffModulusBits.length * 8;
+  if (parcel.data.envelope.length !== envelopeBytes) {
+    return { refused: `SubmitKeySetup.value: the sealed Shamir share has ${parcel.data.envelope.length} bytes, not the ${envelopeBytes} of one sealed key-level share` };
+  }
+  if (parcel.data.canaries.some((canary) => !context.isCiphertext(canary.ciphertext))) return { refused: 'SubmitKeySetup.value: a canary is not a SEAL ciphertext under the federation parameters' };
+  return { classification: 'ciphertext', fields: { ...scalars, to: parcel.data.to, canaries: parcel.data.canaries.length } };
 }

@@ -36,7 +36,15 @@ export interface JoinRequest {
   readonly nonce?: Uint8Array | undefined;
 }
 
-export type KeySetupStep = 'seed-commitment' | 'seed-reveal' | 'share-commitment' | 'public-share';
+export type KeySetupStep = 'seed-commitment' | 'seed-reveal' | 'share-commitment' | 'public-share' | TofnKeySetupStep;
+
+/**
+ * t-of-N custody only, after the N-of-N steps: each node's fresh X25519 sealing key, its sealed Shamir
+ * share for each other node (relayed to that node alone), and its canary partial decryptions for the
+ * cover committees it sits on (protocols/wire/tofn-key-setup-values.ts).
+ */
+export type TofnKeySetupStep = 'sealing-key' | 'shamir-share' | 'canary-share';
+export const TOFN_KEY_SETUP_STEPS: readonly TofnKeySetupStep[] = ['sealing-key', 'shamir-share', 'canary-share'];
 
 export const KEY_SETUP_STEPS: readonly KeySetupStep[] = ['seed-commitment', 'seed-reveal', 'share-commitment', 'public-share'];
 
@@ -81,6 +89,8 @@ export type CoordinatorEvent =
       readonly chunkCount: number;
       readonly vectorLength: number;
       readonly contributors: readonly string[];
+      /** t-of-N custody: the t participants asked to decrypt, sorted; absent under N-of-N. */
+      readonly committee?: readonly string[] | undefined;
     }
   | {
       readonly type: 'aggregate-decrypted';
@@ -115,6 +125,8 @@ export interface DecryptionShareChunk {
   readonly c1Sha256: Uint8Array;
   /** Chunk 0 only: SHA-256 of the sorted contributor ids the share was released for. */
   readonly contributorsSha256?: Uint8Array | undefined;
+  /** t-of-N custody, chunk 0 only: committeeDigest of the committee the share was released for. */
+  readonly committeeSha256?: Uint8Array | undefined;
 }
 
 export interface DecryptedChunk {

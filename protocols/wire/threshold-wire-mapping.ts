@@ -85,6 +85,7 @@ export function toWireDecryptionShareChunk(chunk: DecryptionShareChunk): WireDec
     nonce: chunk.chunkIndex === 0 ? freshNonce(chunk.nonce) : Buffer.alloc(0),
     c1Sha256: toBuffer(chunk.c1Sha256),
     contributorsSha256: chunk.contributorsSha256 ? toBuffer(chunk.contributorsSha256) : Buffer.alloc(0),
+    committeeSha256: chunk.committeeSha256 ? toBuffer(chunk.committeeSha256) : Buffer.alloc(0),
   };
 }
 const digestBytes = z.instanceof(Uint8Array).refine((value) => value.length === 32, 'is not a 32-byte SHA-256 digest');
@@ -98,9 +99,13 @@ const decryptionShareChunkSchema = z.object({
   nonce: chunkNonce,
   c1Sha256: digestBytes,
   contributorsSha256: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 32, 'is not a 32-byte SHA-256 digest'),
+  committeeSha256: z.instanceof(Uint8Array).refine((value) => value.length === 0 || value.length === 32, 'is not a 32-byte SHA-256 digest'),
 }).superRefine(nonceOnFirstChunk).superRefine((chunk, ctx) => {
   if ((chunk.chunkIndex === 0) !== (chunk.contributorsSha256.length === 32)) {
     ctx.addIssue({ code: 'custom', path: ['contributorsSha256'], message: 'chunk 0, and only chunk 0, names the contributor set' });
+  }
+  if (chunk.chunkIndex !== 0 && chunk.committeeSha256.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['committeeSha256'], message: 'only chunk 0 names the committee' });
   }
 });
 export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): Parsed<DecryptionShareChunk> {
@@ -108,7 +113,7 @@ export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): P
   if (malformed) return malformed;
   const result = decryptionShareChunkSchema.safeParse(wire);
   if (!result.success) return failure(result.error, 'decryption share chunk');
-  const { nonce: chunkNonceBytes, contributorsSha256, ...rest } = result.data;
+  const { nonce: chunkNonceBytes, contributorsSha256, committeeSha256, ...rest } = result.data;
   return {
     success: true,
     data: {
@@ -116,6 +121,7 @@ export function parseDecryptionShareChunk(wire: DecryptionShareChunk__Output): P
       aggregateSha256: rest.aggregateSha256 || undefined,
       nonce: chunkNonceBytes.length > 0 ? chunkNonceBytes : undefined,
       contributorsSha256: contributorsSha256.length > 0 ? contributorsSha256 : undefined,
+      ...(committeeSha256.length > 0 ? { committeeSha256 } : {}),
     },
   };
 }

@@ -43,7 +43,7 @@ describe('nonces on state-changing messages', () => {
     expect(!later.success && later.reason).toMatch(/only chunk 0 carries a nonce/);
     const parsed = parseUpdateChunk({ ...chunk, chunkIndex: 0, nonce: Buffer.alloc(16, 1) });
     expect(parsed.success && parsed.data.nonce).toHaveLength(16);
-    const shareChunk = { jobId: 'job', participantId: 'bank', round: 1, chunkIndex: 0, share: Buffer.alloc(4), aggregateSha256: '', c1Sha256: Buffer.alloc(32), contributorsSha256: Buffer.alloc(32) };
+    const shareChunk = { jobId: 'job', participantId: 'bank', round: 1, chunkIndex: 0, share: Buffer.alloc(4), aggregateSha256: '', c1Sha256: Buffer.alloc(32), contributorsSha256: Buffer.alloc(32), committeeSha256: Buffer.alloc(0) };
     const share = parseDecryptionShareChunk({ ...shareChunk, nonce: Buffer.alloc(0) });
     expect(!share.success && share.reason).toMatch(/chunk 0 must carry a 16-byte nonce/);
     // Every share chunk names its c1; chunk 0 names the contributor set, and only chunk 0.

@@ -105,7 +105,7 @@ export function toWireCoordinatorEvent(event: CoordinatorEvent): WireCoordinator
         },
       };
     case 'decryption-requested':
-      return { decryptionRequested: { ...toWireAggregateSummary(event), aggregateSha256: event.aggregateSha256 } };
+      return { decryptionRequested: { ...toWireAggregateSummary(event), aggregateSha256: event.aggregateSha256, committee: [...(event.committee ?? [])] } };
     case 'aggregate-decrypted':
       return { aggregateDecrypted: toWireAggregateSummary(event) };
   }
@@ -142,7 +142,7 @@ const coordinatorEventSchema = z.union([
   }),
   z.object({
     event: z.literal('decryptionRequested'),
-    decryptionRequested: aggregateSummarySchema.extend({ aggregateSha256: sha256Hex }),
+    decryptionRequested: aggregateSummarySchema.extend({ aggregateSha256: sha256Hex, committee: z.array(identifier).max(1_000) }),
   }),
   z.object({
     event: z.literal('aggregateDecrypted'),
@@ -202,11 +202,13 @@ export function parseCoordinatorEvent(wire: CoordinatorEvent__Output): Parsed<Co
       const { seedReveals, ...complete } = message.keySetupComplete;
       return { success: true, data: { type: 'key-setup-complete', ...complete, ...(seedReveals.length > 0 ? { seedReveals } : {}) } };
     }
-    case 'decryptionRequested':
+    case 'decryptionRequested': {
+      const { committee, ...request } = message.decryptionRequested;
       return {
         success: true,
-        data: { type: 'decryption-requested', ...message.decryptionRequested, kind: fromWireRoundKind(message.decryptionRequested.kind) },
+        data: { type: 'decryption-requested', ...request, kind: fromWireRoundKind(request.kind), ...(committee.length > 0 ? { committee } : {}) },
       };
+    }
     case 'aggregateDecrypted':
       return {
         success: true,

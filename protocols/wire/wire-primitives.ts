@@ -20,12 +20,18 @@ export const wireKeySetupStep = z.enum([
   'KEY_SETUP_STEP_SEED_REVEAL',
   'KEY_SETUP_STEP_SHARE_COMMITMENT',
   'KEY_SETUP_STEP_PUBLIC_SHARE',
+  'KEY_SETUP_STEP_SEALING_KEY',
+  'KEY_SETUP_STEP_SHAMIR_SHARE',
+  'KEY_SETUP_STEP_CANARY_SHARE',
 ]);
 export const KEY_SETUP_STEP_TO_WIRE: Record<KeySetupStep, WireKeySetupStep> = {
   'seed-commitment': 'KEY_SETUP_STEP_SEED_COMMITMENT',
   'seed-reveal': 'KEY_SETUP_STEP_SEED_REVEAL',
   'share-commitment': 'KEY_SETUP_STEP_SHARE_COMMITMENT',
   'public-share': 'KEY_SETUP_STEP_PUBLIC_SHARE',
+  'sealing-key': 'KEY_SETUP_STEP_SEALING_KEY',
+  'shamir-share': 'KEY_SETUP_STEP_SHAMIR_SHARE',
+  'canary-share': 'KEY_SETUP_STEP_CANARY_SHARE',
 };
 export function fromWireKeySetupStep(step: z.infer<typeof wireKeySetupStep>): KeySetupStep {
   const entry = Object.entries(KEY_SETUP_STEP_TO_WIRE).find(([, wire]) => wire === step);

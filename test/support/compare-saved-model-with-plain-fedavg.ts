@@ -11,7 +11,12 @@ import { replayPlainFederatedAveraging } from './replay-plain-federated-averagin
  * training on `csvFiles` (with the federation's own standardization, read from the saved bundle):
  * the largest absolute difference over all weights, and the weight count.
  */
-export async function compareSavedModelWithPlainFedAvg(job: JobSpec, outputDirectory: string, csvFiles: readonly string[]): Promise<{ maxError: number; parameterCount: number }> {
+export async function compareSavedModelWithPlainFedAvg(
+  job: JobSpec,
+  outputDirectory: string,
+  csvFiles: readonly string[],
+  contributed?: (round: number, index: number) => boolean,
+): Promise<{ maxError: number; parameterCount: number }> {
   await initializeTfBackend();
   const model = await loadModel(join(outputDirectory, 'model'));
   const federated = flattenWeights(model);
@@ -20,7 +25,7 @@ export async function compareSavedModelWithPlainFedAvg(job: JobSpec, outputDirec
   const reference = await replayPlainFederatedAveraging(job, csvFiles, {
     means: Float64Array.from(preprocessing.numericMeans),
     stds: Float64Array.from(preprocessing.numericStds),
-  });
+  }, contributed);
   if (reference.length !== federated.length) throw new Error(`the saved model has ${federated.length} weights, plain FedAvg ${reference.length}`);
   const maxError = reference.reduce((max, value, index) => Math.max(max, Math.abs((federated[index] as number) - value)), 0);
   return { maxError, parameterCount: federated.length };

@@ -27,6 +27,8 @@ export async function replayPlainFederatedAveraging(
    * aggregation: CKKS-approximate column statistics shift a near-constant column's scale by ~1e-5.
    */
   federatedStandardization?: Standardization,
+  /** Which of `csvFiles` (by index) contributed to a training round; every one when absent. */
+  contributed?: (round: number, index: number) => boolean,
 ): Promise<Float32Array> {
   await initializeTfBackend();
   const datasets = await Promise.all(csvFiles.map(async (file) => parseDataset(await readCsvTable(file), job.features)));
@@ -41,7 +43,8 @@ export async function replayPlainFederatedAveraging(
     let optimizerState: ServerOptimizerState | undefined;
     for (let round = 1; round <= job.training.rounds; round += 1) {
       const updates = [];
-      for (const data of encoded) {
+      for (const [index, data] of encoded.entries()) {
+        if (contributed && !contributed(round, index)) continue;
         const trained = await trainLocally({ model, globalWeights: global, ...data, settings: job.training, round });
         updates.push({ delta: clipUpdate(computeUpdateDelta(trained.weights, global), job.training.clipNorm).delta, sampleCount: trained.sampleCount });
       }

@@ -1,9 +1,11 @@
 /**
- * t-of-N threshold CKKS — the cryptographic core (not yet wired into job schema, key setup messages or
- * rounds; see README.md here). Built on the N-of-N module (../threshold): the collective public key,
- * encryption and aggregation are unchanged; only who can decrypt changes. Any t roster members can
- * decrypt (collusion bound t−1), nobody ever reconstructs anybody's key share (no OpenFHE-style key
- * recovery), and a committee is fixed before any member computes its share.
+ * t-of-N threshold CKKS — the cryptographic core, wired in by `custody.threshold` < N: key setup in
+ * coordinator/custody/tofn-threshold-custody.ts and participant/custody/tofn-resharing.ts, rounds in
+ * participant/custody/threshold-key-holder.ts (key epochs are not wired). Built on the N-of-N module
+ * (../threshold): the collective public key, encryption and aggregation are unchanged; only who can
+ * decrypt changes. Any t roster members can decrypt (collusion bound t−1), nobody ever reconstructs
+ * anybody's key share (no OpenFHE-style key recovery), and a committee is fixed before any member
+ * computes its share.
  *
  * Resharing (once per key epoch, right after the N-of-N collective key is fixed):
  *   1. thresholdizeKeyShare(p, s_i, resharing, self) -> Map<recipient, share>   (S_i(α_j) for every j)
@@ -37,3 +39,4 @@ export { openShamirShare, sealedShareContext, sealShamirShare, SEALED_SHARE_ENVE
 export type { ShareRoute } from './sealed-shamir-share.js';
 export { assertCoverCheck, canaryMatches, coverCommittees, runCoverCheck } from './cover-check.js';
 export type { CanaryDecryption, CoverCheckResult } from './cover-check.js';
+export { CANARY_LENGTH, canaryLeader, canaryValues } from './canary.js';

@@ -9,6 +9,7 @@ export interface DecryptionRequested {
   'chunkCount'?: (number);
   'vectorLength'?: (number);
   'contributors'?: (string)[];
+  'committee'?: (string)[];
 }
 
 export interface DecryptionRequested__Output {
@@ -18,4 +19,5 @@ export interface DecryptionRequested__Output {
   'chunkCount': (number);
   'vectorLength': (number);
   'contributors': (string)[];
+  'committee': (string)[];
 }

@@ -11,6 +11,7 @@ export interface DecryptionShareChunk {
   'nonce'?: (Buffer | Uint8Array | string);
   'c1Sha256'?: (Buffer | Uint8Array | string);
   'contributorsSha256'?: (Buffer | Uint8Array | string);
+  'committeeSha256'?: (Buffer | Uint8Array | string);
 }
 
 export interface DecryptionShareChunk__Output {
@@ -23,4 +24,5 @@ export interface DecryptionShareChunk__Output {
   'nonce': (Buffer);
   'c1Sha256': (Buffer);
   'contributorsSha256': (Buffer);
+  'committeeSha256': (Buffer);
 }
