@@ -19,7 +19,11 @@ import { scaledMs } from './support/time-scale.js';
 // The encrypted path (threshold CKKS, coefficient-0 partial decryptions over real gRPC) against the
 // same recipe in plaintext on the same rows, in the same PSI order, with the same batches.
 describe.skipIf(!bankMarketingDataAvailable)('vertical logistic regression: encrypted gradients equal the plaintext recipe', () => {
-  const job = verticalJobSpecSchema.parse(bankMarketingVerticalJob({ jobId: 'vertical-exactness', training: { epochs: 2, batchSize: 700 }, scoring: true }));
+  // Plain SGD, not the default Adam: Adam divides by √v, so where a batch's true gradient is 0 (a category
+  // absent from it) the encrypted path's ~2^-40 decryption noise becomes a weight step of up to lr·1e-4 that
+  // plaintext does not take, and later batches then differ by ~1e-6 relative (seen once). SGD keeps every
+  // batch's difference at the decryption noise, which is what this test bounds.
+  const job = verticalJobSpecSchema.parse(bankMarketingVerticalJob({ jobId: 'vertical-exactness', training: { epochs: 2, batchSize: 700, optimizer: 'sgd' }, scoring: true }));
   let directory: string;
   let slices: VerticalSlices;
   const encrypted = new Map<string, Float64Array>();
