@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { c1Digests, type ThresholdCkksContext } from '../../protocols/ckks/threshold/index.js';
-import { canaryMatches, combineCommitteeShares, coverCommittees } from '../../protocols/ckks/threshold-t-of-n/index.js';
+import { canaryMatches, combineCommitteeShares, committeeMapKey, coverCommittees } from '../../protocols/ckks/threshold-t-of-n/index.js';
 import { CANARY_LENGTH, canaryLeader, canaryValues } from '../../protocols/ckks/threshold-t-of-n/canary.js';
 import { verifyKeySetupValue } from '../../protocols/identity/participant-identity.js';
 import type { JobSpec } from '../../protocols/job/job-spec.js';
@@ -8,7 +8,6 @@ import { SEALING_PUBLIC_KEY_BYTES } from '../../protocols/sealed-box/index.js';
 import type { KeySetupMessage, Receipt, SignedValue, TofnKeySetupStep } from '../../protocols/wire/federation-messages.js';
 import { decodeCanaryShare, decodeShamirParcel } from '../../protocols/wire/tofn-key-setup-values.js';
 
-const keyOf = (committee: readonly string[]): string => [...committee].sort().join('\0');
 
 /** How the cover check came out: every committee's canary decrypted, or who holds a bad share. */
 export interface CoverCheckOutcome {
@@ -53,7 +52,7 @@ export class TofnKeyRelay {
       case 'shamir-share':
         return roster.filter((id) => (this.parcels.get(id)?.size ?? 0) < roster.length - 1);
       case 'canary-share':
-        return roster.filter((id) => this.cover.some((committee) => committee.includes(id) && !this.canaryShares.get(keyOf(committee))?.has(id)));
+        return roster.filter((id) => this.cover.some((committee) => committee.includes(id) && !this.canaryShares.get(committeeMapKey(committee))?.has(id)));
       default:
         return [...roster];
     }
@@ -100,15 +99,15 @@ export class TofnKeyRelay {
     if (to === from || !this.job.federation.participants.includes(to)) return { accepted: false, reason: `a Shamir share from ${from} must go to another participant, not ${to}` };
     const byRecipient = this.parcels.get(from) ?? new Map<string, SignedValue>();
     if (byRecipient.has(to)) return { accepted: false, reason: `the Shamir share from ${from} to ${to} was already received` };
-    const expected = this.cover.filter((committee) => committee.includes(to) && canaryLeader(committee) === from).map(keyOf).sort();
-    if (canaries.map((canary) => keyOf(canary.committee)).sort().join('\n') !== expected.join('\n')) {
+    const expected = this.cover.filter((committee) => committee.includes(to) && canaryLeader(committee) === from).map(committeeMapKey).sort();
+    if (canaries.map((canary) => committeeMapKey(canary.committee)).sort().join('\n') !== expected.join('\n')) {
       return { accepted: false, reason: `the Shamir share from ${from} to ${to} must carry the canary of exactly each cover committee ${from} leads with ${to} on it` };
     }
     for (const canary of canaries) {
-      const known = this.canaries.get(keyOf(canary.committee));
+      const known = this.canaries.get(committeeMapKey(canary.committee));
       if (known && Buffer.compare(Buffer.from(known), Buffer.from(canary.ciphertext)) !== 0) return { accepted: false, reason: `${from} sent two different canaries for one committee` };
     }
-    for (const canary of canaries) this.canaries.set(keyOf(canary.committee), canary.ciphertext);
+    for (const canary of canaries) this.canaries.set(committeeMapKey(canary.committee), canary.ciphertext);
     byRecipient.set(to, signed);
     this.parcels.set(from, byRecipient);
     return { accepted: true };
@@ -117,12 +116,12 @@ export class TofnKeyRelay {
   private acceptCanaryShare(from: string, value: Uint8Array): Receipt {
     const decoded = decodeCanaryShare(value);
     if (!decoded.success) return { accepted: false, reason: decoded.reason };
-    const committee = this.cover.find((candidate) => keyOf(candidate) === keyOf(decoded.data.committee));
+    const committee = this.cover.find((candidate) => committeeMapKey(candidate) === committeeMapKey(decoded.data.committee));
     if (!committee || !committee.includes(from)) return { accepted: false, reason: `${from} is not on cover committee {${decoded.data.committee.join(', ')}}` };
-    const shares = this.canaryShares.get(keyOf(committee)) ?? new Map<string, { c1Sha256: string; share: Uint8Array }>();
+    const shares = this.canaryShares.get(committeeMapKey(committee)) ?? new Map<string, { c1Sha256: string; share: Uint8Array }>();
     if (shares.has(from)) return { accepted: false, reason: `${from}'s canary share for {${committee.join(', ')}} was already received` };
     shares.set(from, { c1Sha256: decoded.data.c1Sha256, share: decoded.data.share });
-    this.canaryShares.set(keyOf(committee), shares);
+    this.canaryShares.set(committeeMapKey(committee), shares);
     return { accepted: true };
   }
 
@@ -140,8 +139,8 @@ export class TofnKeyRelay {
     const roster = this.job.federation.participants;
     const committees: { committee: readonly string[]; decrypted: boolean }[] = [];
     for (const committee of this.cover) {
-      const canary = this.canaries.get(keyOf(committee));
-      const shares = this.canaryShares.get(keyOf(committee)) ?? new Map<string, { c1Sha256: string; share: Uint8Array }>();
+      const canary = this.canaries.get(committeeMapKey(committee));
+      const shares = this.canaryShares.get(committeeMapKey(committee)) ?? new Map<string, { c1Sha256: string; share: Uint8Array }>();
       let decrypted = false;
       if (canary) {
         const [c1] = await c1Digests(context, [canary]);

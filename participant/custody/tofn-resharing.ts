@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { CkksSession } from '../../protocols/ckks/ckks-session.js';
 import { c1Digests, collectiveKeyFingerprint, type ThresholdCkksContext } from '../../protocols/ckks/threshold/index.js';
 import {
   aggregateShamirShares,
+  committeeMapKey,
   coverCommittees,
   createCommitteeDecryptionShare,
   openShamirShare,
@@ -18,6 +19,7 @@ import { HeflError, KeyCustodyError } from '../../protocols/errors.js';
 import { verifyKeySetupValue } from '../../protocols/identity/participant-identity.js';
 import { decryptionThreshold, type JobSpec } from '../../protocols/job/job-spec.js';
 import { createSealingKeyPair, SEALING_PUBLIC_KEY_BYTES, type SealingKeyPair } from '../../protocols/sealed-box/index.js';
+import { writeOwnerOnlyFile } from '../../protocols/state/write-owner-only-file.js';
 import type { SignedValue, TofnKeySetupStep } from '../../protocols/wire/federation-messages.js';
 import { decodeShamirParcel, encodeCanaryShare, encodeShamirParcel } from '../../protocols/wire/tofn-key-setup-values.js';
 import type { DecryptionGuard } from '../decryption-guard.js';
@@ -30,8 +32,6 @@ function protocolViolation(message: string): HeflError {
 export function tofnShareFileOf(secretShareFile: string): string {
   return `${secretShareFile}.t-of-n`;
 }
-
-const committeeKey = (committee: readonly string[]): string => [...committee].sort().join('\0');
 
 /** What the resharing needs of this node's N-of-N key holder (threshold-key-holder.ts). */
 export interface ResharingNode {
@@ -114,8 +114,8 @@ export class TofnResharing {
         if (to === participantId) continue;
         const envelope = sealShamirShare(share, resharing, { from: participantId, to }, { recipientSealingKey: keys.get(to) as Uint8Array, senderIdentityKey: identityKey });
         share.fill(0);
-        const mine = coverCommittees(this.roster, this.threshold).filter((committee) => committee.includes(to) && canaries.has(committeeKey(committee)));
-        const parcel = encodeShamirParcel({ to, envelope, canaries: mine.map((committee) => ({ committee, ciphertext: canaries.get(committeeKey(committee)) as Uint8Array })) });
+        const mine = coverCommittees(this.roster, this.threshold).filter((committee) => committee.includes(to) && canaries.has(committeeMapKey(committee)));
+        const parcel = encodeShamirParcel({ to, envelope, canaries: mine.map((committee) => ({ committee, ciphertext: canaries.get(committeeMapKey(committee)) as Uint8Array })) });
         await this.node.send('shamir-share', parcel);
       }
       const ownShare = shares.get(participantId) as Uint8Array;
@@ -135,7 +135,7 @@ export class TofnResharing {
     try {
       for (const committee of led) {
         const [ciphertext] = session.encryptVector(canaryValues(this.node.job.jobId, keyFingerprint, committee));
-        canaries.set(committeeKey(committee), ciphertext as Uint8Array);
+        canaries.set(committeeMapKey(committee), ciphertext as Uint8Array);
       }
     } finally {
       session.dispose();
@@ -166,9 +166,9 @@ export class TofnResharing {
         if (parcel.data.to !== participantId) throw protocolViolation(`${from}'s Shamir share relayed to us is addressed to ${parcel.data.to}`);
         received.set(from, openShamirShare(parcel.data.envelope, resharing, { from, to: participantId }, { recipientSealingPrivateKey: sealing.privateKey, senderIdentityPublicKey: identity }));
         for (const canary of parcel.data.canaries) {
-          const committee = mine.find((candidate) => committeeKey(candidate) === committeeKey(canary.committee));
+          const committee = mine.find((candidate) => committeeMapKey(candidate) === committeeMapKey(canary.committee));
           if (!committee || canaryLeader(committee) !== from) throw protocolViolation(`${from} sent a canary for {${canary.committee.join(', ')}}, not a cover committee it leads with us on it`);
-          canaries.set(committeeKey(committee), canary.ciphertext);
+          canaries.set(committeeMapKey(committee), canary.ciphertext);
         }
       }
       const context = await this.node.thresholdContext();
@@ -181,7 +181,7 @@ export class TofnResharing {
     await this.store(this.thresholdShare);
     this.node.logger.info({ threshold: this.threshold, participants: this.roster.length }, 't-of-N share aggregated from every participant\'s sealed Shamir share and stored');
     for (const committee of mine) {
-      const canary = canaries.get(committeeKey(committee));
+      const canary = canaries.get(committeeMapKey(committee));
       if (!canary) throw protocolViolation(`no canary from ${canaryLeader(committee)} for cover committee {${committee.join(', ')}}`);
       await this.decryptCanary(committee, canary);
     }
@@ -219,8 +219,7 @@ export class TofnResharing {
     const file = this.node.shareFile;
     if (!file) return;
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(file, share, { mode: 0o600 });
-    await chmod(file, 0o600);
+    await writeOwnerOnlyFile(file, share, 'replace-atomically');
   }
 
   wipe(): void {

@@ -5,6 +5,7 @@
  * sorted member) before any update exists under the collective key (participant/custody/tofn-resharing.ts).
  */
 import { domainHash } from '../threshold/domain-hash.js';
+import { committeeMapKey } from './committee.js';
 
 export const CANARY_LENGTH = 8;
 
@@ -15,7 +16,7 @@ export function canaryLeader(committee: readonly string[]): string {
 
 /** CANARY_LENGTH values in [−1, 1) from SHA-256(job, key fingerprint, sorted committee). */
 export function canaryValues(jobId: string, keyFingerprint: string, committee: readonly string[]): Float64Array {
-  const digest = domainHash('sha256', 'hefl/tofn/canary/v1', [jobId, keyFingerprint, [...committee].sort().join('\0')]);
+  const digest = domainHash('sha256', 'hefl/tofn/canary/v1', [jobId, keyFingerprint, committeeMapKey(committee)]);
   const bytes = Buffer.from(digest);
   return Float64Array.from({ length: CANARY_LENGTH }, (_, index) => bytes.readUInt32BE((index * 4) % 32) / 2 ** 31 - 1);
 }

@@ -62,8 +62,13 @@ export function assertCommittee(committee: readonly string[], rules: CommitteeRu
 }
 
 /** SHA-256 (hex) of a committee: its sorted ids. Goes next to c1's digest in the guard and the ledger. */
+/** A committee's members in sorted order, NUL-joined: the same string whatever order the ids come in. */
+export function committeeMapKey(committee: readonly string[]): string {
+  return [...committee].sort().join('\0');
+}
+
 export function committeeDigest(committee: readonly string[]): string {
-  return createHash('sha256').update('hefl-tofn-committee/1\0').update([...committee].sort().join('\0')).digest('hex');
+  return createHash('sha256').update('hefl-tofn-committee/1\0').update(committeeMapKey(committee)).digest('hex');
 }
 
 /** λ_j(T) modulo each prime, for the member at `point` of a committee with `committeePoints`. */

@@ -15,7 +15,7 @@
  * decryptions, combines them and says whether the canary came back (within tolerance).
  */
 import { KeyCustodyError } from '../../errors.js';
-import { assertThreshold } from './committee.js';
+import { assertThreshold, committeeMapKey } from './committee.js';
 
 export type CanaryDecryption = (committee: readonly string[]) => Promise<boolean>;
 
@@ -47,7 +47,7 @@ export async function runCoverCheck(roster: readonly string[], threshold: number
   const vouched = new Set<string>();
   const suspects = new Set<string>();
   const attempt = async (committee: readonly string[], purpose: 'cover' | 'diagnosis'): Promise<boolean> => {
-    const key = [...committee].sort().join('\0');
+    const key = committeeMapKey(committee);
     const known = outcomes.get(key);
     if (known !== undefined) return known;
     const decrypted = await decrypt(committee);

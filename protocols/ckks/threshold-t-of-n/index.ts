@@ -29,7 +29,7 @@
  * Errors: KeyCustodyError for refused custody (committee rules, thresholds, malformed keys, a failed
  * cover check); CiphertextError for malformed, misdirected, tampered or foreign shares and envelopes.
  */
-export { assertCommittee, assertThreshold, committeeDigest, lagrangeCoefficients, shamirPoints, MAX_ROSTER_SIZE } from './committee.js';
+export { assertCommittee, assertThreshold, committeeDigest, committeeMapKey, lagrangeCoefficients, shamirPoints, MAX_ROSTER_SIZE } from './committee.js';
 export type { CommitteeRules } from './committee.js';
 export { aggregateShamirShares, dealersOf, shamirShareBinding, thresholdizeKeyShare } from './thresholdizer.js';
 export type { ResharingContext } from './thresholdizer.js';
